@@ -46,9 +46,9 @@ export function checkSpaces(env: Env<unknown, unknown>): void {
 }
 
 function typeName(x: unknown): string {
-  if (x === null) return 'null';
+  if (x === null || x === undefined) return String(x);
   if (Array.isArray(x)) return 'an array';
-  return `a ${typeof x}`;
+  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
