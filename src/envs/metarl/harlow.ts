@@ -1,0 +1,171 @@
+/**
+ * Abstract Harlow task (Harlow 1949; the meta-RL version of Wang et al. 2018, without the pixels).
+ *
+ * Objects are random feature vectors (uniform in [−1, 1]^featureDim, default 8) from one of two pools of
+ * `poolSize` (default 1000) objects, generated deterministically from `poolSeed`: 'train' and 'eval'. The
+ * pools are disjoint by construction (an eval candidate equal to any train object is redrawn). Reset
+ * option `pool: 'train' | 'eval'` picks the pool for that episode (default: the constructor's `pool`,
+ * itself 'train' by default).
+ *
+ * Episode: two distinct objects are drawn from the pool; one of them (fair coin) is rewarded for the
+ * whole episode; 6 trials. Every trial has two steps:
+ *   1. fixation: the observation shows the fixation cue and no objects. Action 0 (FIXATE) earns
+ *      `fixationReward` (default 0) and leads to the choice step. Any other action breaks fixation:
+ *      `breakReward` (default 0), the trial is aborted (counted incorrect, info.aborted) and the next
+ *      trial starts — so a trial is never rewarded without fixating.
+ *   2. choice: the two objects are shown, left/right order redrawn each trial by a fair coin. Action 1
+ *      (LEFT) or 2 (RIGHT) picks an object: `correctReward` (1) if it is the rewarded one, else
+ *      `incorrectReward` (0). Choosing FIXATE here picks nothing and counts as incorrect.
+ *
+ * Observation: [fixation cue (1), left object (featureDim), right object (featureDim), previous action
+ * one-hot (3), previous reward, t/trials]; the object slots are zero during fixation.
+ *
+ * Info: phase 'fixation'|'choice' (of the step taken), objects [a, b] (pool indices), rewardedObject,
+ * left (pool index shown left this trial, on the choice step and in the info of the step before it),
+ * rewardedSide 'left'|'right', correct (choice steps and aborted trials), aborted, fixated, pool.
+ */
+import type { Info } from '../core.js';
+import { Rng } from '../../math/rng.js';
+import { MetaRLTask } from './common.js';
+
+export const FIXATE = 0;
+export const LEFT = 1;
+export const RIGHT = 2;
+
+export interface HarlowOptions {
+  trials?: number;
+  featureDim?: number;
+  poolSize?: number;
+  poolSeed?: number;
+  pool?: 'train' | 'eval';
+  fixationReward?: number;
+  breakReward?: number;
+  correctReward?: number;
+  incorrectReward?: number;
+}
+
+export interface ObjectPools {
+  train: Float32Array[];
+  eval: Float32Array[];
+}
+
+const poolCache = new Map<string, ObjectPools>();
+
+/** The train and eval object pools for (seed, size, dim); cached, deterministic, disjoint. */
+export function harlowPools(poolSeed: number, poolSize: number, featureDim: number): ObjectPools {
+  const key = `${poolSeed}:${poolSize}:${featureDim}`;
+  const hit = poolCache.get(key);
+  if (hit) return hit;
+  const root = new Rng(poolSeed);
+  const seen = new Set<string>();
+  const draw = (rng: Rng): Float32Array[] => {
+    const out: Float32Array[] = [];
+    while (out.length < poolSize) {
+      const v = new Float32Array(featureDim);
+      for (let i = 0; i < featureDim; i++) v[i] = rng.range(-1, 1);
+      const k = v.join(',');
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(v);
+    }
+    return out;
+  };
+  const pools = { train: draw(root.fork('train')), eval: draw(root.fork('eval')) };
+  poolCache.set(key, pools);
+  return pools;
+}
+
+export class HarlowTask extends MetaRLTask {
+  readonly featureDim: number;
+  readonly poolSize: number;
+  readonly poolSeed: number;
+  readonly defaultPool: 'train' | 'eval';
+  readonly rewards: { fixation: number; break: number; correct: number; incorrect: number };
+  private readonly pools: ObjectPools;
+  private pool: 'train' | 'eval' = 'train';
+  private objects: [number, number] = [0, 1];
+  private rewarded = 0; // pool index of the rewarded object
+  private phase: 'fixation' | 'choice' = 'fixation';
+  private leftObj = 0;
+  private rightObj = 1;
+
+  constructor(opts: HarlowOptions = {}) {
+    const dim = opts.featureDim ?? 8;
+    if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`metarl/Harlow-v0: featureDim must be a positive integer, got ${dim}`);
+    const r = {
+      fixation: opts.fixationReward ?? 0,
+      break: opts.breakReward ?? 0,
+      correct: opts.correctReward ?? 1,
+      incorrect: opts.incorrectReward ?? 0,
+    };
+    const rlo = Math.min(0, r.fixation, r.break, r.correct, r.incorrect), rhi = Math.max(0, r.fixation, r.break, r.correct, r.incorrect);
+    super('metarl/Harlow-v0', 3, opts.trials ?? 6, 1 + 2 * dim, { taskLow: -1, taskHigh: 1, rewardLow: rlo, rewardHigh: rhi }, 2);
+    this.featureDim = dim;
+    this.poolSize = opts.poolSize ?? 1000;
+    this.poolSeed = opts.poolSeed ?? 0x4a71;
+    if (!Number.isInteger(this.poolSize) || this.poolSize < 2) throw new RangeError(`metarl/Harlow-v0: poolSize must be an integer ≥ 2, got ${this.poolSize}`);
+    const p = opts.pool ?? 'train';
+    if (p !== 'train' && p !== 'eval') throw new RangeError(`metarl/Harlow-v0: pool must be 'train' or 'eval', got ${String(p)}`);
+    this.defaultPool = p;
+    this.rewards = r;
+    this.pools = harlowPools(this.poolSeed, this.poolSize, dim);
+    Object.assign(this.metadata, { featureDim: dim, poolSize: this.poolSize, poolSeed: this.poolSeed, rewards: r });
+  }
+
+  /** Feature vector of object `index` in `pool` (a copy). */
+  object(pool: 'train' | 'eval', index: number): Float32Array {
+    return this.pools[pool][index]!.slice();
+  }
+
+  private arrange(): void {
+    const swap = this.rng.bernoulli(0.5);
+    this.leftObj = swap ? this.objects[1] : this.objects[0];
+    this.rightObj = swap ? this.objects[0] : this.objects[1];
+  }
+
+  protected drawTask(options: Record<string, unknown>): Info {
+    const p = options['pool'] ?? this.defaultPool;
+    if (p !== 'train' && p !== 'eval') throw new RangeError(`metarl/Harlow-v0: options.pool must be 'train' or 'eval', got ${String(p)}`);
+    this.pool = p;
+    const a = this.rng.int(this.poolSize);
+    let b = this.rng.int(this.poolSize - 1);
+    if (b >= a) b++;
+    this.objects = [a, b];
+    this.rewarded = this.rng.bernoulli(0.5) ? a : b;
+    this.phase = 'fixation';
+    this.arrange();
+    return { pool: p, objects: [a, b], rewardedObject: this.rewarded, phase: 'fixation' };
+  }
+
+  protected writeTaskObservation(out: Float32Array): void {
+    if (this.phase === 'fixation') {
+      out[0] = 1;
+      return;
+    }
+    const P = this.pools[this.pool];
+    out.set(P[this.leftObj]!, 1);
+    out.set(P[this.rightObj]!, 1 + this.featureDim);
+  }
+
+  protected transition(action: number): { reward: number; info: Info; trialDone: boolean } {
+    const base = { pool: this.pool, objects: [...this.objects], rewardedObject: this.rewarded };
+    if (this.phase === 'fixation') {
+      if (action === FIXATE) {
+        this.phase = 'choice';
+        return {
+          reward: this.rewards.fixation,
+          trialDone: false,
+          info: { ...base, phase: 'fixation', fixated: true, aborted: false, left: this.leftObj, rewardedSide: this.leftObj === this.rewarded ? 'left' : 'right' },
+        };
+      }
+      this.arrange();
+      return { reward: this.rewards.break, trialDone: true, info: { ...base, phase: 'fixation', fixated: false, aborted: true, correct: false } };
+    }
+    const side = this.leftObj === this.rewarded ? 'left' : 'right';
+    const correct = (action === LEFT && side === 'left') || (action === RIGHT && side === 'right');
+    const info: Info = { ...base, phase: 'choice', fixated: true, aborted: false, left: this.leftObj, rewardedSide: side, correct, chosen: action === LEFT ? this.leftObj : action === RIGHT ? this.rightObj : null };
+    this.phase = 'fixation';
+    this.arrange();
+    return { reward: correct ? this.rewards.correct : this.rewards.incorrect, trialDone: true, info };
+  }
+}
