@@ -98,7 +98,6 @@ export function saveCheckpoint(runDir: string, ckpt: Checkpoint, opts: SaveOptio
   const step = ckpt.meta.step;
   const file = checkpointFileName(step);
   assertStep(step, path.join(dir, file));
-  fs.mkdirSync(dir, { recursive: true });
   const meta: CheckpointMeta = { ...ckpt.meta, format: { name: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION } };
   let bytes: Uint8Array;
   try {
@@ -107,6 +106,7 @@ export function saveCheckpoint(runDir: string, ckpt: Checkpoint, opts: SaveOptio
   } catch (e) {
     throw new CheckpointError(path.join(dir, file), `cannot encode: ${(e as Error).message}`, { cause: e });
   }
+  fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, file), bytes);
   const pointer: LatestPointer = { file, step, bytes: bytes.length };
   writeFileAtomic(path.join(dir, LATEST_POINTER), JSON.stringify(pointer) + '\n');

@@ -18,7 +18,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, removeStaleTemps } from './atomic.js';
-import { saveCheckpoint as saveCkptFile, loadLatest, type Checkpoint, type LogOffsets, type SaveOptions } from './checkpoint.js';
+import { saveCheckpoint as saveCkptFile, loadLatest, CHECKPOINT_DIR, type Checkpoint, type LogOffsets, type SaveOptions } from './checkpoint.js';
 import { EventFileWriter, EVENT_FILE_PREFIX } from './tensorboard.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -190,7 +190,10 @@ export class RunDir {
       throw new RunStoreError(`truncateTo: offsets refer to ${offsets.eventsFile} but this run writes ${this.events!.filename}`);
     }
     if (this.mode === 'needs-truncate') this.openLogs(offsets.eventsFile);
+    // Temp files of writes the killed process never finished; sweeping here keeps repeated crashes
+    // during a save from accumulating them.
     removeStaleTemps(this.dir);
+    removeStaleTemps(path.join(this.dir, CHECKPOINT_DIR));
     fs.ftruncateSync(this.metricsFd, offsets.metrics);
     this.metricsSize = offsets.metrics;
     this.events!.truncate(offsets.events);
