@@ -97,6 +97,9 @@ test('wrappers forward spaces, metadata, steering channel, and only when present
   assert.deepEqual(env.steeringChannel?.(), { atGoal: true });
   assert.equal(new TimeLimit(new CoinFlip(), 3).steeringChannel, undefined);
   assert.equal(String(env), 'TimeLimit<OrderEnforcing<PassiveEnvChecker<Corridor>>>');
+  assert.equal(env.render(), '..A');
+  assert.ok(env.unwrapped instanceof Corridor);
+  assert.equal(env.spec.id, 'toy/Corridor-v0');
   const scaled = new TransformReward(new Corridor(), (r) => r * 2);
   scaled.reset();
   assert.equal(scaled.step(1).reward, -2);

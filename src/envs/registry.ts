@@ -10,7 +10,7 @@
  */
 import type { Env } from './core.js';
 import { PassiveEnvChecker } from './checker.js';
-import { OrderEnforcing, TimeLimit } from './wrappers.js';
+import { OrderEnforcing, TimeLimit, Wrapper } from './wrappers.js';
 
 /** Anything with zod's `parse` works (zod schemas do); kept structural so core does not depend on zod. */
 export interface KwargsSchema<T = Record<string, unknown>> {
@@ -146,11 +146,14 @@ function oneLine(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
 }
 
+/** What make() returns: the outermost wrapper (so render(), unwrapped and close() are typed) plus its spec. */
+export type MadeEnv<O = unknown, A = unknown> = Wrapper<O, A> & { readonly spec: EnvSpec };
+
 export class EnvOptionsError extends Error {
   override name = 'EnvOptionsError';
 }
 
-export function make<O = unknown, A = unknown>(id: string, options: MakeOptions = {}): Env<O, A> & { readonly spec?: EnvSpec } {
+export function make<O = unknown, A = unknown>(id: string, options: MakeOptions = {}): MadeEnv<O, A> {
   const s = specs.get(id);
   if (!s) throw new UnknownEnvError(id, nearestIds(id));
   const { maxEpisodeSteps, disableEnvChecker, ...rest } = options;
@@ -164,9 +167,9 @@ export function make<O = unknown, A = unknown>(id: string, options: MakeOptions 
   }
   let env: Env<any, any> = s.entryPoint(kwargs);
   if (!disableEnvChecker) env = new PassiveEnvChecker(env);
-  env = new OrderEnforcing(env);
+  let outer: Wrapper<any, any> = new OrderEnforcing(env);
   const limit = maxEpisodeSteps === null ? undefined : maxEpisodeSteps ?? s.maxEpisodeSteps;
-  if (limit !== undefined) env = new TimeLimit(env, limit);
-  Object.defineProperty(env, 'spec', { value: s, enumerable: false });
-  return env as Env<O, A> & { readonly spec?: EnvSpec };
+  if (limit !== undefined) outer = new TimeLimit(outer, limit);
+  Object.defineProperty(outer, 'spec', { value: s, enumerable: false });
+  return outer as MadeEnv<O, A>;
 }
