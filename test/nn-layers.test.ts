@@ -143,3 +143,28 @@ test('argument guards: batch and step limits', () => {
   assert.equal(new LSTM('f', 2, 3, { rng, maxSteps: 1, maxBatch: 1, forgetBias: 2 }).b.data[3], 2);
   assert.deepEqual(new GRU('g', 2, 3, { rng, maxSteps: 1, maxBatch: 1 }).params().map((p) => p.name), ['g.wx', 'g.wh', 'g.b', 'g.bhn']);
 });
+
+// Reference values from PyTorch 1.13 (torch.nn.LSTM / torch.nn.GRU, float64) with the weights below
+// mapped to its layout: weight_ih = wxᵀ, weight_hh = whᵀ, bias_ih = b, bias_hh = 0 except the GRU's
+// n block = bhn. Pins the gate order (LSTM i,f,g,o; GRU r,z,n) and the GRU's reset-after form.
+test('LSTM and GRU forward match PyTorch reference values', () => {
+  const I = 2, H = 3, B = 2, T = 4;
+  const f = (n: number, k: number, scale = 1) => Float64Array.from({ length: n }, (_, i) => scale * 0.6 * Math.sin(k + 0.7 * i));
+  const x = f(T * B * I, 0.3), h0 = f(B * H, 1.1, 0.5), c0 = f(B * H, 2.3, 0.5);
+  const close = (got: Vec, want: number[], what: string) => {
+    assert.equal(got.length, want.length, what);
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) < 1e-12, `${what}[${i}]: ${got[i]} vs ${want[i]}`);
+  };
+  const lstm = new LSTM('l', I, H, { dtype: 'f64', rng: new Rng(0), maxSteps: T, maxBatch: B });
+  lstm.wx.data.set(f(I * 4 * H, 3.1));
+  lstm.wh.data.set(f(H * 4 * H, 4.7));
+  lstm.b.data.set(f(4 * H, 5.9));
+  close(lstm.forwardSeq(x, T, B, h0, c0), [0.014764819697528, -0.144052550040315, -0.300680112577859, -0.072596343048701, -0.164934820645308, -0.222734876402603, -0.062899350482827, -0.229418971528358, -0.295187465542722, -0.198003148226061, -0.34275346048717, -0.320613437257034, -0.102943647536059, -0.317853097004604, -0.419067825212814, -0.104855066388863, -0.254890701378882, -0.336891184900712, -0.091289991211541, -0.269842715454957, -0.345583344758926, -0.205707496838412, -0.362323165118971, -0.33891281895851], 'lstm h');
+  close(lstm.finalState().c, [-0.227231742439468, -0.616749827368017, -0.688347478131345, -0.443261037935579, -0.698978803529835, -0.571894344588058], 'lstm c_T');
+  const gru = new GRU('g', I, H, { dtype: 'f64', rng: new Rng(0), maxSteps: T, maxBatch: B });
+  gru.wx.data.set(f(I * 3 * H, 6.1));
+  gru.wh.data.set(f(H * 3 * H, 7.3));
+  gru.b.data.set(f(3 * H, 8.9));
+  gru.bhn.data.set(f(H, 9.5));
+  close(gru.forwardSeq(x, T, B, h0), [-0.036978948367444, -0.019896720781566, 0.066808233747786, -0.033947232679049, -0.193760371968318, -0.263945153467888, 0.271017777641095, 0.326673063897956, 0.275553365376128, 0.559677821339168, 0.454952276383821, 0.153177439950356, 0.082809400086566, 0.256785207156507, 0.335012252753752, 0.000438139544504, -0.166130609361703, -0.079101193473702, -0.048419879329278, 0.080700307815475, 0.211574223395812, 0.503208831614696, 0.44502009056306, 0.273285800504364], 'gru h');
+});
