@@ -104,12 +104,14 @@ test('SIGKILL at random moments, resumed each time: checkpoints load, the db ope
     child.kill();
     const { code, signal } = await child.exit;
     if (code === 0) break; // finished before the kill landed
+    assert.equal(code, null, 'the child failed on its own (its stderr is above)');
     assert.equal(signal, 'SIGKILL');
     kills++;
     const step = checkConsistent(root, dir);
     log.push(`killed after ${delay} ms, latest checkpoint step ${step}`);
     child = start(script, [root, 'resume', dir]);
-    await child.waitFor(/ready/);
+    // Every other round the kill may also land during start-up, open() or the log truncation.
+    if (round % 2 === 0) await child.waitFor(/ready/);
   }
   const last = await child.exit;
   t.diagnostic(log.join('; '));

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { Rng } from '../src/math/rng.js';
 import {
@@ -56,7 +57,7 @@ test('create makes the directory, config.json and a running row; the database is
   assert.deepEqual(row.config, { lr: 0.01, layers: [8, 8] });
   assert.equal(row.finalMetrics, null);
   assert.deepEqual(fs.readdirSync(run.dir).sort().map((n) => n.replace(/tfevents\..*/, 'tfevents.*')),
-    ['config.json', 'events.out.tfevents.*', 'metrics.jsonl']);
+    ['config.json', 'events.out.tfevents.*', 'metrics.jsonl', 'run.lock']);
   run.close();
   store.close();
   // WAL is a property of the database file: a fresh connection sees it.
@@ -231,4 +232,27 @@ test('a valid run directory unknown to this database is adopted on open', () => 
   sb.markInterrupted(run.id);
   assert.equal(sb.get(run.id)!.status, 'interrupted');
   sb.close();
+});
+
+test('a run held by a live process cannot be opened; a lock left by a killed process is taken over', () => {
+  const root = tmp();
+  const store = new RunStore(root);
+  const run = store.create({ experiment: 'e', seed: 5, config: {} });
+  train(run, null, 10, 5);
+  const rowsBefore = rows(root);
+  const before = snapshot(run.dir);
+  assert.throws(() => store.open(run.dir), oneLineError(RunStoreError, new RegExp(`in use by process ${process.pid}`)));
+  assert.deepEqual(snapshot(run.dir), before);
+  assert.deepEqual(rows(root), rowsBefore);
+  run.close();
+  assert.equal(fs.existsSync(path.join(run.dir, 'run.lock')), false);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  fs.writeFileSync(path.join(run.dir, 'run.lock'), JSON.stringify({ pid: dead, host: os.hostname() }));
+  const again = store.open(run.dir);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(run.dir, 'run.lock'), 'utf8')).pid, process.pid);
+  const c = again.resume();
+  assert.equal(c.meta.step, 10);
+  assert.deepEqual(c.meta.config, {});
+  again.close();
+  store.close();
 });

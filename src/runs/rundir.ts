@@ -8,6 +8,7 @@
  *   <dir>/checkpoints/latest                   pointer to the newest committed checkpoint
  *   <dir>/figures/<name>.svg                   figures; atomic
  *   <dir>/final.json                           {id, experiment, seed, status, metrics}; atomic, at finish
+ *   <dir>/run.lock                             {pid, host} of the process writing the run, while it does
  *
  * Exact resume: every checkpoint stores the byte lengths of both logs (`offsets()`), taken after
  * syncing them. Resuming cuts the logs back to those lengths, so whatever a killed process logged
@@ -16,6 +17,7 @@
  * is identical except for wall_time fields, which record when the replayed steps actually ran.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic, removeStaleTemps } from './atomic.js';
 import { saveCheckpoint as saveCkptFile, loadLatest, CHECKPOINT_DIR, type Checkpoint, type LogOffsets, type SaveOptions } from './checkpoint.js';
@@ -28,6 +30,7 @@ export const CONFIG_FILE = 'config.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const FINAL_FILE = 'final.json';
 export const FIGURES_DIR = 'figures';
+export const LOCK_FILE = 'run.lock';
 
 export class RunStoreError extends Error {
   override name = 'RunStoreError';
@@ -109,6 +112,60 @@ export function checkOffsets(dir: string, offsets: unknown): string | null {
   return null;
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Take the run's single-writer lock. Two processes appending to the same logs would interleave
+ * records and break exact resume, so a lock held by a live process is an error. A lock left by a
+ * killed process (dead pid on this host, or an empty file from a kill mid-write) is taken over.
+ * Best effort: it guards against the usual mistake (resuming a run that is still going), not
+ * against two processes racing for the same stale lock within microseconds.
+ */
+export function acquireLock(dir: string): void {
+  const p = path.join(dir, LOCK_FILE);
+  const host = os.hostname();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(p, 'wx', 0o644);
+      try {
+        fs.writeSync(fd, JSON.stringify({ pid: process.pid, host }) + '\n');
+      } finally {
+        fs.closeSync(fd);
+      }
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunStoreError(`cannot lock ${dir}: ${(e as Error).message}`);
+    }
+    let holder: { pid?: unknown; host?: unknown } | null = null;
+    try {
+      holder = JSON.parse(fs.readFileSync(p, 'utf8'));
+    } catch {
+      holder = null; // vanished or half-written: its writer is gone
+    }
+    if (holder && typeof holder.pid === 'number') {
+      const live = holder.host !== host || processAlive(holder.pid);
+      if (live) throw new RunStoreError(`run ${dir} is in use by process ${holder.pid} on ${String(holder.host)} (delete ${p} if that process is gone)`);
+    }
+    fs.rmSync(p, { force: true });
+  }
+  throw new RunStoreError(`cannot lock ${dir}: another process keeps taking the lock`);
+}
+
+function releaseLock(dir: string): void {
+  const p = path.join(dir, LOCK_FILE);
+  try {
+    const holder = JSON.parse(fs.readFileSync(p, 'utf8'));
+    if (holder.pid === process.pid && holder.host === os.hostname()) fs.rmSync(p, { force: true });
+  } catch { /* not ours or already gone */ }
+}
+
 type Mode = 'writable' | 'needs-truncate' | 'closed';
 
 export class RunDir {
@@ -125,6 +182,7 @@ export class RunDir {
   private metricsFd = -1;
   private metricsSize = 0;
   private events: EventFileWriter | null = null;
+  private locked = false;
 
   /** Use RunStore.create / RunStore.open. */
   constructor(private readonly sink: RunRowSink, dir: string, info: RunInfo, resumed: Checkpoint | null) {
@@ -135,6 +193,8 @@ export class RunDir {
     this.config = info.config;
     this.createdAt = info.createdAt;
     this.resumed = resumed;
+    acquireLock(dir);
+    this.locked = true;
     if (resumed) {
       // Nothing is opened for writing until the logs are cut back: appending to a log that still
       // holds a killed process's post-checkpoint tail would duplicate those steps.
@@ -210,16 +270,18 @@ export class RunDir {
   }
 
   /**
-   * Sync the logs, then save `ckpt` with the log offsets (and experiment/seed if absent) filled in.
+   * Sync the logs, then save `ckpt` with the log offsets (and experiment/seed/config if absent) filled in.
    * The sync comes first so the offsets never point past bytes that could be lost in a power cut.
    */
   saveCheckpoint(ckpt: Checkpoint, opts: SaveOptions = {}): string {
     this.requireWritable('saveCheckpoint');
     fs.fsyncSync(this.metricsFd);
     this.events!.sync();
+    // experiment/seed/config make a checkpoint self-describing for `steered eval --checkpoint`.
     const meta = {
       experiment: this.experiment,
       seed: this.seed,
+      config: this.config,
       ...ckpt.meta,
       offsets: this.offsets(),
     };
@@ -271,6 +333,8 @@ export class RunDir {
     }
     this.events?.close();
     this.events = null;
+    if (this.locked) releaseLock(this.dir);
+    this.locked = false;
     this.mode = 'closed';
   }
 }

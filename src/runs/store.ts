@@ -230,18 +230,25 @@ export class RunStore implements RunRowSink {
     }
     const problem = checkOffsets(dir, latest.checkpoint.meta.offsets);
     if (problem) throw new RunStoreError(`cannot resume ${dir}: ${problem}`);
+    // Takes the writer lock (a live holder is an error) before the row says "running".
+    const run = new RunDir(this, dir, info, latest.checkpoint);
     const now = new Date().toISOString();
-    this.db.transaction(() => {
-      if (row) {
-        this.db.prepare(`UPDATE runs SET status = 'running', updated_at = ?, dir = ? WHERE id = ?`).run(now, dir, info.id);
-      } else {
-        this.db.prepare(
-          `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
-           VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
-        ).run(info.id, info.experiment, info.seed, JSON.stringify(info.config), info.createdAt, now, dir);
-      }
-    }).immediate();
-    return new RunDir(this, dir, info, latest.checkpoint);
+    try {
+      this.db.transaction(() => {
+        if (row) {
+          this.db.prepare(`UPDATE runs SET status = 'running', updated_at = ?, dir = ? WHERE id = ?`).run(now, dir, info.id);
+        } else {
+          this.db.prepare(
+            `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
+             VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
+          ).run(info.id, info.experiment, info.seed, JSON.stringify(info.config), info.createdAt, now, dir);
+        }
+      }).immediate();
+    } catch (e) {
+      run.close();
+      throw new RunStoreError(`open ${dir}: cannot update ${this.dbPath}: ${(e as Error).message}`);
+    }
+    return run;
   }
 
   get(id: string): RunRow | undefined {
