@@ -111,7 +111,7 @@ export interface VolatileBanditOptions {
   trials?: number;
   /** Mean of the good arm; the other arm has 1 − pGood (default 0.8). */
   pGood?: number;
-  /** Length of each stable / volatile block in trials (default 50). */
+  /** Length of each stable / volatile block in trials (default 100). */
   blockLength?: number;
   /** Volatile blocks reverse the good arm every U{reversalMin..reversalMax} trials (default 20..30). */
   reversalMin?: number;
@@ -121,10 +121,12 @@ export interface VolatileBanditOptions {
 /**
  * Two-armed bandit alternating stable and volatile blocks, after Behrens et al. 2007 (who used a
  * 120-trial stable phase at 75:25 and a 170-trial volatile phase switching 80:20 every 30–40 trials).
- * Defaults here: 200 trials in blocks of 50, first block stable or volatile by a fair coin, the good arm
- * (mean 0.8, other 0.2) drawn at random at reset and kept across block boundaries; inside a volatile
- * block the good arm reverses after U{20..30} trials counted from the block start, then again after a
- * fresh U{20..30}, and so on. Stable blocks never reverse.
+ * Defaults here: 200 trials in two blocks of 100, one stable and one volatile, the order by a fair coin;
+ * the good arm (mean 0.8, other 0.2) is drawn at random at reset and kept across block boundaries;
+ * inside a volatile block the good arm reverses after U{20..30} trials counted from the block start, then
+ * again after a fresh U{20..30}, and so on — 3 or 4 reversals per volatile block of 100. Stable blocks
+ * never reverse. Blocks of 100 rather than shorter ones so that a per-phase learning-rate fit sees
+ * several reversals in each volatile phase.
  *
  * Extra step info: volatile (this trial lies in a volatile block), goodArm, reversal (the good arm
  * reversed just before this trial), block (index).
@@ -141,7 +143,7 @@ export class VolatileBandit extends BernoulliBandit {
   constructor(opts: VolatileBanditOptions = {}) {
     super('metarl/VolatileBandit-v0', 2, opts.trials ?? 200);
     this.pGood = opts.pGood ?? 0.8;
-    this.blockLength = opts.blockLength ?? 50;
+    this.blockLength = opts.blockLength ?? 100;
     this.reversalMin = opts.reversalMin ?? 20;
     this.reversalMax = opts.reversalMax ?? 30;
     if (!(this.pGood > 0.5 && this.pGood <= 1)) throw new RangeError(`metarl/VolatileBandit-v0: pGood must be in (0.5, 1], got ${this.pGood}`);

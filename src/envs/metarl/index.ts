@@ -5,7 +5,7 @@
  *   metarl/TwoArmedIndependent-v0   {trials=100}
  *   metarl/TwoArmedDependent-v0     {trials=100, difficulty='uniform'|'easy'|'medium'|'hard'}
  *   metarl/KArmed-v0                {arms=5, trials=100}
- *   metarl/VolatileBandit-v0        {trials=200, pGood=0.8, blockLength=50, reversalMin=20, reversalMax=30}
+ *   metarl/VolatileBandit-v0        {trials=200, pGood=0.8, blockLength=100, reversalMin=20, reversalMax=30}
  *   metarl/InformativeArm-v0        {trials=5}
  *   metarl/TwoStep-v0               {trials=100, stepsPerTrial=2, commonProb=0.8, rewardHigh=0.9, rewardLow=0.1, swapProb=0.025}
  *   metarl/Harlow-v0                {trials=6, featureDim=8, poolSize=1000, poolSeed, pool='train'|'eval', rewards…}
@@ -55,12 +55,12 @@ register({
 register({
   id: 'metarl/VolatileBandit-v0',
   entryPoint: volatileBandit,
-  description: 'two-armed 0.8/0.2 bandit alternating stable and volatile (reversal every 20-30 trials) blocks of 50',
+  description: 'two-armed 0.8/0.2 bandit alternating stable and volatile (reversal every 20-30 trials) blocks of 100',
   kwargsSchema: z
     .object({
       trials: trials.default(200),
       pGood: z.number().gt(0.5).max(1).default(0.8),
-      blockLength: z.number().int().min(1).default(50),
+      blockLength: z.number().int().min(1).default(100),
       reversalMin: z.number().int().min(1).default(20),
       reversalMax: z.number().int().min(1).default(30),
     })
