@@ -11,7 +11,7 @@ export {
   type EventFileWriterOptions, type DecodedEvent, type Scalar,
 } from './tensorboard.js';
 export {
-  RunDir, RunStoreError, RUN_STATUSES, CONFIG_FILE, METRICS_FILE, FINAL_FILE, FIGURES_DIR, metricsLine,
+  RunDir, RunStoreError, RUN_STATUSES, CONFIG_FILE, METRICS_FILE, FINAL_FILE, FIGURES_DIR, LOCK_FILE, metricsLine,
   type RunStatus, type RunInfo,
 } from './rundir.js';
 export { RunStore, DB_FILE, SCHEMA_VERSION, experimentDirName, type RunRow, type CreateRunOptions } from './store.js';
