@@ -1,7 +1,7 @@
 /**
  * Training-step throughput of our layers under both gemm kernels, against PyTorch on the same shapes.
  *
- *   npm run bench -- [--json] [--only lstm_h48_b1,mlp_b256] [--seconds 1.5] [--no-torch]
+ *   npm run bench -- [--json] [--only lstm_h48_b1,mlp_b256] [--seconds 1.5] [--no-torch] [--no-blas1]
  *
  * Progress goes to stderr. With --json the last stdout line is one JSON object:
  *   {"lstm_h48_b1": {"ts", "blas", "torch_t1", "torch_t2"}, …, "meta": {…}}   (steps per second)
@@ -28,16 +28,17 @@ interface Options {
   seconds: number;
   warmup: number;
   torch: boolean;
+  blas1: boolean;
   python: string;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: run.js [--json] [--only ${CASE_NAMES.join(',')}] [--seconds N] [--warmup N] [--no-torch] [--python PATH]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: run.js [--json] [--only ${CASE_NAMES.join(',')}] [--seconds N] [--warmup N] [--no-torch] [--no-blas1] [--python PATH]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, only: [...CASE_NAMES], seconds: 1.5, warmup: 0.5, torch: true, python: '/usr/bin/python3' };
+  const o: Options = { json: false, only: [...CASE_NAMES], seconds: 1.5, warmup: 0.5, torch: true, blas1: true, python: '/usr/bin/python3' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -49,6 +50,7 @@ function parseArgs(argv: string[]): Options {
     switch (key) {
       case '--json': o.json = true; break;
       case '--no-torch': o.torch = false; break;
+      case '--no-blas1': o.blas1 = false; break;
       case '--only': {
         const names = val().split(',').filter((s) => s !== '');
         for (const n of names) if (!(CASE_NAMES as readonly string[]).includes(n)) usage(`unknown case '${n}' (cases: ${CASE_NAMES.join(', ')})`);
@@ -160,6 +162,19 @@ function main(): void {
       log(`  ${kname.padEnd(4)} ${name}: ${r.sps.toFixed(1)} steps/s (${r.iters} iters, loss ${r.loss0.toFixed(4)} → ${r.loss.toFixed(4)})`);
     }
   }
+  // OpenBLAS's default is one thread per core; on these small products its OpenMP fork/join (and, on a
+  // busy machine, waiting for a descheduled worker) can cost more than the arithmetic. Measuring the
+  // single-thread kernel too shows how much (reported in meta only: the spec'd `blas` is the default).
+  const blas1: Record<string, number> = {};
+  if (blas && o.blas1 && (bi?.threads ?? 1) > 1) {
+    blas.setThreads(1);
+    for (const name of o.only) {
+      const r = measure(name, blas.kernel, o);
+      blas1[name] = round(r.sps)!;
+      log(`  blas (1 thread) ${name}: ${r.sps.toFixed(1)} steps/s (${r.iters} iters)`);
+    }
+    blas.setThreads(bi!.threads!);
+  }
   setGemmKernel(tsGemm);
 
   const torchMeta: Record<string, unknown> = {};
@@ -198,6 +213,7 @@ function main(): void {
     openblas_num_threads_env: process.env.OPENBLAS_NUM_THREADS ?? null,
     blas: blas ? { path: blas.path, threads: bi?.threads ?? null, config: bi?.config ?? null } : { error: blasLoadError() },
     torch: o.torch ? torchMeta : null,
+    blas_1thread: o.blas1 ? blas1 : null,
     loss_first_last: losses,
   };
 

@@ -4,7 +4,7 @@
  *
  * Selection: STEERED_GEMM=ts forces the pure-TypeScript kernel, STEERED_GEMM=blas requires OpenBLAS
  * (an error if it cannot load), unset picks OpenBLAS when it loads. STEERED_BLAS_LIB overrides the
- * library path; STEERED_BLAS_THREADS sets OpenBLAS's thread count.
+ * library path; STEERED_BLAS_THREADS sets OpenBLAS's thread count (default 1).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -60,8 +60,11 @@ export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => voi
           f(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         },
       };
-      const t = Number(process.env.STEERED_BLAS_THREADS);
-      if (Number.isInteger(t) && t > 0) setThreads(t);
+      // One thread unless asked: our gemms are small (tens to hundreds of rows), where OpenMP's
+      // fork/join and spin-waiting cost more than they save, and badly so when the cores are shared
+      // (tests in parallel, worker threads). Benchmarks set the count explicitly.
+      const t = Number(process.env.STEERED_BLAS_THREADS ?? 1);
+      setThreads(Number.isInteger(t) && t > 0 ? t : 1);
       return (cached = { kernel, setThreads, path: p });
     } catch (e) {
       loadError = `${p}: ${(e as Error).message}`;

@@ -1,0 +1,73 @@
+/**
+ * What an experiment is: a named, parameterised piece of science with a documented config (the
+ * `--set` keys, a zod schema with defaults), documented metric keys (the `--json` contract), and a run
+ * function. Experiments are core code: they touch no file system; everything stateful (checkpoints,
+ * metric logs, figures, progress) comes in through the RunContext that the edge (cli/runs) supplies.
+ */
+import type { z } from 'zod';
+import type { Rng } from '../math/rng.js';
+import type { TensorRecord } from '../nn/serialize.js';
+
+export type Metrics = Record<string, number | number[] | string | boolean | null>;
+
+/** A checkpoint as experiments see it: JSON-able meta plus named tensors. */
+export interface Snapshot {
+  meta: Record<string, unknown>;
+  tensors: Record<string, TensorRecord>;
+}
+
+export interface RunContext<C> {
+  readonly experiment: string;
+  readonly config: C;
+  readonly seed: number;
+  /** Root of all randomness for this run (seeded by `seed`). Restore its state from a snapshot on resume. */
+  readonly rng: Rng;
+  /** The checkpoint to continue from (`--resume`), or null for a fresh run. */
+  readonly resume: Snapshot | null;
+  /** Append one row of scalar metrics at a step (JSONL + TensorBoard at the edge). */
+  log(step: number, metrics: Record<string, number>): void;
+  /** Persist a snapshot atomically. Call at a point from which the run can continue exactly. */
+  checkpoint(step: number, snap: Snapshot): void;
+  /** Save a figure (SVG text) under the run's figures/. */
+  figure(name: string, svg: string): void;
+  /** Report progress for long work (a bar on stderr when it is a terminal). */
+  progress(done: number, total: number, label?: string): void;
+  /** Free-form note to the user (stderr). */
+  note(msg: string): void;
+  /** Backend for running work on both cores; absent in a browser (run in-process instead). */
+  readonly parallel?: ParallelBackend;
+}
+
+/** Edge-provided parallel evaluation/rollout; core code must work without it. */
+export interface ParallelBackend {
+  readonly workers: number;
+}
+
+export interface EvalContext<C> extends Omit<RunContext<C>, 'resume' | 'checkpoint'> {
+  /** The checkpoint being evaluated with frozen weights. */
+  readonly checkpoint: Snapshot;
+}
+
+export interface Experiment<S extends z.ZodObject = z.ZodObject> {
+  /** Stable id, e.g. "metarl/bandit-independent". Renaming is a breaking change. */
+  readonly id: string;
+  readonly title: string;
+  /** One paragraph: what it shows and how it is measured. */
+  readonly description: string;
+  /** The `--set` keys with defaults; must be a strict object (unknown keys are errors). */
+  readonly config: S;
+  /** Metric keys of the `--json` line, each with a one-line meaning. */
+  readonly metrics: Record<string, string>;
+  /** The phenomenon's expected outcome, stated before the run (for the docs and `list`). */
+  readonly expected?: string;
+  /** Repository-relative path of the checkpoint `steered eval` uses without --checkpoint. */
+  readonly shippedCheckpoint?: string;
+  /** Interval, in the experiment's own steps, at which it checkpoints (documented for resume). */
+  run(ctx: RunContext<z.infer<S>>): Promise<Metrics>;
+  /** Frozen-weight evaluation of a checkpoint; absent when the experiment has nothing to evaluate. */
+  evaluate?(ctx: EvalContext<z.infer<S>>): Promise<Metrics>;
+}
+
+export function defineExperiment<S extends z.ZodObject>(e: Experiment<S>): Experiment<S> {
+  return e;
+}

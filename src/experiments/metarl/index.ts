@@ -1,0 +1,257 @@
+/**
+ * Meta-RL experiments (seed 003; Wang et al. 2018, Duan et al. 2016) as a declarative table: task
+ * family, the network's training defaults, metric keys, expected outcome and the analysis. One shared
+ * run function (runner.ts) trains the A2C-LSTM and evaluates it with frozen weights.
+ */
+import { z } from 'zod';
+import { defineExperiment, type Experiment, type Metrics } from '../experiment.js';
+import { evaluateCheckpoint, trainAndEvaluate, trainingSchema, type EvalRecord, type TrainingConfig } from './runner.js';
+import type { TaskSpec } from '../../metarl/a2c.js';
+import type { A2CConfig } from '../../metarl/a2c.js';
+import {
+  TwoArmedIndependentBandit, TwoArmedDependentBandit, KArmedBandit, InformativeArmBandit, TwoStepTask, HarlowTask,
+  type DependentDifficulty,
+} from '../../envs/metarl/index.js';
+import { evaluateBaseline, ThompsonSampling, UCB1, GittinsPolicy, DependentGreedy, TwoStepStayCounter, ModelFreeTD, ModelBased } from '../../metarl/baselines/index.js';
+import { twoArmBayesDP } from '../../metarl/bayes.js';
+import { linePlot, barChart } from '../svg.js';
+
+type Fig = { figure: (name: string, svg: string) => void };
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return xs.length ? s / xs.length : NaN;
+}
+
+function sem(xs: ArrayLike<number>): number {
+  const m = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i]! - m) ** 2;
+  return xs.length > 1 ? Math.sqrt(s / (xs.length - 1) / xs.length) : 0;
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** Per-episode totals and per-trial curves of a bandit evaluation. */
+function banditStats(rec: EvalRecord, trials: number) {
+  const rewards = new Float64Array(rec.episodes), regrets = new Float64Array(rec.episodes);
+  const cumRegret = new Float64Array(trials), optimal = new Float64Array(trials);
+  rec.steps.forEach((ep, e) => {
+    for (const s of ep) {
+      rewards[e]! += s.reward;
+      const reg = Number(s.info['regret'] ?? 0);
+      regrets[e]! += reg;
+      const t = Number(s.info['trial']);
+      cumRegret[t]! += reg;
+      optimal[t]! += s.info['optimal'] ? 1 : 0;
+    }
+  });
+  let c = 0;
+  for (let t = 0; t < trials; t++) { c += cumRegret[t]! / rec.episodes; cumRegret[t] = c; optimal[t]! /= rec.episodes; }
+  return { rewards, regrets, cumRegret, optimal };
+}
+
+function cumulative(curve: ArrayLike<number>): number[] {
+  let c = 0;
+  return Array.from(curve, (x) => (c += x));
+}
+
+function banditAnalysis(makeEnv: () => TwoArmedIndependentBandit | TwoArmedDependentBandit | KArmedBandit, kind: 'independent' | 'dependent' | 'k') {
+  return (rec: EvalRecord, ctx: Fig & { config: TrainingConfig }): Metrics => {
+    const env = makeEnv();
+    const T = env.trials;
+    const st = banditStats(rec, T);
+    const seed = 12345;
+    const eps = rec.episodes;
+    const baselines: { name: string; res: ReturnType<typeof evaluateBaseline> }[] = [
+      { name: 'Thompson', res: evaluateBaseline(makeEnv, () => new ThompsonSampling(), { episodes: eps, seed }) },
+      { name: 'UCB1', res: evaluateBaseline(makeEnv, () => new UCB1(), { episodes: eps, seed }) },
+    ];
+    if (kind === 'dependent') baselines.push({ name: 'greedy posterior (Bayes-optimal)', res: evaluateBaseline(makeEnv, () => new DependentGreedy(), { episodes: eps, seed }) });
+    else baselines.push({ name: 'Gittins γ=0.98', res: evaluateBaseline(makeEnv, () => new GittinsPolicy(0.98), { episodes: eps, seed }) });
+    const m: Metrics = {
+      regret_mean: r4(mean(st.regrets)),
+      regret_sem: r4(sem(st.regrets)),
+      reward_mean: r4(mean(st.rewards)),
+      episodes: eps,
+      optimal_arm_rate_last10: r4(mean(st.optimal.subarray(T - 10))),
+    };
+    for (const b of baselines) m[`${b.name.split(' ')[0]!.toLowerCase()}_regret`] = r4(b.res.regret_mean);
+    if (kind === 'independent' && T <= 100) m['bayes_optimal_regret'] = r4(twoArmBayesDP(T).bayesRegret);
+    const x = Array.from({ length: T }, (_, i) => i + 1);
+    ctx.figure('regret', linePlot({
+      title: `Cumulative regret, frozen weights (${eps} episodes)`, xlabel: 'trial', ylabel: 'cumulative regret',
+      series: [
+        { label: 'meta-RL LSTM', x, y: Array.from(st.cumRegret) },
+        ...baselines.map((b) => ({ label: b.name, x, y: cumulative(b.res.curves.regret), dashed: true })),
+      ],
+    }));
+    ctx.figure('accuracy', linePlot({
+      title: 'Learning with frozen weights: P(best arm) by trial', xlabel: 'trial', ylabel: 'P(best arm)', ylim: [0, 1],
+      series: [{ label: 'meta-RL LSTM', x, y: Array.from(st.optimal) }, ...baselines.map((b) => ({ label: b.name, x, y: Array.from(b.res.curves.optimal), dashed: true }))],
+    }));
+    return m;
+  };
+}
+
+function taskSpec(make: () => { observationSpace: { shape: readonly number[] }; actionSpace: { n: number }; trials: number; stepsPerTrial: number }): TaskSpec {
+  const e = make();
+  return { make: make as unknown as TaskSpec['make'], obsDim: e.observationSpace.shape[0]!, nActions: e.actionSpace.n, maxSteps: e.trials * e.stepsPerTrial };
+}
+
+interface Row {
+  id: string;
+  title: string;
+  description: string;
+  expected: string;
+  extra: z.ZodRawShape;
+  defaults: Partial<A2CConfig>;
+  metrics: Record<string, string>;
+  task: (c: Record<string, unknown>) => TaskSpec;
+  /** Task used for frozen-weight evaluation when it differs from training (Harlow's held-out pool). */
+  evalTask?: (c: Record<string, unknown>) => TaskSpec;
+  analyze: (c: Record<string, unknown>) => (rec: EvalRecord, ctx: Fig & { config: TrainingConfig }) => Metrics;
+}
+
+const BANDIT_METRICS = {
+  regret_mean: 'mean cumulative regret per episode (Σ max p − p_chosen), frozen weights',
+  regret_sem: 'standard error of regret_mean',
+  reward_mean: 'mean total reward per episode',
+  episodes: 'evaluation episodes',
+  optimal_arm_rate_last10: 'P(best arm) over the last 10 trials',
+  thompson_regret: 'Thompson sampling on the same number of episodes',
+  ucb1_regret: 'UCB1 on the same number of episodes',
+};
+
+const TABLE: Row[] = [
+  {
+    id: 'metarl/bandit-independent',
+    title: 'Two-armed bandit, independent arms (Wang et al. 2018)',
+    description: 'A2C-LSTM meta-trained on two-armed Bernoulli bandits with p1, p2 ~ U(0,1), 100 trials; evaluated with frozen weights against Thompson sampling, UCB1, Gittins and the exact Bayes-optimal DP.',
+    expected: 'regret ≤ 2.0, below Thompson sampling, within 15% of the Bayes-optimal DP regret (1.748)',
+    extra: { trials: z.number().int().min(1).max(100).default(100) },
+    defaults: {},
+    metrics: { ...BANDIT_METRICS, gittins_regret: 'Gittins index (γ=0.98)', bayes_optimal_regret: 'exact Bayes-optimal regret by DP' },
+    task: (c) => taskSpec(() => new TwoArmedIndependentBandit({ trials: c['trials'] as number })),
+    analyze: (c) => banditAnalysis(() => new TwoArmedIndependentBandit({ trials: c['trials'] as number }), 'independent'),
+  },
+  {
+    id: 'metarl/bandit-dependent',
+    title: 'Two-armed bandit, dependent arms p2 = 1 − p1 (Wang et al. 2018)',
+    description: 'A2C-LSTM meta-trained on dependent two-armed bandits (difficulty uniform, easy {0.1,0.9}, medium {0.25,0.75}, hard {0.4,0.6}); frozen-weight regret vs the Bayes-optimal greedy posterior policy.',
+    expected: 'uniform: regret ≤ 1.5 (greedy posterior mean ≈ 1.20 is Bayes-optimal)',
+    extra: { difficulty: z.enum(['uniform', 'easy', 'medium', 'hard']).default('uniform'), trials: z.number().int().min(1).max(1000).default(100) },
+    defaults: {},
+    metrics: { ...BANDIT_METRICS, greedy_regret: 'greedy posterior mean (Bayes-optimal here)' },
+    task: (c) => taskSpec(() => new TwoArmedDependentBandit({ trials: c['trials'] as number, difficulty: c['difficulty'] as DependentDifficulty })),
+    analyze: (c) => banditAnalysis(() => new TwoArmedDependentBandit({ trials: c['trials'] as number, difficulty: c['difficulty'] as DependentDifficulty }), 'dependent'),
+  },
+  {
+    id: 'metarl/bandit-k',
+    title: 'k-armed Bernoulli bandits (the RL² setting, Duan et al. 2016)',
+    description: 'A2C-LSTM meta-trained on k-armed bandits with means ~ U(0,1) and n pulls; total reward vs Thompson, UCB1 and Gittins.',
+    expected: 'total reward ≥ RL² − 1%: (5,10) 6.7, (5,100) 78.7, (10,100) 83.5',
+    extra: { arms: z.number().int().min(2).max(50).default(5), trials: z.number().int().min(1).max(1000).default(100) },
+    defaults: {},
+    metrics: { ...BANDIT_METRICS, gittins_regret: 'Gittins index (γ=0.98)' },
+    task: (c) => taskSpec(() => new KArmedBandit({ arms: c['arms'] as number, trials: c['trials'] as number })),
+    analyze: (c) => banditAnalysis(() => new KArmedBandit({ arms: c['arms'] as number, trials: c['trials'] as number }), 'k'),
+  },
+  {
+    id: 'metarl/informative-arm',
+    title: 'Eleven-arm informative-arm bandit (Wang et al. 2016)',
+    description: 'Five pulls; nine arms pay 1.1, a target arm 5, the 11th arm pays 0.1 × the target\'s (1-based) index. The optimum is to pull the informative arm once, then the target four times (20.55).',
+    expected: 'mean reward ≥ 19.5 (optimum 20.55)',
+    extra: {},
+    defaults: { gamma: 1 },
+    metrics: { reward_mean: 'mean total reward per episode (optimum 20.55)', reward_sem: 'standard error', informative_first_rate: 'P(first pull is the informative arm)', episodes: 'evaluation episodes' },
+    task: () => taskSpec(() => new InformativeArmBandit()),
+    analyze: () => (rec, ctx) => {
+      const totals = rec.steps.map((ep) => ep.reduce((a, s) => a + s.reward, 0));
+      const first = rec.steps.map((ep) => (ep[0] && ep[0].action === 10 ? 1 : 0));
+      const byTrial = Array.from({ length: 5 }, (_, t) => mean(rec.steps.map((ep) => ep[t]?.reward ?? 0)));
+      ctx.figure('reward-by-trial', linePlot({ title: 'Informative-arm bandit: reward by pull', xlabel: 'pull', ylabel: 'mean reward', series: [{ label: 'meta-RL LSTM', x: [1, 2, 3, 4, 5], y: byTrial }] }));
+      return { reward_mean: r4(mean(totals)), reward_sem: r4(sem(totals)), informative_first_rate: r4(mean(first)), episodes: rec.episodes };
+    },
+  },
+  {
+    id: 'metarl/two-step',
+    title: 'Two-step task (Daw et al. 2011; Wang et al. 2018)',
+    description: 'Common transitions 0.8; second-stage reward probabilities 0.9/0.1 swap with probability 0.025 per trial; 100 trials. Stay probabilities by previous reward × transition, vs model-free and model-based TD learners.',
+    expected: 'model-based pattern: rewarded-common and unrewarded-rare stay ≥ 0.9; rewarded-rare and unrewarded-common ≤ 0.75',
+    extra: {},
+    defaults: { gamma: 0.9 },
+    metrics: {
+      stay_rewarded_common: 'P(stay | rewarded, common)', stay_rewarded_rare: 'P(stay | rewarded, rare)',
+      stay_unrewarded_common: 'P(stay | unrewarded, common)', stay_unrewarded_rare: 'P(stay | unrewarded, rare)',
+      reward_mean: 'mean reward per episode', episodes: 'evaluation episodes',
+      mf_interaction: 'model-free TD baseline: reward×transition interaction', mb_interaction: 'model-based baseline: interaction',
+      interaction: 'LSTM: (RC − RR) − (UC − UR)',
+    },
+    task: () => taskSpec(() => new TwoStepTask()),
+    analyze: () => (rec, ctx) => {
+      const counter = new TwoStepStayCounter();
+      rec.steps.forEach((ep, e) => { for (const s of ep) counter.observe({ episode: e, step: s.t, action: s.action, reward: s.reward, info: s.info } as never); });
+      const p = counter.result();
+      const inter = (q: { stay_rewarded_common: number; stay_rewarded_rare: number; stay_unrewarded_common: number; stay_unrewarded_rare: number }) =>
+        q.stay_rewarded_common - q.stay_rewarded_rare - (q.stay_unrewarded_common - q.stay_unrewarded_rare);
+      const base = (mk: () => ModelFreeTD | ModelBased) => {
+        const c = new TwoStepStayCounter();
+        evaluateBaseline(() => new TwoStepTask(), mk, { episodes: Math.min(rec.episodes, 1000), seed: 7, observer: c.observe });
+        return c.result();
+      };
+      const mf = base(() => new ModelFreeTD()), mb = base(() => new ModelBased());
+      const bars = (q: typeof p) => [[q.stay_rewarded_common, q.stay_unrewarded_common], [q.stay_rewarded_rare, q.stay_unrewarded_rare]];
+      for (const [name, q] of [['lstm', p], ['model-free', mf], ['model-based', mb]] as const) {
+        const b = bars(q);
+        ctx.figure(`stay-${name}`, barChart({ title: `Two-step stay probabilities: ${name}`, ylabel: 'P(stay)', groups: ['rewarded', 'unrewarded'], ylim: [0, 1], series: [{ label: 'common', values: b[0]! }, { label: 'rare', values: b[1]! }] }));
+      }
+      const totals = rec.steps.map((ep) => ep.reduce((a, s) => a + s.reward, 0));
+      return {
+        stay_rewarded_common: r4(p.stay_rewarded_common), stay_rewarded_rare: r4(p.stay_rewarded_rare),
+        stay_unrewarded_common: r4(p.stay_unrewarded_common), stay_unrewarded_rare: r4(p.stay_unrewarded_rare),
+        interaction: r4(inter(p)), mf_interaction: r4(inter(mf)), mb_interaction: r4(inter(mb)),
+        reward_mean: r4(mean(totals)), episodes: rec.episodes,
+      };
+    },
+  },
+  {
+    id: 'metarl/harlow',
+    title: 'Harlow task, abstract objects (Harlow 1949; Wang et al. 2018)',
+    description: 'Each episode two never-seen objects (random feature vectors; training and evaluation pools disjoint), one rewarded all episode, sides shuffled, a fixation step per trial, 6 trials. Evaluated on the evaluation pool.',
+    expected: 'trial-2 accuracy ≥ 90% on evaluation-pool objects (trial 1 at chance)',
+    extra: { pool: z.enum(['train', 'eval']).default('eval').describe('object pool used for evaluation') },
+    defaults: { gamma: 0.9 },
+    metrics: { trial_accuracy: 'P(correct) by trial (array of 6), evaluation pool', episodes: 'evaluation episodes', fixation_rate: 'P(fixated)' },
+    task: () => taskSpec(() => new HarlowTask({ pool: 'train' })),
+    evalTask: (c) => taskSpec(() => new HarlowTask({ pool: c['pool'] as 'train' | 'eval' })),
+    analyze: (c) => (rec, ctx) => {
+      const acc = new Float64Array(6), fix = { n: 0, k: 0 };
+      for (const ep of rec.steps) for (const s of ep) {
+        if (s.info['phase'] === 'choice' || s.info['aborted']) acc[Number(s.info['trial'])]! += s.info['correct'] ? 1 : 0;
+        if (s.info['phase'] === 'fixation') { fix.n++; fix.k += s.info['fixated'] ? 1 : 0; }
+      }
+      const ta = Array.from(acc, (x) => r4(x / rec.episodes));
+      ctx.figure('harlow-accuracy', linePlot({ title: `Harlow accuracy by trial (${String(c['pool'])} pool)`, xlabel: 'trial', ylabel: 'P(correct)', ylim: [0, 1], series: [{ label: 'meta-RL LSTM', x: [1, 2, 3, 4, 5, 6], y: ta }] }));
+      return { trial_accuracy: ta, episodes: rec.episodes, fixation_rate: r4(fix.k / Math.max(1, fix.n)) };
+    },
+  },
+];
+
+function build(row: Row): Experiment {
+  const schema = z.object({ ...trainingSchema(row.defaults), ...row.extra }).strict();
+  return defineExperiment({
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    expected: row.expected,
+    config: schema,
+    metrics: row.metrics,
+    shippedCheckpoint: `checkpoints/${row.id}.ckpt`,
+    run: (ctx) => trainAndEvaluate(ctx, row.task(ctx.config), (row.evalTask ?? row.task)(ctx.config), row.analyze(ctx.config)),
+    evaluate: (ctx) => evaluateCheckpoint(ctx, (row.evalTask ?? row.task)(ctx.config), row.analyze(ctx.config)),
+  }) as unknown as Experiment;
+}
+
+export const metarlExperiments: Experiment[] = TABLE.map(build);

@@ -1,0 +1,191 @@
+/**
+ * The command line's contract, exercised through the real `steered` binary: determinism of the --json
+ * line, exact resume after SIGKILL, and exit code 2 with one line (and nothing stored changed) for bad
+ * arguments, unknown experiments and corrupt checkpoints.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'steered.js');
+// Small but real: an A2C-LSTM trained for a few dozen updates, then evaluated with frozen weights.
+const SMALL = ['--set', 'updates=40', '--set', 'numEnvs=8', '--set', 'episodes=100', '--set', 'checkpointEvery=5', '--set', 'logEvery=5'];
+
+function steered(args: string[], root: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastLine(s: string): string {
+  const lines = s.trim().split('\n');
+  return lines[lines.length - 1]!;
+}
+
+function treeHash(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      // The database is compared by its rows (dbRows): SQLite may checkpoint its WAL on any open.
+      if (name.startsWith('runs.db')) continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(name).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+function dbRows(root: string): string {
+  const db = new Database(join(root, 'runs.db'), { readonly: true });
+  const rows = db.prepare('SELECT id, experiment, seed, status, config_json, dir, final_metrics_json, updated_at FROM runs ORDER BY id').all();
+  db.close();
+  return JSON.stringify(rows);
+}
+
+test('same seed → identical --json line; another seed → a different one', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-cli-'));
+  const a = steered(['run', 'metarl/bandit-dependent', '--seed', '3', ...SMALL, '--json'], root);
+  const b = steered(['run', 'metarl/bandit-dependent', '--seed', '3', ...SMALL, '--json'], root);
+  const c = steered(['run', 'metarl/bandit-dependent', '--seed', '4', ...SMALL, '--json'], root);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const ja = JSON.parse(lastLine(a.stdout));
+  assert.equal(typeof ja.regret_mean, 'number');
+  assert.equal(ja.episodes, 100);
+  assert.equal(lastLine(a.stdout), lastLine(b.stdout));
+  assert.notEqual(lastLine(a.stdout), lastLine(c.stdout));
+});
+
+async function runUntilKilled(args: string[], root: string, outDir: string, killAfterCheckpoints: number): Promise<boolean> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, stdio: 'ignore' });
+  const latest = join(outDir, 'checkpoints', 'latest');
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+  // Poll until the wanted checkpoint is committed, then kill at once (mid-update, mid-write, anywhere).
+  while (!done) {
+    if (existsSync(latest)) {
+      try {
+        const step = JSON.parse(readFileSync(latest, 'utf8')).step as number;
+        if (step >= killAfterCheckpoints * 5) break;
+      } catch { /* pointer being replaced: poll again */ }
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  if (done) return false;
+  child.kill('SIGKILL');
+  await exited;
+  return true;
+}
+
+test('a run SIGKILLed mid-way and resumed ends with exactly the metrics of an uninterrupted run', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-kill-'));
+  const ref = steered(['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', join(root, 'ref'), '--json'], root);
+  assert.equal(ref.code, 0, ref.stderr);
+  const out = join(root, 'killed');
+  const args = ['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', out, '--json'];
+  const killed = await runUntilKilled(args, root, out, 2);
+  if (killed) {
+    // Kill the resumed run too, once, then resume again to the end.
+    const resumeArgs = ['run', 'metarl/bandit-independent', '--resume', out, '--json'];
+    const again = await runUntilKilled(resumeArgs, root, out, 5);
+    void again;
+    const res = steered(resumeArgs, root);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(lastLine(res.stdout), lastLine(ref.stdout));
+  }
+  assert.ok(killed, 'the run finished before it could be killed; the test did not test anything');
+  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8'), readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'));
+  const db = new Database(join(root, 'runs.db'), { readonly: true });
+  const row = db.prepare('SELECT status FROM runs WHERE dir = ?').get(resolve(out)) as { status: string };
+  db.close();
+  assert.equal(row.status, 'completed');
+});
+
+test('bad arguments, unknown experiment and corrupt checkpoints → exit 2, one line, nothing stored changes', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-bad-'));
+  const out = join(root, 'r');
+  const ok = steered(['run', 'metarl/bandit-independent', ...SMALL, '--out', out], root);
+  assert.equal(ok.code, 0, ok.stderr);
+  const before = treeHash(root.replace(/$/, '')) + dbRows(root);
+  const ckDir = join(out, 'checkpoints');
+  const ck = join(ckDir, readdirSync(ckDir).filter((f) => f.endsWith('.bin')).sort().pop()!);
+  const bytes = readFileSync(ck);
+  const scratch = mkdtempSync(join(tmpdir(), 'steered-ck-'));
+  const truncated = join(scratch, 'truncated.bin');
+  writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
+  const flipped = join(scratch, 'flipped.bin');
+  const f = Buffer.from(bytes);
+  f[Math.floor(f.length / 2)]! ^= 0x10;
+  writeFileSync(flipped, f);
+  const good = join(scratch, 'good.bin');
+  copyFileSync(ck, good);
+
+  const cases: [string[], RegExp][] = [
+    [['run', 'metarl/bandit-independent', '--set', 'nope=1'], /unknown --set key 'nope'.*known keys: updates/],
+    [['run', 'metarl/bandit-dependent', '--set', 'difficulty=extreme'], /'difficulty'.*allowed: uniform\|easy\|medium\|hard/],
+    [['run', 'metarl/bandit-independent', '--set', 'updates=-3'], /'updates'.*integer ≥ 1/],
+    [['run', 'metarl/bandit-independent', '--set', 'updates'], /key=value/],
+    [['run', 'metarl/no-such-thing'], /unknown experiment 'metarl\/no-such-thing'/],
+    [['frobnicate'], /unknown command/],
+    [['run', 'metarl/bandit-independent', '--seed', 'abc'], /--seed/],
+    [['run', 'metarl/bandit-independent', '--out', out], /not empty/],
+    [['eval', 'metarl/bandit-independent', '--checkpoint', truncated], /truncated\.bin/],
+    [['eval', 'metarl/bandit-independent', '--checkpoint', flipped], /flipped\.bin.*(checksum|corrupt)/],
+    [['eval', 'metarl/bandit-independent', '--checkpoint', join(scratch, 'missing.bin')], /missing\.bin/],
+    [['eval', 'metarl/bandit-dependent', '--checkpoint', good], /belongs to 'metarl\/bandit-independent'/],
+    [['run', 'metarl/bandit-independent', '--resume', out], /already completed/],
+    [['run', 'metarl/bandit-independent', '--resume', join(root, 'nowhere')], /nowhere/],
+  ];
+  for (const [args, re] of cases) {
+    const r = steered(args, root);
+    assert.equal(r.code, 2, `${args.join(' ')} → exit ${r.code}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `${args.join(' ')} printed ${lines.length} lines: ${r.stderr}`);
+    assert.match(lines[0]!, re, args.join(' '));
+    assert.equal(r.stdout, '', `${args.join(' ')} wrote to stdout`);
+  }
+  assert.equal(treeHash(root) + dbRows(root), before, 'a rejected command changed the run directory or the database');
+  // The good copy still evaluates: the checks above are about corruption, not about eval being broken.
+  const e = steered(['eval', 'metarl/bandit-independent', '--checkpoint', good, '--set', 'episodes=50', '--json'], root);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(JSON.parse(lastLine(e.stdout)).episodes, 50);
+});
+
+test('resume of a run whose latest checkpoint is corrupt → exit 2 naming the file; directory and rows unchanged', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-rc-'));
+  const out = join(root, 'r');
+  const killed = await runUntilKilled(['run', 'metarl/bandit-independent', '--seed', '2', ...SMALL, '--out', out], root, out, 2);
+  assert.ok(killed, 'run finished before it could be killed');
+  const ptr = JSON.parse(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8')) as { file: string };
+  const file = join(out, 'checkpoints', ptr.file);
+  const b = readFileSync(file);
+  b[b.length - 10]! ^= 0xff;
+  writeFileSync(file, b);
+  const before = treeHash(root) + dbRows(root);
+  const r = steered(['run', 'metarl/bandit-independent', '--resume', out], root);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr.trim(), new RegExp(ptr.file.replace('.', '\\.')));
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.equal(treeHash(root) + dbRows(root), before);
+});
+
+test('list --json documents every experiment with its --set keys and metric keys', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-list-'));
+  const r = steered(['list', '--json'], root);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(lastLine(r.stdout)) as { experiments: { id: string; config: { key: string }[]; metrics: Record<string, string> }[]; environments: { id: string }[] };
+  const ids = j.experiments.map((e) => e.id);
+  for (const id of ['metarl/bandit-independent', 'metarl/bandit-dependent', 'metarl/bandit-k', 'metarl/two-step', 'metarl/harlow', 'metarl/informative-arm']) assert.ok(ids.includes(id), id);
+  const dep = j.experiments.find((e) => e.id === 'metarl/bandit-dependent')!;
+  assert.ok(dep.config.some((c) => c.key === 'difficulty'));
+  assert.ok('regret_mean' in dep.metrics && 'reward_mean' in dep.metrics && 'episodes' in dep.metrics);
+  assert.ok(j.environments.some((e) => e.id === 'metarl/TwoStep-v0'));
+});
