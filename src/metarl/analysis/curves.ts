@@ -133,9 +133,9 @@ export function trialCurves(steps: Iterable<StepLike>): TrialCurves {
 }
 
 /**
- * Harlow accuracy by trial (the `trial_accuracy` metric is its `mean`). A trial counts as correct only
- * when info.correct is true on one of its steps; aborted trials carry correct: false, and a trial the
- * episode never reached has no value and is left out of n.
+ * Harlow accuracy by trial (the `trial_accuracy` metric is its `mean`), from the one step per trial
+ * that reports info.correct (the choice, or the fixation step of an aborted trial, which counts as
+ * incorrect). A trial the episode never reached has no value and is left out of n.
  */
 export function harlowTrialAccuracy(steps: Iterable<Pick<StepLike, 'episode' | 'info'>>): CurveStats {
   const perEpisode: number[][] = [];

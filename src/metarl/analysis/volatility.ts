@@ -41,11 +41,7 @@ export interface VolatilityFitOptions {
   maxIter?: number;
 }
 
-export interface VolatilityFit {
-  lr_stable: number;
-  lr_volatile: number;
-  beta_stable: number;
-  beta_volatile: number;
+export interface VolatilityFit extends RescorlaWagnerParams {
   /** Negative log-likelihood of all choices at the fit. */
   nll: number;
   /** Delta-method standard errors (NaN for a phase without trials). */
@@ -121,6 +117,18 @@ function nllOf(d: Flat, alpha: [number, number], beta: [number, number], q0: num
     }
   }
   return nll;
+}
+
+export interface RescorlaWagnerParams {
+  lr_stable: number;
+  lr_volatile: number;
+  beta_stable: number;
+  beta_volatile: number;
+}
+
+/** Negative log-likelihood of the choices under given per-phase parameters (e.g. to compare agents). */
+export function rescorlaWagnerNll(episodes: readonly (readonly VolatileTrial[])[], p: RescorlaWagnerParams, opts: Pick<VolatilityFitOptions, 'q0' | 'nActions'> = {}): number {
+  return nllOf(flatten(episodes, opts.nActions), [p.lr_stable, p.lr_volatile], [p.beta_stable, p.beta_volatile], opts.q0 ?? 0.5);
 }
 
 /**
