@@ -15,6 +15,8 @@ import {
 import { evaluateBaseline, ThompsonSampling, UCB1, GittinsPolicy, DependentGreedy, TwoStepStayCounter, ModelFreeTD, ModelBased } from '../../metarl/baselines/index.js';
 import { twoArmBayesDP } from '../../metarl/bayes.js';
 import { linePlot, barChart } from '../svg.js';
+import { VolatileBandit } from '../../envs/metarl/index.js';
+import { fitVolatility, volatileTrialsFromSteps, learningRateFigure, twoStepTrialsFromSteps, twoStepLaggedRegression, laggedEffects, laggedRegressionFigure } from '../../metarl/analysis/index.js';
 
 type Fig = { figure: (name: string, svg: string) => void };
 
@@ -188,6 +190,7 @@ const TABLE: Row[] = [
       reward_mean: 'mean reward per episode', episodes: 'evaluation episodes',
       mf_interaction: 'model-free TD baseline: reward×transition interaction', mb_interaction: 'model-based baseline: interaction',
       interaction: 'LSTM: (RC − RR) − (UC − UR)',
+      lag1_reward_effect: 'lagged logistic regression: reward main effect at lag 1', lag1_interaction: 'lagged regression: reward × transition at lag 1',
     },
     task: () => taskSpec(() => new TwoStepTask()),
     analyze: () => (rec, ctx) => {
@@ -207,13 +210,34 @@ const TABLE: Row[] = [
         const b = bars(q);
         ctx.figure(`stay-${name}`, barChart({ title: `Two-step stay probabilities: ${name}`, ylabel: 'P(stay)', groups: ['rewarded', 'unrewarded'], ylim: [0, 1], series: [{ label: 'common', values: b[0]! }, { label: 'rare', values: b[1]! }] }));
       }
+      const reg = twoStepLaggedRegression(twoStepTrialsFromSteps(rec.steps.map((ep, e) => ep.map((s) => ({ episode: e, action: s.action, reward: s.reward, info: s.info }))).flat()));
+      ctx.figure('lagged-regression', laggedRegressionFigure(reg));
+      const eff = laggedEffects(reg);
       const totals = rec.steps.map((ep) => ep.reduce((a, s) => a + s.reward, 0));
       return {
+        lag1_reward_effect: r4(eff.reward[0] ?? NaN), lag1_interaction: r4(eff.interaction[0] ?? NaN),
         stay_rewarded_common: r4(p.stay_rewarded_common), stay_rewarded_rare: r4(p.stay_rewarded_rare),
         stay_unrewarded_common: r4(p.stay_unrewarded_common), stay_unrewarded_rare: r4(p.stay_unrewarded_rare),
         interaction: r4(inter(p)), mf_interaction: r4(inter(mf)), mb_interaction: r4(inter(mb)),
         reward_mean: r4(mean(totals)), episodes: rec.episodes,
       };
+    },
+  },
+  {
+    id: 'metarl/volatile',
+    title: 'Volatile bandit: learning rate tracks volatility (Behrens et al. 2007; Wang et al. 2018)',
+    description: 'Two arms paying 0.8/0.2 whose assignment reverses; each episode has a stable block (no reversal) and a volatile block (reversal every 20–30 trials). A delta-rule learner is fitted by maximum likelihood to the frozen network\'s choices, separately per phase.',
+    expected: 'fitted learning rate higher in volatile blocks than in stable blocks, weights frozen',
+    extra: {},
+    defaults: {},
+    metrics: { lr_stable: 'fitted delta-rule learning rate, stable blocks', lr_volatile: 'fitted learning rate, volatile blocks', beta_stable: 'fitted inverse temperature, stable', beta_volatile: 'fitted inverse temperature, volatile', reward_mean: 'mean reward per episode', episodes: 'evaluation episodes' },
+    task: () => taskSpec(() => new VolatileBandit()),
+    analyze: () => (rec, ctx) => {
+      const eps = volatileTrialsFromSteps(rec.steps.map((ep, e) => ep.map((s) => ({ episode: e, action: s.action, reward: s.reward, info: s.info }))).flat());
+      const fit = fitVolatility(eps);
+      ctx.figure('learning-rate', learningRateFigure([{ label: 'meta-RL LSTM (frozen)', fit }]));
+      const totals = rec.steps.map((ep) => ep.reduce((a, s) => a + s.reward, 0));
+      return { lr_stable: r4(fit.lr_stable), lr_volatile: r4(fit.lr_volatile), beta_stable: r4(fit.beta_stable), beta_volatile: r4(fit.beta_volatile), reward_mean: r4(mean(totals)), episodes: rec.episodes };
     },
   },
   {

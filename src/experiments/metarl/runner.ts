@@ -10,6 +10,18 @@ import { Rng } from '../../math/rng.js';
 import { loadParams } from '../../nn/serialize.js';
 import type { EvalContext, Metrics, RunContext } from '../experiment.js';
 
+let lastYield = 0;
+/**
+ * Give the event loop a turn at most every 50 ms: long synchronous training would otherwise never let
+ * signal handlers (Ctrl-C → mark the run interrupted) or progress output run.
+ */
+export async function breathe(): Promise<void> {
+  const now = Date.now();
+  if (now - lastYield < 50) return;
+  lastYield = now;
+  await new Promise<void>((r) => setTimeout(r, 0));
+}
+
 /** `--set` keys every meta-RL experiment has (training + evaluation), with the defaults of A2C_DEFAULTS. */
 export function trainingSchema(over: Partial<A2CConfig> & { episodes?: number } = {}) {
   const d = { ...A2C_DEFAULTS, ...over };
@@ -74,6 +86,7 @@ export async function trainAndEvaluate<C extends TrainingConfig>(
       ctx.checkpoint(trainer.update, { meta: { ...snap.meta, experiment: ctx.experiment, config: cfg }, tensors: snap.tensors });
     }
     ctx.progress(trainer.update, cfg.updates, 'train');
+    await breathe();
   }
   // The final checkpoint is the trained agent `steered eval --checkpoint` takes.
   const fin = trainer.snapshot();
