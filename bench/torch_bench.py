@@ -4,6 +4,10 @@
 Usage: torch_bench.py --threads N [--cases a,b,...] [--seconds S] [--warmup-seconds W]
 Prints progress to stderr and one JSON object on the last stdout line:
   {"torch_version": ..., "threads": N, "results": {case: steps_per_second, ...}}
+or torch_bench.py --threads N --serve: prints one JSON hello line, then for each stdin line
+"<case> <seconds> <warmup_seconds>" one JSON line {"case", "sps", "iters", "loss"}. run.ts uses this to
+measure each case in PyTorch right after measuring it in our code, so all backends of a case see the
+same machine load.
 steps/s is 1 / median iteration time, the statistic run.ts uses, so that a burst of load from other
 processes moves both sides alike.
 """
@@ -89,9 +93,32 @@ def main():
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--seconds", type=float, default=1.5)
     ap.add_argument("--warmup-seconds", type=float, default=0.3)
+    ap.add_argument("--serve", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
+    hello = {
+        "torch_version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "interop_threads": torch.get_num_interop_threads(),
+    }
+    if args.serve:
+        print(json.dumps(hello), flush=True)
+        steps = {}
+        for line in sys.stdin:
+            parts = line.split()
+            if not parts:
+                continue
+            name, seconds, warmup = parts[0], float(parts[1]), float(parts[2])
+            if name not in CASES:
+                print(json.dumps({"case": name, "error": "unknown case"}), flush=True)
+                continue
+            if name not in steps:
+                kind, hidden, batch = CASES[name]
+                steps[name] = lstm_step(hidden, batch) if kind == "lstm" else mlp_step(batch)
+            sps, iters, loss = measure(steps[name], seconds, warmup)
+            print(json.dumps({"case": name, "sps": sps, "iters": iters, "loss": loss}), flush=True)
+        return
     results = {}
     for name in [c for c in args.cases.split(",") if c]:
         if name not in CASES:
@@ -102,12 +129,7 @@ def main():
         sps, iters, loss = measure(step, args.seconds, args.warmup_seconds)
         results[name] = sps
         print(f"  torch t{args.threads} {name}: {sps:.1f} steps/s ({iters} iters, loss {loss:.4f})", file=sys.stderr)
-    print(json.dumps({
-        "torch_version": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "interop_threads": torch.get_num_interop_threads(),
-        "results": results,
-    }))
+    print(json.dumps({**hello, "results": results}))
 
 
 if __name__ == "__main__":

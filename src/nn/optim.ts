@@ -193,11 +193,9 @@ export class Adam implements Optimizer {
       if (wd === 0) {
         for (let i = 0; i < n; i++) {
           const gi = g[i]!;
-          const mi = b1 * m[i]! + c1 * gi;
-          const vi = b2 * v[i]! + c2 * gi * gi;
-          m[i] = mi;
-          v[i] = vi;
-          // Use the stored (possibly f32-rounded) moments so a resumed run sees the same numbers.
+          m[i] = b1 * m[i]! + c1 * gi;
+          v[i] = b2 * v[i]! + c2 * gi * gi;
+          // The update uses the moments as stored (f32-rounded for f32 params), as PyTorch's f32 math does.
           w[i] = w[i]! - stepSize * m[i]! / (Math.sqrt(v[i]!) / sqrtBc2 + eps);
         }
       } else {
@@ -288,8 +286,9 @@ export class RMSProp implements Optimizer {
     if (this.clipNorm !== undefined) checkPositive('RMSProp', 'clipNorm', this.clipNorm);
     this.sq = this.params.map((p) => like(p.data));
     // Unused buffers stay empty so state() only carries what the configuration updates.
-    this.gavg = this.params.map((p) => (this.centered ? like(p.data) : like(p.data).subarray(0, 0)));
-    this.buf = this.params.map((p) => (this.momentum > 0 ? like(p.data) : like(p.data).subarray(0, 0)));
+    const none = (v: Vec): Vec => (v instanceof Float32Array ? new Float32Array(0) : new Float64Array(0));
+    this.gavg = this.params.map((p) => (this.centered ? like(p.data) : none(p.data)));
+    this.buf = this.params.map((p) => (this.momentum > 0 ? like(p.data) : none(p.data)));
   }
 
   get stepCount(): number {
