@@ -15,6 +15,7 @@ import { loadCheckpoint } from '../runs/checkpoint.js';
 import type { RunDir } from '../runs/rundir.js';
 import { Progress } from './progress.js';
 import { UsageError } from './errors.js';
+import { a2cParallelBackend } from '../node/a2c-pool.js';
 
 interface Common {
   exp: Experiment;
@@ -101,6 +102,8 @@ function makeContext<C>(
       if (!common.quiet) progress.update(done, total, label);
     },
     note,
+    // Threads start only when a run asks for them (and with this process's matrix kernel).
+    parallel: a2cParallelBackend(common.kernel),
   };
 }
 

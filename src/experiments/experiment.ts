@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { Rng } from '../math/rng.js';
 import type { TensorRecord } from '../nn/serialize.js';
+import type { GradientBackend } from '../metarl/a2c.js';
 
 export type Metrics = Record<string, number | number[] | string | boolean | null>;
 
@@ -38,9 +39,19 @@ export interface RunContext<C> {
   readonly parallel?: ParallelBackend;
 }
 
-/** Edge-provided parallel evaluation/rollout; core code must work without it. */
+/**
+ * Edge-provided threads (worker_threads in Node; absent in a browser). Core code must work without it:
+ * it decides how work is split (which fixes the numbers) and only asks the edge where to run it.
+ */
 export interface ParallelBackend {
+  /** Threads worth running at once on this machine (e.g. os.availableParallelism()). */
   readonly workers: number;
+  /**
+   * Start `workers` helper threads, each holding a replica of the experiment's A2C trainer built from
+   * (experiment, config), that compute gradient shards alongside the calling thread. The caller must
+   * close() it.
+   */
+  gradientWorkers(opts: { experiment: string; config: unknown; workers: number }): Promise<GradientBackend>;
 }
 
 export interface EvalContext<C> extends Omit<RunContext<C>, 'resume' | 'checkpoint'> {

@@ -9,6 +9,19 @@
  * optimizer moments, the RNG and the update counter. That is exactly what a checkpoint holds, so a
  * resumed run is bit-identical to an uninterrupted one.
  *
+ * Data parallelism. An update is three pure stages so it can be spread over threads without the core
+ * knowing about them (DESIGN §2: the worker pool is edge code, injected as a GradientBackend):
+ *   1. plan (main): draw from the trainer RNG, per episode, an environment seed and an action-sampling
+ *      seed, and cut the episodes into `shards` contiguous blocks. Every episode samples its actions
+ *      from its own Rng, so an episode's rollout does not depend on which shard (thread) plays it.
+ *   2. shard (anywhere, A2CRollout.compute): rollouts, loss, backward for one block; returns the
+ *      gradient of the block's mean loss over its n_s unmasked rows, plus its stats.
+ *   3. apply (main): g = Σ_s (n_s / N) g_s in shard order (N = Σ n_s, so g is the gradient of the
+ *      global mean loss even when episodes differ in length), then one optimizer step.
+ * The shard count fixes the floating-point summation order, so it is part of the configuration of a
+ * bit-exact run; the number of threads that execute the shards is not (a 2-shard update computed in
+ * one thread equals the same update computed by two workers).
+ *
  * All hyperparameters are in A2C_DEFAULTS below (CleanRL style: one place, with their defaults).
  */
 import type { Env } from '../envs/core.js';
@@ -16,7 +29,7 @@ import type { Vec } from '../math/gemm.js';
 import { Rng } from '../math/rng.js';
 import { a2cLoss, sampleCategorical, softmax, argmax } from '../nn/losses.js';
 import { Adam, RMSProp, type Optimizer } from '../nn/optim.js';
-import { alloc, zeroGrads } from '../nn/param.js';
+import { alloc, zeroGrads, type Param } from '../nn/param.js';
 import { loadParams, paramsToTensors, type TensorRecord } from '../nn/serialize.js';
 import { RecurrentActorCritic } from './network.js';
 
@@ -79,19 +92,84 @@ export interface UpdateStats {
   gradNorm: number;
   entropyCoef: number;
   lr: number;
+  /** Environment steps taken by this update (unmasked rows of the loss). */
+  envSteps: number;
 }
 
-export class A2CTrainer {
-  readonly net: RecurrentActorCritic;
-  readonly opt: Optimizer;
-  rng: Rng;
-  update = 0;
+/** One block of episodes of an update: everything a replica needs besides the weights. */
+export interface ShardRequest {
+  /** reset({seed}) seed of each episode. */
+  envSeeds: Uint32Array;
+  /** Seed of each episode's own action-sampling Rng. */
+  actSeeds: Uint32Array;
+  entropyCoef: number;
+}
+
+export interface ShardResult {
+  /** ∂(mean loss over this shard's unmasked rows)/∂θ, flat in net.params() order. */
+  grads: Float32Array;
+  /** Unmasked rows n_s (= environment steps) the shard's loss averages over. */
+  rows: number;
+  /** Total reward of the shard's episodes. */
+  rewardSum: number;
+  /** Shard means over the n_s rows. */
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+}
+
+/**
+ * Computes shards somewhere else (worker threads at the edge). Results come back in request order;
+ * an implementation may run them in any order or place, since each is a pure function of
+ * (weights, request) for a given matrix kernel.
+ */
+export interface GradientBackend {
+  /** Threads it spreads shards over (besides the caller's own thread, which computes its share too). */
+  readonly workers: number;
+  /** May take ownership of (transfer, detach) `weights`. */
+  computeShards(weights: Float32Array, requests: readonly ShardRequest[]): Promise<ShardResult[]>;
+  /** Stop the threads; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Total number of scalars in a parameter list. */
+export function paramCount(ps: readonly Param[]): number {
+  let n = 0;
+  for (const p of ps) n += p.data.length;
+  return n;
+}
+
+/** Concatenate the parameters' data (or grads) into one Float32Array, in list order. */
+export function flattenParams(ps: readonly Param[], which: 'data' | 'grad' = 'data', out: Float32Array = new Float32Array(paramCount(ps))): Float32Array {
+  let o = 0;
+  for (const p of ps) { out.set(p[which], o); o += p.data.length; }
+  return out;
+}
+
+/** Inverse of flattenParams(…, 'data'). */
+export function loadFlatParams(ps: readonly Param[], flat: Float32Array): void {
+  if (flat.length !== paramCount(ps)) throw new RangeError(`loadFlatParams: ${flat.length} values for ${paramCount(ps)} parameters`);
+  let o = 0;
+  for (const p of ps) { p.data.set(flat.subarray(o, o + p.data.length)); o += p.data.length; }
+}
+
+/** The network a trainer (or a replica of it) trains on this task. */
+export function a2cNetwork(task: TaskSpec, cfg: A2CConfig, rng: Rng): RecurrentActorCritic {
+  return new RecurrentActorCritic({ obsDim: task.obsDim, nActions: task.nActions, hidden: cfg.hidden, maxSteps: task.maxSteps, maxBatch: cfg.numEnvs }, rng);
+}
+
+/**
+ * Rollouts + loss + backward for one shard of an update. Holds the environments and buffers for up to
+ * numEnvs episodes; a worker thread builds one around its own replica network.
+ */
+export class A2CRollout {
   private readonly envs: Env<Float32Array, number>[];
-  private readonly B: number;
+  private readonly maxB: number;
   private readonly T: number;
   private readonly A: number;
   private readonly D: number;
-  // Rollout buffers [T×B×…]; allocated once.
+  private readonly H: number;
+  // Rollout buffers [T×B×…] for the largest B; a shard of Bs episodes uses stride Bs.
   private readonly hs: Vec;
   private readonly logits: Vec;
   private readonly values: Vec;
@@ -110,23 +188,22 @@ export class A2CTrainer {
   private readonly truncatedAt: Int32Array;
   private readonly bootObs: Vec;
   private readonly bootV: Vec;
+  private readonly rngs: Rng[] = [];
 
-  constructor(readonly task: TaskSpec, readonly cfg: A2CConfig, rng: Rng) {
-    this.rng = rng;
-    this.B = cfg.numEnvs;
+  constructor(readonly task: TaskSpec, readonly cfg: A2CConfig, readonly net: RecurrentActorCritic) {
+    this.maxB = net.shape.maxBatch;
     this.T = task.maxSteps;
     this.A = task.nActions;
     this.D = task.obsDim;
-    this.net = new RecurrentActorCritic({ obsDim: this.D, nActions: this.A, hidden: cfg.hidden, maxSteps: this.T, maxBatch: this.B }, rng);
-    const ps = this.net.params();
-    this.opt = cfg.optimizer === 'adam'
-      ? new Adam(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm })
-      : new RMSProp(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm });
-    this.envs = Array.from({ length: this.B }, () => task.make());
-    const TB = this.T * this.B, H = cfg.hidden;
+    this.H = cfg.hidden;
+    if (net.shape.maxSteps < this.T || net.shape.hidden !== this.H || net.shape.obsDim !== this.D || net.shape.nActions !== this.A) {
+      throw new Error('A2CRollout: network shape does not match the task and config');
+    }
+    this.envs = Array.from({ length: this.maxB }, () => task.make());
+    const TB = this.T * this.maxB, H = this.H, B = this.maxB;
     this.hs = alloc('f32', TB * H);
     this.logits = alloc('f32', TB * this.A);
-    this.probs = alloc('f32', this.B * this.A);
+    this.probs = alloc('f32', B * this.A);
     this.values = alloc('f32', TB);
     this.actions = new Int32Array(TB);
     this.rewards = new Float64Array(TB);
@@ -137,63 +214,29 @@ export class A2CTrainer {
     this.dValues = alloc('f32', TB);
     this.dH = alloc('f32', TB * H);
     this.dH2 = alloc('f32', TB * H);
-    this.x = alloc('f32', this.B * this.D);
-    this.live = new Uint8Array(this.B);
-    this.truncatedAt = new Int32Array(this.B);
-    this.bootObs = alloc('f32', this.B * this.D);
-    this.bootV = alloc('f32', this.B);
+    this.x = alloc('f32', B * this.D);
+    this.live = new Uint8Array(B);
+    this.truncatedAt = new Int32Array(B);
+    this.bootObs = alloc('f32', B * this.D);
+    this.bootV = alloc('f32', B);
   }
 
-  entropyCoef(u = this.update): number {
-    const c = this.cfg;
-    const span = Math.max(1, Math.round(c.updates * c.entropyAnnealFrac));
-    const f = Math.min(1, u / span);
-    return c.entropyStart + (c.entropyEnd - c.entropyStart) * f;
-  }
-
-  lrAt(u = this.update): number {
-    const c = this.cfg;
-    const f = Math.min(1, u / Math.max(1, c.updates));
-    return c.lr * (1 + (c.lrEndFactor - 1) * f);
-  }
-
-  /** Everything needed to continue training exactly: weights, optimizer moments, RNG, counter. */
-  snapshot(): { meta: { update: number; rng: number[]; optStep: number }; tensors: Record<string, TensorRecord> } {
-    const os = this.opt.state();
-    return {
-      meta: { update: this.update, rng: this.rng.state(), optStep: os.step },
-      tensors: { ...paramsToTensors(this.net.params(), 'net.'), ...prefixKeys(os.tensors, 'opt.') },
-    };
-  }
-
-  restore(s: { meta: Record<string, unknown>; tensors: Record<string, TensorRecord> }): void {
-    const m = s.meta as { update?: number; rng?: number[]; optStep?: number };
-    if (!Number.isInteger(m.update) || !Array.isArray(m.rng) || !Number.isInteger(m.optStep)) {
-      throw new Error('A2C snapshot is missing update/rng/optStep');
-    }
-    loadParams(this.net.params(), s.tensors, 'net.');
-    const opt: Record<string, TensorRecord> = {};
-    for (const [k, v] of Object.entries(s.tensors)) if (k.startsWith('opt.')) opt[k.slice(4)] = v;
-    this.opt.loadState({ step: m.optStep!, tensors: opt });
-    this.rng = Rng.fromState(m.rng as unknown as [number, number, number, number]);
-    this.update = m.update!;
-  }
-
-  /** One update: numEnvs full episodes, one gradient step. */
-  step(): UpdateStats {
-    const { B, T, A, D } = this;
-    const H = this.cfg.hidden;
+  /** Play the shard's episodes with the network's current weights and backpropagate their loss. */
+  compute(req: ShardRequest, out?: Float32Array): ShardResult {
+    const B = req.envSeeds.length;
+    if (B < 1 || B > this.maxB || req.actSeeds.length !== B) throw new RangeError(`A2CRollout: shard of ${B} episodes (max ${this.maxB}, ${req.actSeeds.length} action seeds)`);
+    const { T, A, D, H } = this;
     const net = this.net;
-    const rng = this.rng;
-    // Reset every environment with a seed drawn from the trainer's stream (so the RNG is the whole state).
+    const rngs = this.rngs;
     for (let b = 0; b < B; b++) {
-      const r = this.envs[b]!.reset({ seed: rng.nextU32() });
+      const r = this.envs[b]!.reset({ seed: req.envSeeds[b]! });
       this.x.set(r.observation, b * D);
       this.live[b] = 1;
       this.truncatedAt[b] = -1;
+      rngs[b] = new Rng(req.actSeeds[b]!);
     }
-    this.mask.fill(0);
-    this.rewards.fill(0);
+    this.mask.fill(0, 0, T * B);
+    this.rewards.fill(0, 0, T * B);
     net.lstm.begin(B);
     let steps = 0;
     let totalReward = 0;
@@ -201,7 +244,7 @@ export class A2CTrainer {
       let anyLive = 0;
       for (let b = 0; b < B; b++) anyLive |= this.live[b]!;
       if (!anyLive) break;
-      const h = net.lstm.step(this.x);
+      const h = net.lstm.step(this.x.subarray(0, B * D));
       const o = t * B;
       this.hs.set(h, o * H);
       const lg = this.logits.subarray(o * A, (o + B) * A);
@@ -210,7 +253,7 @@ export class A2CTrainer {
       softmax(lg, B, A, this.probs);
       for (let b = 0; b < B; b++) {
         if (!this.live[b]) continue;
-        const a = sampleCategorical(this.probs, rng, b * A, A);
+        const a = sampleCategorical(this.probs, rngs[b]!, b * A, A);
         const r = this.envs[b]!.step(a);
         this.actions[o + b] = a;
         this.rewards[o + b] = r.reward;
@@ -230,51 +273,47 @@ export class A2CTrainer {
     }
     // Episodes still live after maxSteps were cut by the trainer: treat as truncated at T−1.
     for (let b = 0; b < B; b++) if (this.live[b]) { this.truncatedAt[b] = steps - 1; this.bootObs.set(this.x.subarray(b * D, (b + 1) * D), b * D); }
-    this.bootstrapValues();
-    this.computeReturns(steps);
+    this.bootstrapValues(B);
+    this.computeReturns(B, steps);
     const TB = steps * B;
-    const ent = this.entropyCoef();
     const loss = a2cLoss({
       logits: this.logits, values: this.values, actions: this.actions, advantages: this.adv, returns: this.ret,
-      B: TB, A, valueCoef: this.cfg.valueCoef, entropyCoef: ent, dLogits: this.dLogits, dValues: this.dValues, mask: this.mask,
+      B: TB, A, valueCoef: this.cfg.valueCoef, entropyCoef: req.entropyCoef, dLogits: this.dLogits, dValues: this.dValues, mask: this.mask,
     });
-    zeroGrads(this.opt.params);
+    let rows = 0;
+    for (let i = 0; i < TB; i++) rows += this.mask[i]!;
+    const ps = net.params();
+    zeroGrads(ps);
     net.pi.backward(this.hs, this.dLogits, TB, this.dH);
     net.v.backward(this.hs, this.dValues, TB, this.dH2);
     const dH = this.dH;
     for (let i = 0; i < TB * H; i++) dH[i] += this.dH2[i]!;
-    net.lstm.backward(dH);
-    this.opt.setLr(this.lrAt());
-    const gn = this.opt.step();
-    this.update++;
+    net.lstm.backward(dH.subarray(0, TB * H));
     return {
-      update: this.update, episodeReward: totalReward / B, policyLoss: loss.policyLoss, valueLoss: loss.valueLoss,
-      entropy: loss.entropy, gradNorm: gn, entropyCoef: ent, lr: this.lrAt(this.update - 1),
+      grads: flattenParams(ps, 'grad', out), rows, rewardSum: totalReward,
+      policyLoss: loss.policyLoss, valueLoss: loss.valueLoss, entropy: loss.entropy,
     };
   }
 
   /** V(s_T) for truncated episodes: one more LSTM step from the state the episode ended in. */
-  private bootstrapValues(): void {
-    this.bootV.fill(0);
+  private bootstrapValues(B: number): void {
+    this.bootV.fill(0, 0, B);
     let any = false;
-    for (let b = 0; b < this.B; b++) if (this.truncatedAt[b]! >= 0) any = true;
+    for (let b = 0; b < B; b++) if (this.truncatedAt[b]! >= 0) any = true;
     if (!any || this.cfg.gamma === 0) return;
-    // Rows whose episode ended earlier have their final state at their own last step; to keep this
-    // simple and exact, run the inference step row by row from the stored states.
-    const H = this.cfg.hidden, B = this.B;
+    const H = this.H;
     const lstm = this.net.lstm;
     const fs = lstm.finalState();
     const hOut = this.dH2.subarray(0, B * H), cOut = this.dH.subarray(0, B * H);
     // finalState holds each row's state after `steps` steps; rows that stopped early kept stepping on
     // stale inputs, so their bootstrap uses that state too. Early-stopped rows are terminated in all
     // task families here (fixed-length episodes end by time limit at the same step), so this is exact.
-    lstm.stepInference(this.bootObs, B, fs.h, fs.c, hOut, cOut);
+    lstm.stepInference(this.bootObs.subarray(0, B * this.D), B, fs.h, fs.c, hOut, cOut);
     const lg = this.dLogits.subarray(0, B * this.A);
-    this.net.heads(hOut, B, lg, this.bootV);
+    this.net.heads(hOut, B, lg, this.bootV.subarray(0, B));
   }
 
-  private computeReturns(steps: number): void {
-    const { B } = this;
+  private computeReturns(B: number, steps: number): void {
     const g = this.cfg.gamma, lam = this.cfg.gaeLambda;
     for (let b = 0; b < B; b++) {
       let gae = 0;
@@ -293,6 +332,159 @@ export class A2CTrainer {
       }
       for (let t = last + 1; t < steps; t++) { this.adv[t * B + b] = 0; this.ret[t * B + b] = 0; }
     }
+  }
+}
+
+export interface A2CTrainerOptions {
+  /**
+   * Blocks each update's episodes are cut into (clamped to [1, numEnvs]). Changes the floating-point
+   * summation order of the gradient, so a bit-exact rerun needs the same value; which threads compute
+   * the blocks does not matter.
+   */
+  shards?: number;
+}
+
+export class A2CTrainer {
+  readonly net: RecurrentActorCritic;
+  readonly opt: Optimizer;
+  readonly rollout: A2CRollout;
+  readonly shards: number;
+  rng: Rng;
+  update = 0;
+  private readonly B: number;
+  private readonly nParams: number;
+  private readonly scratch: Float32Array[] = [];
+
+  constructor(readonly task: TaskSpec, readonly cfg: A2CConfig, rng: Rng, opts: A2CTrainerOptions = {}) {
+    this.rng = rng;
+    this.B = cfg.numEnvs;
+    this.shards = Math.max(1, Math.min(this.B, Math.floor(opts.shards ?? 1)));
+    this.net = a2cNetwork(task, cfg, rng);
+    const ps = this.net.params();
+    this.nParams = paramCount(ps);
+    this.opt = cfg.optimizer === 'adam'
+      ? new Adam(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm })
+      : new RMSProp(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm });
+    this.rollout = new A2CRollout(task, cfg, this.net);
+  }
+
+  entropyCoef(u = this.update): number {
+    const c = this.cfg;
+    const span = Math.max(1, Math.round(c.updates * c.entropyAnnealFrac));
+    const f = Math.min(1, u / span);
+    return c.entropyStart + (c.entropyEnd - c.entropyStart) * f;
+  }
+
+  lrAt(u = this.update): number {
+    const c = this.cfg;
+    const f = Math.min(1, u / Math.max(1, c.updates));
+    return c.lr * (1 + (c.lrEndFactor - 1) * f);
+  }
+
+  /** Everything needed to continue training exactly: weights, optimizer moments, RNG, counter. */
+  snapshot(): { meta: { update: number; rng: number[]; optStep: number; shards: number }; tensors: Record<string, TensorRecord> } {
+    const os = this.opt.state();
+    return {
+      meta: { update: this.update, rng: this.rng.state(), optStep: os.step, shards: this.shards },
+      tensors: { ...paramsToTensors(this.net.params(), 'net.'), ...prefixKeys(os.tensors, 'opt.') },
+    };
+  }
+
+  restore(s: { meta: Record<string, unknown>; tensors: Record<string, TensorRecord> }): void {
+    const m = s.meta as { update?: number; rng?: number[]; optStep?: number };
+    if (!Number.isInteger(m.update) || !Array.isArray(m.rng) || !Number.isInteger(m.optStep)) {
+      throw new Error('A2C snapshot is missing update/rng/optStep');
+    }
+    loadParams(this.net.params(), s.tensors, 'net.');
+    const opt: Record<string, TensorRecord> = {};
+    for (const [k, v] of Object.entries(s.tensors)) if (k.startsWith('opt.')) opt[k.slice(4)] = v;
+    this.opt.loadState({ step: m.optStep!, tensors: opt });
+    this.rng = Rng.fromState(m.rng as unknown as [number, number, number, number]);
+    this.update = m.update!;
+  }
+
+  /**
+   * Stage 1: the update's seeds, two per episode in episode order, then the episodes cut into
+   * `shards` contiguous blocks (the first numEnvs mod shards blocks one episode longer).
+   */
+  plan(): ShardRequest[] {
+    const B = this.B, S = this.shards, rng = this.rng;
+    const env = new Uint32Array(B), act = new Uint32Array(B);
+    for (let b = 0; b < B; b++) { env[b] = rng.nextU32(); act[b] = rng.nextU32(); }
+    const entropyCoef = this.entropyCoef();
+    const reqs: ShardRequest[] = [];
+    const base = Math.floor(B / S), extra = B % S;
+    for (let s = 0, o = 0; s < S; s++) {
+      const n = base + (s < extra ? 1 : 0);
+      reqs.push({ envSeeds: env.slice(o, o + n), actSeeds: act.slice(o, o + n), entropyCoef });
+      o += n;
+    }
+    return reqs;
+  }
+
+  /** Stage 3: combine the shard gradients in shard order into the global mean-loss gradient and step. */
+  apply(results: readonly ShardResult[]): UpdateStats {
+    const ps = this.opt.params;
+    let N = 0, reward = 0;
+    for (const r of results) {
+      if (r.grads.length !== this.nParams) throw new RangeError(`A2C shard returned ${r.grads.length} gradients for ${this.nParams} parameters`);
+      N += r.rows; reward += r.rewardSum;
+    }
+    // Weights n_s/N: with one shard the weight is exactly 1, so the in-process path is a plain copy.
+    const w = results.map((r) => (N > 0 ? r.rows / N : 0));
+    let pl = 0, vl = 0, ent = 0;
+    for (let s = 0; s < results.length; s++) {
+      pl += w[s]! * results[s]!.policyLoss; vl += w[s]! * results[s]!.valueLoss; ent += w[s]! * results[s]!.entropy;
+    }
+    let o = 0;
+    for (const p of ps) {
+      const g = p.grad, n = g.length;
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let s = 0; s < results.length; s++) acc += w[s]! * results[s]!.grads[o + i]!;
+        g[i] = acc;
+      }
+      o += n;
+    }
+    const ent0 = this.entropyCoef();
+    this.opt.setLr(this.lrAt());
+    const gn = this.opt.step();
+    this.update++;
+    return {
+      update: this.update, episodeReward: reward / this.B, policyLoss: pl, valueLoss: vl,
+      entropy: ent, gradNorm: gn, entropyCoef: ent0, lr: this.lrAt(this.update - 1), envSteps: N,
+    };
+  }
+
+  /** One update in this thread: numEnvs full episodes (shard by shard), one gradient step. */
+  step(): UpdateStats {
+    const reqs = this.plan();
+    const results = reqs.map((r, s) => this.rollout.compute(r, (this.scratch[s] ??= new Float32Array(this.nParams))));
+    return this.apply(results);
+  }
+
+  /**
+   * The same update with the calling thread and `backend` sharing the shards: shard s is computed
+   * here when s mod (backend.workers + 1) = 0, by the backend otherwise. Bit-identical to step() for
+   * the same matrix kernel. Computing here rather than idling keeps one thread fewer to schedule, which
+   * matters on a small, shared machine.
+   */
+  async stepParallel(backend: GradientBackend): Promise<UpdateStats> {
+    const reqs = this.plan();
+    const K = backend.workers + 1;
+    const remoteIdx: number[] = [];
+    for (let s = 0; s < reqs.length; s++) if (s % K !== 0) remoteIdx.push(s);
+    const remote = remoteIdx.length
+      ? backend.computeShards(flattenParams(this.net.params()), remoteIdx.map((s) => reqs[s]!))
+      : Promise.resolve([] as ShardResult[]);
+    // If a local shard throws, the remote failure (if any) must not surface as an unhandled rejection.
+    remote.catch(() => {});
+    const results: ShardResult[] = new Array(reqs.length);
+    for (let s = 0; s < reqs.length; s += K) results[s] = this.rollout.compute(reqs[s]!, (this.scratch[s] ??= new Float32Array(this.nParams)));
+    const got = await remote;
+    if (got.length !== remoteIdx.length) throw new Error(`gradient backend returned ${got.length} results for ${remoteIdx.length} shards`);
+    remoteIdx.forEach((s, j) => (results[s] = got[j]!));
+    return this.apply(results);
   }
 }
 

@@ -279,3 +279,13 @@ function build(row: Row): Experiment {
 }
 
 export const metarlExperiments: Experiment[] = TABLE.map(build);
+
+/**
+ * The task an experiment trains ('train') or evaluates ('eval') on for a validated config. Worker
+ * threads call it to build their trainer replica: TaskSpec.make is a closure and cannot be sent.
+ */
+export function metarlTaskSpec(experimentId: string, config: Record<string, unknown>, which: 'train' | 'eval'): TaskSpec {
+  const row = TABLE.find((r) => r.id === experimentId);
+  if (!row) throw new Error(`metarlTaskSpec: '${experimentId}' is not a meta-RL experiment`);
+  return which === 'train' ? row.task(config) : (row.evalTask ?? row.task)(config);
+}

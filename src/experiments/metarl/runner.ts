@@ -4,7 +4,7 @@
  * with frozen weights on fresh episodes and hand the per-step records to the task's analysis.
  */
 import { z } from 'zod';
-import { A2CTrainer, A2C_DEFAULTS, evaluateNetwork, type A2CConfig, type EpisodeStep, type TaskSpec } from '../../metarl/a2c.js';
+import { A2CTrainer, A2C_DEFAULTS, evaluateNetwork, type A2CConfig, type EpisodeStep, type GradientBackend, type TaskSpec } from '../../metarl/a2c.js';
 import { RecurrentActorCritic } from '../../metarl/network.js';
 import { Rng } from '../../math/rng.js';
 import { loadParams } from '../../nn/serialize.js';
@@ -43,17 +43,32 @@ export function trainingSchema(over: Partial<A2CConfig> & { episodes?: number } 
     checkpointEvery: z.number().int().min(1).default(50).describe('updates between checkpoints'),
     logEvery: z.number().int().min(1).default(10).describe('updates between metric rows'),
     greedy: z.boolean().default(false).describe('evaluate with argmax actions instead of sampling'),
+    workers: z.number().int().min(0).max(256).default(0).describe(
+      'gradient shards per update, run on this thread plus worker threads (0 = one per core, capped by numEnvs; 1 = in-process). ' +
+      'Sets the floating-point summation order, so a bit-exact rerun needs the same value; a resume keeps the count it started with',
+    ),
   };
 }
 
 export type TrainingConfig = z.infer<z.ZodObject<ReturnType<typeof trainingSchema>>>;
 
-function a2cConfig(c: TrainingConfig): A2CConfig {
+export function a2cConfig(c: TrainingConfig): A2CConfig {
   return {
     hidden: c.hidden, numEnvs: c.numEnvs, gamma: c.gamma, gaeLambda: c.gaeLambda, optimizer: c.optimizer, lr: c.lr,
     lrEndFactor: c.lrEndFactor, clipNorm: c.clipNorm, valueCoef: c.valueCoef, entropyStart: c.entropyStart,
     entropyEnd: c.entropyEnd, entropyAnnealFrac: c.entropyAnnealFrac, updates: c.updates,
   };
+}
+
+/**
+ * Shards per update. `workers` = 0 means one per available thread, which differs between machines:
+ * a resumed run therefore takes the count recorded in its checkpoint, so it continues with the
+ * summation order it started with.
+ */
+export function resolveShards(cfg: { workers: number; numEnvs: number }, available: number, recorded?: unknown): number {
+  let n = cfg.workers;
+  if (n === 0) n = Number.isInteger(recorded) && (recorded as number) >= 1 ? (recorded as number) : Math.max(1, available);
+  return Math.max(1, Math.min(n, cfg.numEnvs));
 }
 
 export interface EvalRecord {
@@ -62,31 +77,47 @@ export interface EvalRecord {
   steps: EpisodeStep[][];
 }
 
-/** Train, checkpoint, evaluate. `analyze` turns the frozen-weight records into the metrics. */
+/**
+ * Train, checkpoint, evaluate. `analyze` turns the frozen-weight records into the metrics. Worker
+ * threads rebuild the training task as metarlTaskSpec(ctx.experiment, config, 'train'), so `task` must
+ * be that task whenever ctx.parallel is given.
+ */
 export async function trainAndEvaluate<C extends TrainingConfig>(
   ctx: RunContext<C>, task: TaskSpec, evalTask: TaskSpec, analyze: (rec: EvalRecord, ctx: { figure: (n: string, s: string) => void; config: C }) => Metrics,
 ): Promise<Metrics> {
   const cfg = ctx.config;
-  const trainer = new A2CTrainer(task, a2cConfig(cfg), ctx.rng.fork('train'));
+  const shards = resolveShards(cfg, ctx.parallel?.workers ?? 1, ctx.resume?.meta['shards']);
+  const trainer = new A2CTrainer(task, a2cConfig(cfg), ctx.rng.fork('train'), { shards });
   if (ctx.resume) trainer.restore(ctx.resume);
-  let acc = { reward: 0, pl: 0, vl: 0, ent: 0, gn: 0, n: 0 };
-  while (trainer.update < cfg.updates) {
-    const s = trainer.step();
-    acc.reward += s.episodeReward; acc.pl += s.policyLoss; acc.vl += s.valueLoss; acc.ent += s.entropy; acc.gn += s.gradNorm; acc.n++;
-    if (trainer.update % cfg.logEvery === 0 || trainer.update === cfg.updates) {
-      ctx.log(trainer.update, {
-        episode_reward: acc.reward / acc.n, policy_loss: acc.pl / acc.n, value_loss: acc.vl / acc.n,
-        entropy: acc.ent / acc.n, grad_norm: acc.gn / acc.n, entropy_coef: s.entropyCoef, lr: s.lr,
-      });
-      acc = { reward: 0, pl: 0, vl: 0, ent: 0, gn: 0, n: 0 };
+  let pool: GradientBackend | null = null;
+  try {
+    // This thread computes shards too, so a pool of threads − 1 helpers fills the cores.
+    const threads = Math.min(shards, ctx.parallel?.workers ?? 1);
+    if (threads > 1 && ctx.parallel && trainer.update < cfg.updates) {
+      pool = await ctx.parallel.gradientWorkers({ experiment: ctx.experiment, config: cfg, workers: threads - 1 });
     }
-    // Checkpoints fall on log boundaries so the accumulator is empty when a resumed run restarts.
-    if (trainer.update % cfg.checkpointEvery === 0 && trainer.update % cfg.logEvery === 0 && trainer.update < cfg.updates) {
-      const snap = trainer.snapshot();
-      ctx.checkpoint(trainer.update, { meta: { ...snap.meta, experiment: ctx.experiment, config: cfg }, tensors: snap.tensors });
+    let acc = { reward: 0, pl: 0, vl: 0, ent: 0, gn: 0, n: 0 };
+    while (trainer.update < cfg.updates) {
+      const s = pool ? await trainer.stepParallel(pool) : trainer.step();
+      acc.reward += s.episodeReward; acc.pl += s.policyLoss; acc.vl += s.valueLoss; acc.ent += s.entropy; acc.gn += s.gradNorm; acc.n++;
+      if (trainer.update % cfg.logEvery === 0 || trainer.update === cfg.updates) {
+        ctx.log(trainer.update, {
+          episode_reward: acc.reward / acc.n, policy_loss: acc.pl / acc.n, value_loss: acc.vl / acc.n,
+          entropy: acc.ent / acc.n, grad_norm: acc.gn / acc.n, entropy_coef: s.entropyCoef, lr: s.lr,
+        });
+        acc = { reward: 0, pl: 0, vl: 0, ent: 0, gn: 0, n: 0 };
+      }
+      // Checkpoints fall on log boundaries so the accumulator is empty when a resumed run restarts.
+      if (trainer.update % cfg.checkpointEvery === 0 && trainer.update % cfg.logEvery === 0 && trainer.update < cfg.updates) {
+        const snap = trainer.snapshot();
+        ctx.checkpoint(trainer.update, { meta: { ...snap.meta, experiment: ctx.experiment, config: cfg }, tensors: snap.tensors });
+      }
+      ctx.progress(trainer.update, cfg.updates, 'train');
+      await breathe();
     }
-    ctx.progress(trainer.update, cfg.updates, 'train');
-    await breathe();
+  } finally {
+    // Idle worker threads would keep the process alive (and hold memory) after training ends or fails.
+    await pool?.close();
   }
   // The final checkpoint is the trained agent `steered eval --checkpoint` takes.
   const fin = trainer.snapshot();
