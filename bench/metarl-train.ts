@@ -6,9 +6,12 @@
  *   npx tsc -p . && node dist/bench/metarl-train.js [--updates N] [--rounds R] [--numEnvs B]
  *
  * Start-up (worker threads building their replicas) and a few warm-up updates are excluded; the
- * figures are steady-state training speed. load average is reported because the machine is shared.
+ * figures are steady-state training speed. The machine is shared, so the output also carries the load
+ * average and a control: how many cores a plain CPU-bound loop gets when run on one thread vs on two
+ * at once (effective_cores ≈ 2 on an idle machine). The speed-up can only be read against it.
  */
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { installGemmFromEnv } from '../src/node/blas.js';
@@ -47,10 +50,32 @@ async function measure(workers: number): Promise<Sample> {
   }
 }
 
+const BURN = `let x = 0; for (let i = 0; i < N; i++) x = (x + Math.sqrt(i)) % 1e9;`;
+const burn = new Function('N', BURN) as (n: number) => void;
+
+async function effectiveCores(n = 6e7): Promise<number> {
+  let t0 = performance.now();
+  burn(n);
+  const one = performance.now() - t0;
+  const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (N) => { ${BURN} parentPort.postMessage(0); });`, { eval: true });
+  try {
+    t0 = performance.now();
+    const done = new Promise((r) => w.once('message', r));
+    w.postMessage(n);
+    burn(n);
+    await done;
+    return (2 * one) / (performance.now() - t0);
+  } finally {
+    await w.terminate();
+  }
+}
+
 const loadBefore = loadavg();
+const coresBefore = await effectiveCores();
 const samples = new Map<number, Sample[]>([[1, []], [2, []]]);
 for (let r = 0; r < ROUNDS; r++) for (const w of r % 2 ? [2, 1] : [1, 2]) samples.get(w)!.push(await measure(w));
 const loadAfter = loadavg();
+const coresAfter = await effectiveCores();
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 const results = [...samples].map(([workers, ss]) => {
@@ -72,6 +97,7 @@ process.stdout.write(JSON.stringify({
   experiment: ID, numEnvs: cfg.numEnvs, hidden: cfg.hidden, trials: 100, kernel, cpus: availableParallelism(),
   updates_timed: UPDATES, warmup_updates: WARMUP, rounds: ROUNDS,
   loadavg_before: loadBefore.map((x) => +x.toFixed(2)), loadavg_after: loadAfter.map((x) => +x.toFixed(2)),
+  effective_cores_before: +coresBefore.toFixed(2), effective_cores_after: +coresAfter.toFixed(2),
   results,
   speedup_2_over_1: +(results[0]!.wall_s / results[1]!.wall_s).toFixed(3),
 }) + '\n');
