@@ -32,7 +32,9 @@ export function trainingSchema(over: Partial<A2CConfig> & { episodes?: number } 
     lr: z.number().positive().max(1).default(d.lr),
     lrEndFactor: z.number().min(0).max(1).default(d.lrEndFactor),
     optimizer: z.enum(['adam', 'rmsprop']).default(d.optimizer),
-    gamma: z.number().min(0).max(1).default(d.gamma),
+    gamma: z.number().min(0).max(1).default(d.gamma).describe('discount at the start of training'),
+    gammaEnd: (over.gammaEnd !== undefined ? z.number().min(0).max(1).default(over.gammaEnd) : z.number().min(0).max(1).optional())
+      .describe('discount at the end, annealed linearly from gamma (default: gamma, i.e. constant)'),
     gaeLambda: z.number().min(0).max(1).default(d.gaeLambda),
     clipNorm: z.number().positive().default(d.clipNorm),
     valueCoef: z.number().min(0).default(d.valueCoef),
@@ -54,7 +56,7 @@ export type TrainingConfig = z.infer<z.ZodObject<ReturnType<typeof trainingSchem
 
 export function a2cConfig(c: TrainingConfig): A2CConfig {
   return {
-    hidden: c.hidden, numEnvs: c.numEnvs, gamma: c.gamma, gaeLambda: c.gaeLambda, optimizer: c.optimizer, lr: c.lr,
+    hidden: c.hidden, numEnvs: c.numEnvs, gamma: c.gamma, gammaEnd: c.gammaEnd ?? c.gamma, gaeLambda: c.gaeLambda, optimizer: c.optimizer, lr: c.lr,
     lrEndFactor: c.lrEndFactor, clipNorm: c.clipNorm, valueCoef: c.valueCoef, entropyStart: c.entropyStart,
     entropyEnd: c.entropyEnd, entropyAnnealFrac: c.entropyAnnealFrac, updates: c.updates,
   };
