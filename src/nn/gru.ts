@@ -16,6 +16,7 @@
  */
 import { gemm, type Vec } from '../math/gemm.js';
 import type { Rng } from '../math/rng.js';
+import { sigmoid, sigmoidFast, tanh, tanhFast } from './activations.js';
 import { alloc, glorotUniform, makeParam, type DType, type Module, type Param } from './param.js';
 
 export interface GRUOptions {
@@ -37,14 +38,54 @@ interface Views {
   seqH: Map<number, Vec>;
 }
 
-function sigm(a: number): number {
-  return 1 / (1 + Math.exp(-a));
+/**
+ * Gates and new state for B rows at offset go of gx (x·Wx, rows of 3H) and gh (h_prev·Wh): gx is
+ * overwritten with the activated r, z, n, gh's n block with h_prev·Wh_n + bhn, and h is written to
+ * hs[so..]; h_prev is read from hp[hpo..] (hs may alias hp: each entry is read before it is written).
+ * One copy per precision (see activations.ts) so each stays monomorphic; the f64 one is exact.
+ */
+function cellFast(
+  gx: Vec, gh: Vec, go: number, bias: Vec, bhn: Vec, hp: Vec, hpo: number,
+  hs: Vec, so: number, B: number, H: number,
+): void {
+  const H2 = 2 * H, G = 3 * H;
+  for (let b = 0; b < B; b++) {
+    const gr = go + b * G, sr = so + b * H, pr = hpo + b * H;
+    for (let j = 0; j < H; j++) {
+      const gi = gr + j;
+      const r = sigmoidFast(gx[gi]! + gh[gi]! + bias[j]!);
+      const z = sigmoidFast(gx[gi + H]! + gh[gi + H]! + bias[H + j]!);
+      const hn = gh[gi + H2]! + bhn[j]!;
+      const n = tanhFast(gx[gi + H2]! + bias[H2 + j]! + r * hn);
+      gx[gi] = r;
+      gx[gi + H] = z;
+      gx[gi + H2] = n;
+      gh[gi + H2] = hn;
+      hs[sr + j] = n + z * (hp[pr + j]! - n);
+    }
+  }
 }
 
-function tanh(a: number): number {
-  const e = Math.exp(-2 * Math.abs(a));
-  const t = (1 - e) / (1 + e);
-  return a < 0 ? -t : t;
+function cellExact(
+  gx: Vec, gh: Vec, go: number, bias: Vec, bhn: Vec, hp: Vec, hpo: number,
+  hs: Vec, so: number, B: number, H: number,
+): void {
+  const H2 = 2 * H, G = 3 * H;
+  for (let b = 0; b < B; b++) {
+    const gr = go + b * G, sr = so + b * H, pr = hpo + b * H;
+    for (let j = 0; j < H; j++) {
+      const gi = gr + j;
+      const r = sigmoid(gx[gi]! + gh[gi]! + bias[j]!);
+      const z = sigmoid(gx[gi + H]! + gh[gi + H]! + bias[H + j]!);
+      const hn = gh[gi + H2]! + bhn[j]!;
+      const n = tanh(gx[gi + H2]! + bias[H2 + j]! + r * hn);
+      gx[gi] = r;
+      gx[gi + H] = z;
+      gx[gi + H2] = n;
+      gh[gi + H2] = hn;
+      hs[sr + j] = n + z * (hp[pr + j]! - n);
+    }
+  }
 }
 
 export class GRU implements Module {
@@ -71,6 +112,8 @@ export class GRU implements Module {
   private readonly dh: Vec;
   private readonly gxScratch: Vec;
   private readonly ghScratch: Vec;
+  /** f32 layers use the fast activations (see activations.ts); f64 the exact ones. */
+  private readonly fast: boolean;
 
   private readonly viewCache = new Map<number, Views>();
   private v: Views | null = null;
@@ -108,6 +151,7 @@ export class GRU implements Module {
     this.dh = alloc(dt, this.maxBatch * H);
     this.gxScratch = alloc(dt, this.maxBatch * G);
     this.ghScratch = alloc(dt, this.maxBatch * G);
+    this.fast = dt === 'f32';
   }
 
   params(): Param[] {
@@ -191,31 +235,23 @@ export class GRU implements Module {
     const src = t === 0 ? this.h0buf : this.hs;
     const po = t === 0 ? 0 : (t - 1) * BH;
     let anyMask = 0;
-    for (let b = 0; b < B; b++) {
-      const m = mask ? mask[moff + b]! : 1;
-      ms[t * B + b] = m;
-      if (m !== 1) anyMask = 1;
-      const r = b * H;
-      for (let j = 0; j < H; j++) hp[so + r + j] = m * src[po + r + j]!;
+    if (mask) {
+      for (let b = 0; b < B; b++) {
+        const m = mask[moff + b]!;
+        ms[t * B + b] = m;
+        if (m !== 1) anyMask = 1;
+        const r = b * H;
+        for (let j = 0; j < H; j++) hp[so + r + j] = m * src[po + r + j]!;
+      }
+    } else {
+      ms.fill(1, t * B, t * B + B);
+      for (let k = 0; k < BH; k++) hp[so + k] = src[po + k]!;
     }
     this.masked[t] = anyMask;
     gemm(false, false, B, G, H, 1, v.hp[t]!, H, this.wh.data, G, 0, v.gh[t]!, G);
-    const bias = this.b.data, bhn = this.bhn.data, gx = this.gx, gh = this.gh, hs = this.hs;
     const go = t * B * G;
-    for (let b = 0; b < B; b++) {
-      const gr = go + b * G, sr = so + b * H;
-      for (let j = 0; j < H; j++) {
-        const r = sigm(gx[gr + j]! + gh[gr + j]! + bias[j]!);
-        const z = sigm(gx[gr + H + j]! + gh[gr + H + j]! + bias[H + j]!);
-        const hn = gh[gr + 2 * H + j]! + bhn[j]!;
-        const n = tanh(gx[gr + 2 * H + j]! + bias[2 * H + j]! + r * hn);
-        gx[gr + j] = r;
-        gx[gr + H + j] = z;
-        gx[gr + 2 * H + j] = n;
-        gh[gr + 2 * H + j] = hn;
-        hs[sr + j] = n + z * (hp[sr + j]! - n);
-      }
-    }
+    if (this.fast) cellFast(this.gx, this.gh, go, this.b.data, this.bhn.data, hp, so, this.hs, so, B, H);
+    else cellExact(this.gx, this.gh, go, this.b.data, this.bhn.data, hp, so, this.hs, so, B, H);
   }
 
   /** Final state (the initial state if no step yet) as a view [B×H]. */
@@ -238,24 +274,33 @@ export class GRU implements Module {
     if (dhT) for (let k = 0; k < BH; k++) dh[k] = dhT[k]!; else dh.fill(0, 0, BH);
     if (T === 0) return;
     const gx = this.gx, gh = this.gh, hp = this.hp, dGx = this.dGx, dGh = this.dGh, ms = this.ms, wh = this.wh.data;
+    const db = this.b.grad, dbhn = this.bhn.grad;
+    const H2 = 2 * H;
     for (let t = T - 1; t >= 0; t--) {
       const go = t * B * G, so = t * BH;
       for (let b = 0; b < B; b++) {
         const gr = go + b * G, sr = so + b * H, rr = b * H;
         for (let j = 0; j < H; j++) {
-          const dht = dH ? dh[rr + j]! + dH[sr + j]! : dh[rr + j]!;
-          const r = gx[gr + j]!, z = gx[gr + H + j]!, n = gx[gr + 2 * H + j]!;
-          const hn = gh[gr + 2 * H + j]!, h = hp[sr + j]!;
+          const gi = gr + j, si = sr + j, ri = rr + j;
+          const dht = dH === null ? dh[ri]! : dh[ri]! + dH[si]!;
+          const r = gx[gi]!, z = gx[gi + H]!, n = gx[gi + H2]!;
+          const hn = gh[gi + H2]!, h = hp[si]!;
           const dnp = dht * (1 - z) * (1 - n * n);
           const dzp = dht * (h - n) * z * (1 - z);
           const drp = dnp * hn * r * (1 - r);
-          dGx[gr + j] = drp;
-          dGx[gr + H + j] = dzp;
-          dGx[gr + 2 * H + j] = dnp;
-          dGh[gr + j] = drp;
-          dGh[gr + H + j] = dzp;
-          dGh[gr + 2 * H + j] = dnp * r;
-          dh[rr + j] = dht * z; // direct path h' = … + z⊙h; the gemm below adds the projected paths
+          const dhn = dnp * r;
+          dGx[gi] = drp;
+          dGx[gi + H] = dzp;
+          dGx[gi + H2] = dnp;
+          dGh[gi] = drp;
+          dGh[gi + H] = dzp;
+          dGh[gi + H2] = dhn;
+          // Bias gradients are column sums of dGx / dGh's n block: summed here while in registers.
+          db[j] += drp;
+          db[H + j] += dzp;
+          db[H2 + j] += dnp;
+          dbhn[j] += dhn;
+          dh[ri] = dht * z; // direct path h' = … + z⊙h; the gemm below adds the projected paths
         }
       }
       gemm(false, true, B, H, G, 1, v.dGh[t]!, G, wh, G, 1, dh, H);
@@ -269,12 +314,6 @@ export class GRU implements Module {
     const R = T * B;
     gemm(true, false, I, G, R, 1, this.xs, I, dGx, G, 1, this.wx.grad, G);
     gemm(true, false, H, G, R, 1, hp, H, dGh, G, 1, this.wh.grad, G);
-    const db = this.b.grad, dbhn = this.bhn.grad;
-    for (let r = 0; r < R; r++) {
-      const o = r * G;
-      for (let j = 0; j < G; j++) db[j] += dGx[o + j]!;
-      for (let j = 0; j < H; j++) dbhn[j] += dGh[o + 2 * H + j]!;
-    }
     if (dx) gemm(false, true, R, I, G, 1, dGx, G, this.wx.data, G, 0, dx, I);
   }
 
@@ -287,17 +326,10 @@ export class GRU implements Module {
   /** One step for acting without storing: h [B×H] → hOut (may be the same array). */
   stepInference(x: Vec, B: number, h: Vec, hOut: Vec): void {
     if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) throw new RangeError(`GRU ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
-    const H = this.hidden, G = 3 * H, gx = this.gxScratch, gh = this.ghScratch, bias = this.b.data, bhn = this.bhn.data;
+    const H = this.hidden, G = 3 * H, gx = this.gxScratch, gh = this.ghScratch;
     gemm(false, false, B, G, this.inDim, 1, x, this.inDim, this.wx.data, G, 0, gx, G);
     gemm(false, false, B, G, H, 1, h, H, this.wh.data, G, 0, gh, G);
-    for (let b = 0; b < B; b++) {
-      const gr = b * G, sr = b * H;
-      for (let j = 0; j < H; j++) {
-        const r = sigm(gx[gr + j]! + gh[gr + j]! + bias[j]!);
-        const z = sigm(gx[gr + H + j]! + gh[gr + H + j]! + bias[H + j]!);
-        const n = tanh(gx[gr + 2 * H + j]! + bias[2 * H + j]! + r * (gh[gr + 2 * H + j]! + bhn[j]!));
-        hOut[sr + j] = n + z * (h[sr + j]! - n);
-      }
-    }
+    if (this.fast) cellFast(gx, gh, 0, this.b.data, this.bhn.data, h, 0, hOut, 0, B, H);
+    else cellExact(gx, gh, 0, this.b.data, this.bhn.data, h, 0, hOut, 0, B, H);
   }
 }

@@ -19,6 +19,7 @@
  */
 import { gemm, type Vec } from '../math/gemm.js';
 import type { Rng } from '../math/rng.js';
+import { sigmoid, sigmoidFast, tanh, tanhFast } from './activations.js';
 import { alloc, glorotUniform, makeParam, type DType, type Module, type Param } from './param.js';
 
 export interface LSTMOptions {
@@ -45,14 +46,63 @@ interface Views {
   seqH: Map<number, Vec>;
 }
 
-function sigm(a: number): number {
-  return 1 / (1 + Math.exp(-a));
+/**
+ * Gate activations and state update for B rows: ga[go..] holds the gate pre-activations without bias
+ * (rows of 4H) and is overwritten with the activated gates; c_prev is read from cp[cpo..], and c, tanh(c),
+ * h are written at offset so. Two copies, one per precision (see activations.ts), so each stays
+ * monomorphic and its activation calls inline; the f64 copy is the exact one gradient checks rely on.
+ * cs may alias cp (in-place inference): each entry is read before it is written.
+ */
+function cellFast(
+  ga: Vec, go: number, bias: Vec, cp: Vec, cpo: number,
+  cs: Vec, tcs: Vec, hs: Vec, so: number, B: number, H: number,
+): void {
+  const H2 = 2 * H, H3 = 3 * H, G = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const gr = go + b * G, sr = so + b * H, pr = cpo + b * H;
+    for (let j = 0; j < H; j++) {
+      const gi = gr + j;
+      const ig = sigmoidFast(ga[gi]! + bias[j]!);
+      const fg = sigmoidFast(ga[gi + H]! + bias[H + j]!);
+      const gg = tanhFast(ga[gi + H2]! + bias[H2 + j]!);
+      const og = sigmoidFast(ga[gi + H3]! + bias[H3 + j]!);
+      ga[gi] = ig;
+      ga[gi + H] = fg;
+      ga[gi + H2] = gg;
+      ga[gi + H3] = og;
+      const c = fg * cp[pr + j]! + ig * gg;
+      const tc = tanhFast(c);
+      cs[sr + j] = c;
+      tcs[sr + j] = tc;
+      hs[sr + j] = og * tc;
+    }
+  }
 }
 
-function tanh(a: number): number {
-  const e = Math.exp(-2 * Math.abs(a));
-  const t = (1 - e) / (1 + e);
-  return a < 0 ? -t : t;
+function cellExact(
+  ga: Vec, go: number, bias: Vec, cp: Vec, cpo: number,
+  cs: Vec, tcs: Vec, hs: Vec, so: number, B: number, H: number,
+): void {
+  const H2 = 2 * H, H3 = 3 * H, G = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const gr = go + b * G, sr = so + b * H, pr = cpo + b * H;
+    for (let j = 0; j < H; j++) {
+      const gi = gr + j;
+      const ig = sigmoid(ga[gi]! + bias[j]!);
+      const fg = sigmoid(ga[gi + H]! + bias[H + j]!);
+      const gg = tanh(ga[gi + H2]! + bias[H2 + j]!);
+      const og = sigmoid(ga[gi + H3]! + bias[H3 + j]!);
+      ga[gi] = ig;
+      ga[gi + H] = fg;
+      ga[gi + H2] = gg;
+      ga[gi + H3] = og;
+      const c = fg * cp[pr + j]! + ig * gg;
+      const tc = tanh(c);
+      cs[sr + j] = c;
+      tcs[sr + j] = tc;
+      hs[sr + j] = og * tc;
+    }
+  }
 }
 
 export class LSTM implements Module {
@@ -82,6 +132,9 @@ export class LSTM implements Module {
   private readonly dc: Vec;
   // stepInference scratch
   private readonly gScratch: Vec;
+  private readonly tcScratch: Vec;
+  /** f32 layers use the fast activations (see activations.ts); f64 the exact ones. */
+  private readonly fast: boolean;
 
   private readonly viewCache = new Map<number, Views>();
   private v: Views | null = null;
@@ -122,6 +175,8 @@ export class LSTM implements Module {
     this.dh = alloc(dt, this.maxBatch * H);
     this.dc = alloc(dt, this.maxBatch * H);
     this.gScratch = alloc(dt, this.maxBatch * G);
+    this.tcScratch = alloc(dt, this.maxBatch * H);
+    this.fast = dt === 'f32';
   }
 
   params(): Param[] {
@@ -214,39 +269,28 @@ export class LSTM implements Module {
     const src = t === 0 ? this.h0buf : this.hs, csrc = t === 0 ? this.c0buf : this.cs;
     const po = t === 0 ? 0 : (t - 1) * BH;
     let anyMask = 0;
-    for (let b = 0; b < B; b++) {
-      const m = mask ? mask[moff + b]! : 1;
-      ms[t * B + b] = m;
-      if (m !== 1) anyMask = 1;
-      const r = b * H;
-      for (let j = 0; j < H; j++) {
-        hp[so + r + j] = m * src[po + r + j]!;
-        cp[so + r + j] = m * csrc[po + r + j]!;
+    if (mask) {
+      for (let b = 0; b < B; b++) {
+        const m = mask[moff + b]!;
+        ms[t * B + b] = m;
+        if (m !== 1) anyMask = 1;
+        const r = b * H;
+        for (let j = 0; j < H; j++) {
+          hp[so + r + j] = m * src[po + r + j]!;
+          cp[so + r + j] = m * csrc[po + r + j]!;
+        }
+      }
+    } else {
+      ms.fill(1, t * B, t * B + B);
+      for (let k = 0; k < BH; k++) {
+        hp[so + k] = src[po + k]!;
+        cp[so + k] = csrc[po + k]!;
       }
     }
     this.masked[t] = anyMask;
-    const gates = v.gates[t]!;
-    gemm(false, false, B, G, H, 1, v.hp[t]!, H, this.wh.data, G, 1, gates, G);
-    const bias = this.b.data, hs = this.hs, cs = this.cs, tcs = this.tc, ga = this.gates;
-    const go = t * B * G;
-    for (let b = 0; b < B; b++) {
-      const gr = go + b * G, sr = so + b * H;
-      for (let j = 0; j < H; j++) {
-        const ig = sigm(ga[gr + j]! + bias[j]!);
-        const fg = sigm(ga[gr + H + j]! + bias[H + j]!);
-        const gg = tanh(ga[gr + 2 * H + j]! + bias[2 * H + j]!);
-        const og = sigm(ga[gr + 3 * H + j]! + bias[3 * H + j]!);
-        ga[gr + j] = ig;
-        ga[gr + H + j] = fg;
-        ga[gr + 2 * H + j] = gg;
-        ga[gr + 3 * H + j] = og;
-        const c = fg * cp[sr + j]! + ig * gg;
-        const tc = tanh(c);
-        cs[sr + j] = c;
-        tcs[sr + j] = tc;
-        hs[sr + j] = og * tc;
-      }
-    }
+    gemm(false, false, B, G, H, 1, v.hp[t]!, H, this.wh.data, G, 1, v.gates[t]!, G);
+    if (this.fast) cellFast(this.gates, t * B * G, this.b.data, cp, so, this.cs, this.tc, this.hs, so, B, H);
+    else cellExact(this.gates, t * B * G, this.b.data, cp, so, this.cs, this.tc, this.hs, so, B, H);
   }
 
   /** Final state of the stored sequence (the initial state if no step yet), as views [B×H]. */
@@ -271,21 +315,34 @@ export class LSTM implements Module {
     if (dcT) for (let k = 0; k < BH; k++) dc[k] = dcT[k]!; else dc.fill(0, 0, BH);
     if (T === 0) return;
     const ga = this.gates, dG = this.dG, tcs = this.tc, cp = this.cp, ms = this.ms, wh = this.wh.data;
+    const db = this.b.grad;
+    const H2 = 2 * H, H3 = 3 * H;
     for (let t = T - 1; t >= 0; t--) {
       const go = t * B * G, so = t * BH;
       for (let b = 0; b < B; b++) {
         const gr = go + b * G, sr = so + b * H, r = b * H;
         const m = ms[t * B + b]!;
         for (let j = 0; j < H; j++) {
-          const dht = dH ? dh[r + j]! + dH[sr + j]! : dh[r + j]!;
-          const ig = ga[gr + j]!, fg = ga[gr + H + j]!, gg = ga[gr + 2 * H + j]!, og = ga[gr + 3 * H + j]!;
-          const tc = tcs[sr + j]!;
-          const dct = dc[r + j]! + dht * og * (1 - tc * tc);
-          dG[gr + j] = dct * gg * ig * (1 - ig);
-          dG[gr + H + j] = dct * cp[sr + j]! * fg * (1 - fg);
-          dG[gr + 2 * H + j] = dct * ig * (1 - gg * gg);
-          dG[gr + 3 * H + j] = dht * tc * og * (1 - og);
-          dc[r + j] = m * dct * fg;
+          const gi = gr + j, si = sr + j, ri = r + j;
+          const dht = dH === null ? dh[ri]! : dh[ri]! + dH[si]!;
+          const ig = ga[gi]!, fg = ga[gi + H]!, gg = ga[gi + H2]!, og = ga[gi + H3]!;
+          const tc = tcs[si]!;
+          const dct = dc[ri]! + dht * og * (1 - tc * tc);
+          const di = dct * gg * ig * (1 - ig);
+          const df = dct * cp[si]! * fg * (1 - fg);
+          const dg = dct * ig * (1 - gg * gg);
+          const dO = dht * tc * og * (1 - og);
+          dG[gi] = di;
+          dG[gi + H] = df;
+          dG[gi + H2] = dg;
+          dG[gi + H3] = dO;
+          // The bias gradient is the column sum of dG: accumulating it here, while the values are in
+          // registers, saves a pass over the whole T·B×4H buffer afterwards.
+          db[j] += di;
+          db[H + j] += df;
+          db[H2 + j] += dg;
+          db[H3 + j] += dO;
+          dc[ri] = m * dct * fg;
         }
       }
       gemm(false, true, B, H, G, 1, v.dG[t]!, G, wh, G, 0, dh, H);
@@ -300,11 +357,6 @@ export class LSTM implements Module {
     const R = T * B;
     gemm(true, false, I, G, R, 1, this.xs, I, dG, G, 1, this.wx.grad, G);
     gemm(true, false, H, G, R, 1, this.hp, H, dG, G, 1, this.wh.grad, G);
-    const db = this.b.grad;
-    for (let r = 0; r < R; r++) {
-      const o = r * G;
-      for (let j = 0; j < G; j++) db[j] += dG[o + j]!;
-    }
     if (dx) gemm(false, true, R, I, G, 1, dG, G, this.wx.data, G, 0, dx, I);
   }
 
@@ -326,20 +378,10 @@ export class LSTM implements Module {
    */
   stepInference(x: Vec, B: number, h: Vec, c: Vec, hOut: Vec, cOut: Vec): void {
     if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) throw new RangeError(`LSTM ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
-    const H = this.hidden, G = 4 * H, ga = this.gScratch, bias = this.b.data;
+    const H = this.hidden, G = 4 * H, ga = this.gScratch;
     gemm(false, false, B, G, this.inDim, 1, x, this.inDim, this.wx.data, G, 0, ga, G);
     gemm(false, false, B, G, H, 1, h, H, this.wh.data, G, 1, ga, G);
-    for (let b = 0; b < B; b++) {
-      const gr = b * G, sr = b * H;
-      for (let j = 0; j < H; j++) {
-        const ig = sigm(ga[gr + j]! + bias[j]!);
-        const fg = sigm(ga[gr + H + j]! + bias[H + j]!);
-        const gg = tanh(ga[gr + 2 * H + j]! + bias[2 * H + j]!);
-        const og = sigm(ga[gr + 3 * H + j]! + bias[3 * H + j]!);
-        const cn = fg * c[sr + j]! + ig * gg;
-        cOut[sr + j] = cn;
-        hOut[sr + j] = og * tanh(cn);
-      }
-    }
+    if (this.fast) cellFast(ga, 0, this.b.data, c, 0, cOut, this.tcScratch, hOut, 0, B, H);
+    else cellExact(ga, 0, this.b.data, c, 0, cOut, this.tcScratch, hOut, 0, B, H);
   }
 }

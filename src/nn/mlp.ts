@@ -4,11 +4,94 @@
  * output in buffers preallocated for maxBatch rows; backward() uses them, so it refers to the most
  * recent forward().
  */
-import type { Vec } from '../math/gemm.js';
+import { gemm, type Vec } from '../math/gemm.js';
 import type { Rng } from '../math/rng.js';
-import { activationBackward, activationForward, isActivation, type Activation } from './activations.js';
+import { isActivation, sigmoid, sigmoidFast, tanh, tanhFast, type Activation } from './activations.js';
 import { Linear } from './linear.js';
 import { alloc, type DType, type Module, type Param } from './param.js';
+
+/*
+ * The layer arithmetic is done here rather than through Linear.forward/backward so the bias, the
+ * activation and the bias gradient share passes over the [B×out] buffers: forward is gemm (beta 0) then
+ * y = act(y + b) in one pass; backward is g = dy ⊙ act'(y) with db += Σ_rows g in one pass, then the
+ * two gemms. Each fused loop is a separate function per activation (and per precision where the
+ * activation differs, see activations.ts), so every loop stays monomorphic and its math inlines.
+ */
+
+// Plain numbers rather than a const enum, so the file also compiles under isolatedModules tools.
+const Kind = { None: 0, Tanh: 1, Relu: 2, Sigmoid: 3 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+function kindOf(a: Activation): Kind {
+  return a === 'tanh' ? Kind.Tanh : a === 'relu' ? Kind.Relu : a === 'sigmoid' ? Kind.Sigmoid : Kind.None;
+}
+
+function biasNone(y: Vec, b: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] += b[j]!;
+}
+
+function biasRelu(y: Vec, b: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) {
+    for (let j = 0; j < O; j++) {
+      const v = y[o + j]! + b[j]!;
+      y[o + j] = v > 0 ? v : 0;
+    }
+  }
+}
+
+function biasTanhFast(y: Vec, b: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = tanhFast(y[o + j]! + b[j]!);
+}
+
+function biasTanhExact(y: Vec, b: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = tanh(y[o + j]! + b[j]!);
+}
+
+function biasSigmoidFast(y: Vec, b: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = sigmoidFast(y[o + j]! + b[j]!);
+}
+
+function biasSigmoidExact(y: Vec, b: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = sigmoid(y[o + j]! + b[j]!);
+}
+
+/** db += Σ_rows dy (identity activation: the gemms read dy itself). */
+function backNone(dy: Vec, db: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) db[j] += dy[o + j]!;
+}
+
+/** g = dy ⊙ act'(y), db += Σ_rows g; g may be dy. */
+function backTanh(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) {
+    for (let j = 0; j < O; j++) {
+      const v = y[o + j]!;
+      const d = dy[o + j]! * (1 - v * v);
+      g[o + j] = d;
+      db[j] += d;
+    }
+  }
+}
+
+function backSigmoid(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) {
+    for (let j = 0; j < O; j++) {
+      const v = y[o + j]!;
+      const d = dy[o + j]! * v * (1 - v);
+      g[o + j] = d;
+      db[j] += d;
+    }
+  }
+}
+
+function backRelu(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): void {
+  for (let r = 0, o = 0; r < B; r++, o += O) {
+    for (let j = 0; j < O; j++) {
+      const d = y[o + j]! > 0 ? dy[o + j]! : 0;
+      g[o + j] = d;
+      db[j] += d;
+    }
+  }
+}
 
 export interface MLPOptions {
   dtype?: DType;
@@ -32,6 +115,9 @@ export class MLP implements Module {
   private outView: Vec;
   private outViewB = -1;
   private lastB = 0;
+  private readonly hiddenKind: Kind;
+  private readonly outKind: Kind;
+  private readonly fast: boolean;
 
   constructor(readonly name: string, sizes: readonly number[], opts: MLPOptions) {
     if (sizes.length < 2) throw new RangeError(`MLP ${name}: needs at least [in, out] sizes`);
@@ -52,6 +138,29 @@ export class MLP implements Module {
     this.acts = sizes.map((s) => alloc(this.dtype, s * this.maxBatch));
     this.grads = sizes.map((s, i) => alloc(this.dtype, i === 0 ? 0 : s * this.maxBatch));
     this.outView = this.acts[sizes.length - 1]!;
+    this.hiddenKind = kindOf(this.activation);
+    this.outKind = kindOf(this.outputActivation);
+    this.fast = this.dtype === 'f32';
+  }
+
+  /** y[B×O] = act(y + b), in place. */
+  private biasAct(kind: Kind, y: Vec, b: Vec, B: number, O: number): void {
+    switch (kind) {
+      case Kind.None: biasNone(y, b, B, O); return;
+      case Kind.Relu: biasRelu(y, b, B, O); return;
+      case Kind.Tanh: if (this.fast) biasTanhFast(y, b, B, O); else biasTanhExact(y, b, B, O); return;
+      case Kind.Sigmoid: if (this.fast) biasSigmoidFast(y, b, B, O); else biasSigmoidExact(y, b, B, O); return;
+    }
+  }
+
+  /** Gradient wrt the pre-activation of layer output y given dy; returns where it is (g, or dy itself). */
+  private actBack(kind: Kind, y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): Vec {
+    switch (kind) {
+      case Kind.None: backNone(dy, db, B, O); return dy;
+      case Kind.Relu: backRelu(y, dy, g, db, B, O); return g;
+      case Kind.Tanh: backTanh(y, dy, g, db, B, O); return g;
+      case Kind.Sigmoid: backSigmoid(y, dy, g, db, B, O); return g;
+    }
   }
 
   params(): Param[] {
@@ -76,9 +185,10 @@ export class MLP implements Module {
     const n0 = B * this.sizes[0]!;
     for (let i = 0; i < n0; i++) a0[i] = x[i]!;
     for (let l = 0; l < L; l++) {
-      const y = this.acts[l + 1]!;
-      this.layers[l]!.forward(this.acts[l]!, B, y);
-      activationForward(l + 1 < L ? this.activation : this.outputActivation, y, y, B * this.sizes[l + 1]!);
+      const y = this.acts[l + 1]!, layer = this.layers[l]!;
+      const I = this.sizes[l]!, O = this.sizes[l + 1]!;
+      gemm(false, false, B, O, I, 1, this.acts[l]!, I, layer.w.data, O, 0, y, O);
+      this.biasAct(l + 1 < L ? this.hiddenKind : this.outKind, y, layer.b!.data, B, O);
     }
     this.lastB = B;
     if (this.outViewB !== B) {
@@ -92,15 +202,15 @@ export class MLP implements Module {
   backward(dy: Vec, B: number, dx: Vec | null): void {
     if (B !== this.lastB) throw new RangeError(`MLP ${this.name}: backward batch ${B} ≠ forward batch ${this.lastB}`);
     const L = this.layers.length;
-    let g = this.grads[L]!;
-    activationBackward(this.outputActivation, this.acts[L]!, dy, g, B * this.outDim);
+    let d = dy; // ∂L/∂(output of layer l after its activation)
     for (let l = L - 1; l >= 0; l--) {
+      const layer = this.layers[l]!;
+      const I = this.sizes[l]!, O = this.sizes[l + 1]!;
+      const g = this.actBack(l + 1 < L ? this.hiddenKind : this.outKind, this.acts[l + 1]!, d, this.grads[l + 1]!, layer.b!.grad, B, O);
+      gemm(true, false, I, O, B, 1, this.acts[l]!, I, g, O, 1, layer.w.grad, O);
       const below = l > 0 ? this.grads[l]! : dx;
-      this.layers[l]!.backward(this.acts[l]!, g, B, below);
-      if (l > 0) {
-        activationBackward(this.activation, this.acts[l]!, below!, below!, B * this.sizes[l]!);
-        g = below!;
-      }
+      if (below) gemm(false, true, B, I, O, 1, g, O, layer.w.data, O, 0, below, I);
+      if (l > 0) d = below!;
     }
   }
 }
