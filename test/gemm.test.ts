@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmKernel, setGemmKernel, tsGemm, type GemmKernel, type Vec } from '../src/math/gemm.js';
-import { loadBlas, blasLoadError } from '../src/node/blas.js';
+import { loadBlas, blasLoadError, blasThreadPolicy } from '../src/node/blas.js';
 import { Rng } from '../src/math/rng.js';
 import { makeParam } from '../src/nn/param.js';
 import { gradCheck } from '../src/nn/gradcheck.js';
@@ -140,4 +140,25 @@ test('LSTM gradient check under each kernel; the two gradients agree to 1e-10', 
   });
   console.log(`# ts vs blas LSTM gradient max difference ${worst.toExponential(2)}`);
   assert.ok(worst < 1e-10, `ts and blas LSTM gradients differ by ${worst}`);
+});
+
+test('OpenBLAS size-based threading: products above the threshold are bit-identical run after run and match ts', () => {
+  const blas = requireBlas();
+  const { cap, minMnk } = blasThreadPolicy();
+  assert.ok(cap >= 1 && minMnk >= 0);
+  const rng = new Rng(7);
+  const M = 160, N = 144, K = 200; // M·N·K ≈ 4.6e6: above the default threshold
+  const A = new Float32Array(M * K), B = new Float32Array(K * N);
+  for (const a of [A, B]) for (let i = 0; i < a.length; i++) a[i] = rng.range(-1, 1);
+  const small = new Float32Array(9).fill(0.5), smallC = new Float32Array(9);
+  const run = (k: GemmKernel): Float32Array => {
+    const C = new Float32Array(M * N);
+    k.gemm(false, false, M, N, K, 1, A, K, B, N, 0, C, N);
+    // A small product in between switches the thread count down and back up.
+    k.gemm(false, false, 3, 3, 3, 1, small, 3, small, 3, 0, smallC, 3);
+    return C;
+  };
+  const a = run(blas), b = run(blas), ref = run(tsGemm);
+  assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), 'blas results differ between identical calls');
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - ref[i]!) <= 1e-5 * Math.max(1, Math.abs(ref[i]!)), `entry ${i}: ${a[i]} vs ${ref[i]}`);
 });

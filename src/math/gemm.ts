@@ -36,43 +36,56 @@ export const tsGemm: GemmKernel = {
     scaleC(M, N, beta, C, ldc);
     if (alpha === 0 || K === 0) return;
     if (!transA && !transB) {
-      // c[i,:] += a[i,k] * b[k,:]
+      // c[i,:] += a[i,k] * b[k,:], four rows of B per pass over C's row: a quarter of the loads and
+      // stores of C, and four independent products per element for the CPU to overlap.
       for (let i = 0; i < M; i++) {
         const ar = i * lda, cr = i * ldc;
         let k = 0;
-        // Two rows of B at a time halves the passes over C's row.
-        for (; k + 1 < K; k += 2) {
-          const a0 = alpha * A[ar + k]!, a1 = alpha * A[ar + k + 1]!;
-          if (a0 === 0 && a1 === 0) continue;
-          const b0 = k * ldb, b1 = b0 + ldb;
-          for (let j = 0; j < N; j++) C[cr + j] += a0 * B[b0 + j]! + a1 * B[b1 + j]!;
+        for (; k + 3 < K; k += 4) {
+          const a0 = alpha * A[ar + k]!, a1 = alpha * A[ar + k + 1]!, a2 = alpha * A[ar + k + 2]!, a3 = alpha * A[ar + k + 3]!;
+          if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+          const b0 = k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+          for (let j = 0; j < N; j++) C[cr + j] += a0 * B[b0 + j]! + a1 * B[b1 + j]! + a2 * B[b2 + j]! + a3 * B[b3 + j]!;
         }
-        if (k < K) {
+        for (; k < K; k++) {
           const a0 = alpha * A[ar + k]!;
-          if (a0 !== 0) {
-            const b0 = k * ldb;
-            for (let j = 0; j < N; j++) C[cr + j] += a0 * B[b0 + j]!;
-          }
+          if (a0 === 0) continue;
+          const b0 = k * ldb;
+          for (let j = 0; j < N; j++) C[cr + j] += a0 * B[b0 + j]!;
         }
       }
     } else if (!transA && transB) {
-      // c[i,j] += dot(a[i,:], b[j,:])
+      // c[i,j] += dot(a[i,:], b[j,:]); four partial sums break the add dependency chain.
       for (let i = 0; i < M; i++) {
         const ar = i * lda, cr = i * ldc;
         for (let j = 0; j < N; j++) {
           const br = j * ldb;
-          let s0 = 0, s1 = 0, k = 0;
-          for (; k + 1 < K; k += 2) {
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+          for (; k + 3 < K; k += 4) {
             s0 += A[ar + k]! * B[br + k]!;
             s1 += A[ar + k + 1]! * B[br + k + 1]!;
+            s2 += A[ar + k + 2]! * B[br + k + 2]!;
+            s3 += A[ar + k + 3]! * B[br + k + 3]!;
           }
-          if (k < K) s0 += A[ar + k]! * B[br + k]!;
-          C[cr + j] += alpha * (s0 + s1);
+          for (; k < K; k++) s0 += A[ar + k]! * B[br + k]!;
+          C[cr + j] += alpha * ((s0 + s1) + (s2 + s3));
         }
       }
     } else if (transA && !transB) {
-      // c[i,:] += a[k,i] * b[k,:]   (A stored K×M)
-      for (let k = 0; k < K; k++) {
+      // c[i,:] += a[k,i] * b[k,:] (A stored K×M), four k at a time: the weight-gradient shape (K = all
+      // rows of a sequence), where one k per pass would sweep the whole of C K times.
+      let k = 0;
+      for (; k + 3 < K; k += 4) {
+        const a0r = k * lda, a1r = a0r + lda, a2r = a1r + lda, a3r = a2r + lda;
+        const b0 = k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (let i = 0; i < M; i++) {
+          const x0 = alpha * A[a0r + i]!, x1 = alpha * A[a1r + i]!, x2 = alpha * A[a2r + i]!, x3 = alpha * A[a3r + i]!;
+          if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
+          const cr = i * ldc;
+          for (let j = 0; j < N; j++) C[cr + j] += x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
+        }
+      }
+      for (; k < K; k++) {
         const ar = k * lda, br = k * ldb;
         for (let i = 0; i < M; i++) {
           const a = alpha * A[ar + i]!;

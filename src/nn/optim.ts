@@ -114,6 +114,103 @@ function checkStep(who: string, s: OptimizerState): void {
   if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`${who}.loadState: step must be a non-negative integer, got ${s.step}`);
 }
 
+/*
+ * Inner loops of the two optimizers, one copy per storage type so each stays monomorphic. The f32
+ * copies round the new moments with Math.fround before using them, which is exactly what storing and
+ * reloading them did (the update must see the moments as stored, like PyTorch's f32 math), without the
+ * reload.
+ *
+ * Adam's update m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), √v̂ = √v/√(1−β2ᵗ) is computed as
+ * m·a/(√v + ε·√(1−β2ᵗ)) with a = lr·√(1−β2ᵗ)/(1−β1ᵗ): the same quantity with one division per entry
+ * instead of two (they agree to a few ulps of a double, far below f32 resolution).
+ */
+function adamF32(
+  w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number,
+  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    let gi = g[i]!;
+    const wi = w[i]!;
+    if (wd !== 0) gi += wd * wi;
+    const mi = Math.fround(b1 * m[i]! + c1 * gi);
+    const vi = Math.fround(b2 * v[i]! + c2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - (a * mi) / (Math.sqrt(vi) + epsS);
+  }
+}
+
+function adamF64(
+  w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, n: number,
+  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    let gi = g[i]!;
+    const wi = w[i]!;
+    if (wd !== 0) gi += wd * wi;
+    const mi = b1 * m[i]! + c1 * gi;
+    const vi = b2 * v[i]! + c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - (a * mi) / (Math.sqrt(vi) + epsS);
+  }
+}
+
+/** RMSProp without centering or momentum, the configuration A2C uses. */
+function rmsPlainF32(w: Float32Array, g: Float32Array, s: Float32Array, n: number, al: number, c: number, eps: number, lr: number, wd: number): void {
+  for (let i = 0; i < n; i++) {
+    let gi = g[i]!;
+    const wi = w[i]!;
+    if (wd !== 0) gi += wd * wi;
+    const si = Math.fround(al * s[i]! + c * gi * gi);
+    s[i] = si;
+    w[i] = wi - lr * (gi / (Math.sqrt(si) + eps));
+  }
+}
+
+function rmsPlainF64(w: Float64Array, g: Float64Array, s: Float64Array, n: number, al: number, c: number, eps: number, lr: number, wd: number): void {
+  for (let i = 0; i < n; i++) {
+    let gi = g[i]!;
+    const wi = w[i]!;
+    if (wd !== 0) gi += wd * wi;
+    const si = al * s[i]! + c * gi * gi;
+    s[i] = si;
+    w[i] = wi - lr * (gi / (Math.sqrt(si) + eps));
+  }
+}
+
+/** Any RMSProp configuration (centered and/or momentum); `round` is Math.fround for f32 storage. */
+function rmsGeneral(
+  w: Vec, g: Vec, s: Vec, ga: Vec, b: Vec, n: number, al: number, c: number, eps: number, lr: number, wd: number,
+  mu: number, centered: boolean, round: (x: number) => number,
+): void {
+  const useMom = mu > 0;
+  for (let i = 0; i < n; i++) {
+    let gi = g[i]!;
+    const wi = w[i]!;
+    if (wd !== 0) gi += wd * wi;
+    const si = round(al * s[i]! + c * gi * gi);
+    s[i] = si;
+    let d: number;
+    if (centered) {
+      const gai = round(al * ga[i]! + c * gi);
+      ga[i] = gai;
+      d = Math.sqrt(si - gai * gai) + eps;
+    } else {
+      d = Math.sqrt(si) + eps;
+    }
+    if (useMom) {
+      const bi = round(mu * b[i]! + gi / d);
+      b[i] = bi;
+      w[i] = wi - lr * bi;
+    } else {
+      w[i] = wi - lr * (gi / d);
+    }
+  }
+}
+
+const identity = (x: number): number => x;
+
 export interface AdamOptions {
   lr?: number;
   beta1?: number;
@@ -182,30 +279,15 @@ export class Adam implements Optimizer {
   step(): number {
     const norm = this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : gradNorm(this.params);
     const t = ++this.t;
-    const b1 = this.beta1, b2 = this.beta2, eps = this.eps, wd = this.weightDecay;
+    const b1 = this.beta1, b2 = this.beta2, wd = this.weightDecay;
     const c1 = 1 - b1, c2 = 1 - b2;
-    const stepSize = this.lr / (1 - Math.pow(b1, t));
     const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
+    const a = (this.lr * sqrtBc2) / (1 - Math.pow(b1, t)), epsS = this.eps * sqrtBc2;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
       const w = p.data, g = p.grad, m = this.m[k]!, v = this.v[k]!;
-      const n = w.length;
-      if (wd === 0) {
-        for (let i = 0; i < n; i++) {
-          const gi = g[i]!;
-          m[i] = b1 * m[i]! + c1 * gi;
-          v[i] = b2 * v[i]! + c2 * gi * gi;
-          // The update uses the moments as stored (f32-rounded for f32 params), as PyTorch's f32 math does.
-          w[i] = w[i]! - stepSize * m[i]! / (Math.sqrt(v[i]!) / sqrtBc2 + eps);
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const gi = g[i]! + wd * w[i]!;
-          m[i] = b1 * m[i]! + c1 * gi;
-          v[i] = b2 * v[i]! + c2 * gi * gi;
-          w[i] = w[i]! - stepSize * m[i]! / (Math.sqrt(v[i]!) / sqrtBc2 + eps);
-        }
-      }
+      if (w instanceof Float32Array) adamF32(w, g as Float32Array, m as Float32Array, v as Float32Array, w.length, b1, c1, b2, c2, a, epsS, wd);
+      else adamF64(w, g as Float64Array, m as Float64Array, v as Float64Array, w.length, b1, c1, b2, c2, a, epsS, wd);
     }
     return norm;
   }
@@ -311,29 +393,15 @@ export class RMSProp implements Optimizer {
   step(): number {
     const norm = this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : gradNorm(this.params);
     this.t++;
-    const a = this.alpha, c = 1 - a, eps = this.eps, lr = this.lr, mu = this.momentum, wd = this.weightDecay;
-    const centered = this.centered, useMom = mu > 0;
+    const al = this.alpha, c = 1 - al, eps = this.eps, lr = this.lr, mu = this.momentum, wd = this.weightDecay;
+    const plain = !this.centered && !(mu > 0);
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
-      const w = p.data, g = p.grad, s = this.sq[k]!, ga = this.gavg[k]!, b = this.buf[k]!;
-      const n = w.length;
-      for (let i = 0; i < n; i++) {
-        const gi = wd === 0 ? g[i]! : g[i]! + wd * w[i]!;
-        s[i] = a * s[i]! + c * gi * gi;
-        let d: number;
-        if (centered) {
-          ga[i] = a * ga[i]! + c * gi;
-          d = Math.sqrt(s[i]! - ga[i]! * ga[i]!) + eps;
-        } else {
-          d = Math.sqrt(s[i]!) + eps;
-        }
-        if (useMom) {
-          b[i] = mu * b[i]! + gi / d;
-          w[i] = w[i]! - lr * b[i]!;
-        } else {
-          w[i] = w[i]! - lr * (gi / d);
-        }
-      }
+      const w = p.data, g = p.grad, s = this.sq[k]!;
+      const f32 = w instanceof Float32Array;
+      if (plain && f32) rmsPlainF32(w, g as Float32Array, s as Float32Array, w.length, al, c, eps, lr, wd);
+      else if (plain) rmsPlainF64(w as Float64Array, g as Float64Array, s as Float64Array, w.length, al, c, eps, lr, wd);
+      else rmsGeneral(w, g, s, this.gavg[k]!, this.buf[k]!, w.length, al, c, eps, lr, wd, mu, this.centered, f32 ? Math.fround : identity);
     }
     return norm;
   }

@@ -1,16 +1,54 @@
 /**
  * OpenBLAS gemm kernel through koffi (Node-only edge code). Loads Debian's libopenblas0-openmp
- * (`cblas_sgemm` / `cblas_dgemm`); typed arrays are passed as raw pointers, no copies.
+ * (`cblas_sgemm` / `cblas_dgemm`, and `cblas_?gemv` for products with one row or one column, where
+ * OpenBLAS's gemm spends most of its time packing: 3–6× slower than gemv for 1×1024×256); typed arrays
+ * are passed as raw pointers, no copies.
  *
  * Selection: STEERED_GEMM=ts forces the pure-TypeScript kernel, STEERED_GEMM=blas requires OpenBLAS
  * (an error if it cannot load), unset picks OpenBLAS when it loads. STEERED_BLAS_LIB overrides the
- * library path; STEERED_BLAS_THREADS sets OpenBLAS's thread count (default 1).
+ * library path.
+ *
+ * Threads, chosen per call by size. A product with M·N·K below MT_MIN_MNK runs on one thread; a larger
+ * one on up to `cap` threads (openblas_set_num_threads is called only when the wanted count differs from
+ * the last one set; the call itself costs < 1 µs). Measured here (2-core EPYC, f32, other core mostly
+ * free): two threads gain 1.7–1.9× from M·N·K ≈ 2e6 up (128³: 39 → 23 µs; 256×256×64: 76 → 45 µs;
+ * 32×1024×256: 183 → 101 µs; 256³: 297 → 156 µs) but nothing at 2.6e5 (64³: 5.7 vs 5.8 µs), where
+ * OpenMP's fork/join costs what the second core saves; the threshold sits at 4e6 because with passive
+ * waiting (below) a parallel region also pays a thread wake-up. With the other core busy (two training
+ * runs on this machine) two threads are 5–10% slower than one at every size: the cost of the default
+ * on a shared machine. cap: STEERED_BLAS_THREADS if set (1 = always single-threaded), else
+ * os.availableParallelism() on the main thread and 1 in worker threads (those run side by side already;
+ * nested BLAS threads would fight them for the cores). STEERED_BLAS_MT_MIN overrides the threshold.
+ *
+ * Determinism: OpenBLAS's f32 results depend on its thread count (a different partition of C uses
+ * different edge kernels), so the count is a pure function of the shape and this configuration: the
+ * same configuration gives bit-identical results, run after run. A different cap or threshold (or a
+ * different core count with the default cap) may change the last bits of f32 products.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.js';
 
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+/** Default M·N·K from which a product may use more than one thread (2^22, e.g. 256×256×64; see above). */
+export const MT_MIN_MNK = 1 << 22;
+
+function envInt(name: string, min: number): number | null {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min ? n : null;
+}
+
+/** The thread policy loadBlas() applies: products with M·N·K ≥ minMnk use `cap` threads, others one. */
+export function blasThreadPolicy(): { cap: number; minMnk: number } {
+  const env = envInt('STEERED_BLAS_THREADS', 1);
+  const cap = env ?? (isMainThread ? Math.max(1, availableParallelism()) : 1);
+  return { cap, minMnk: envInt('STEERED_BLAS_MT_MIN', 0) ?? MT_MIN_MNK };
+}
 
 const CANDIDATES = [
   '/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0',
@@ -44,27 +82,72 @@ export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => voi
   for (const p of paths) {
     if (p.startsWith('/') && !existsSync(p)) continue;
     try {
-      const lib = koffi.load(p);
+      // libgomp reads OMP_WAIT_POLICY once, when it is loaded with OpenBLAS. Its default spins at the
+      // end of a parallel region; when another process holds the other core, a spinning master waits
+      // for a descheduled worker for a whole scheduler slice (measured: 8 ms for a 170 µs product).
+      // Passive waiting puts both threads to sleep instead (under that load two threads then cost
+      // 5–10% against one, rather than 40×). Set only for the load, so child processes (the PyTorch
+      // reference of the benchmark) keep their own defaults; a user's setting wins.
+      const setWait = isMainThread && process.env.OMP_WAIT_POLICY === undefined;
+      if (setWait) process.env.OMP_WAIT_POLICY = 'passive';
+      let lib: any;
+      try {
+        lib = koffi.load(p);
+      } finally {
+        if (setWait) delete process.env.OMP_WAIT_POLICY;
+      }
       const sgemm: Fn = lib.func('void cblas_sgemm(int, int, int, int, int, int, float, float *, int, float *, int, float, float *, int)');
       const dgemm: Fn = lib.func('void cblas_dgemm(int, int, int, int, int, int, double, double *, int, double *, int, double, double *, int)');
-      let setThreads: (n: number) => void = () => {};
+      const sgemv: Fn = lib.func('void cblas_sgemv(int, int, int, int, float, float *, int, float *, int, float, float *, int)');
+      const dgemv: Fn = lib.func('void cblas_dgemv(int, int, int, int, double, double *, int, double *, int, double, double *, int)');
+      let setNative: ((n: number) => void) | null = null;
       try {
         const f: Fn = lib.func('void openblas_set_num_threads(int)');
-        setThreads = (n) => void f(n);
+        setNative = (n) => void f(n);
       } catch { /* not OpenBLAS: thread count left to the library */ }
+      const policy = blasThreadPolicy();
+      let cap = policy.cap;
+      const minMnk = policy.minMnk;
+      let current = 0; // last count passed to openblas_set_num_threads (0: unknown)
+      const want = (n: number): void => {
+        if (n !== current && setNative) {
+          setNative(n);
+          current = n;
+        }
+      };
       const kernel: GemmKernel = {
         name: 'blas',
         gemm(transA, transB, M, N, K, alpha, A: Vec, lda, B: Vec, ldb, beta, C: Vec, ldc) {
           if (M === 0 || N === 0) return;
-          const f = C instanceof Float32Array ? sgemm : dgemm;
-          f(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+          want(cap > 1 && M * N * K >= minMnk ? cap : 1);
+          const f32 = C instanceof Float32Array;
+          if (K > 0 && (M === 1 || N === 1) && !(transA && transB)) {
+            // One output row or column: a matrix–vector product. In row-major gemv terms the matrix is
+            // B (for a row) or A (for a column); the vector is the other operand, walked with the stride
+            // its layout implies.
+            const gemv = f32 ? sgemv : dgemv;
+            if (M === 1) {
+              // c = op(B)ᵀ·a with a = A's only row (stride 1) or, transposed, its only column (stride lda).
+              if (transB) gemv(ROW_MAJOR, NO_TRANS, N, K, alpha, B, ldb, A, transA ? lda : 1, beta, C, 1);
+              else gemv(ROW_MAJOR, TRANS, K, N, alpha, B, ldb, A, transA ? lda : 1, beta, C, 1);
+            } else {
+              // c (stride ldc) = op(A)·b with b = B's only column (stride ldb) or, transposed, its only row.
+              if (transA) gemv(ROW_MAJOR, TRANS, K, M, alpha, A, lda, B, transB ? 1 : ldb, beta, C, ldc);
+              else gemv(ROW_MAJOR, NO_TRANS, M, K, alpha, A, lda, B, transB ? 1 : ldb, beta, C, ldc);
+            }
+            return;
+          }
+          (f32 ? sgemm : dgemm)(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         },
       };
-      // One thread unless asked: our gemms are small (tens to hundreds of rows), where OpenMP's
-      // fork/join and spin-waiting cost more than they save, and badly so when the cores are shared
-      // (tests in parallel, worker threads). Benchmarks set the count explicitly.
-      const t = Number(process.env.STEERED_BLAS_THREADS ?? 1);
-      setThreads(Number.isInteger(t) && t > 0 ? t : 1);
+      // Reported by openblas_get_num_threads() until the first product picks its own count.
+      want(cap);
+      /** Set the cap (1 = always single-threaded); the size rule still applies below it. */
+      const setThreads = (n: number): void => {
+        cap = Number.isInteger(n) && n > 0 ? n : 1;
+        current = 0;
+        want(cap);
+      };
       return (cached = { kernel, setThreads, path: p });
     } catch (e) {
       loadError = `${p}: ${(e as Error).message}`;
