@@ -147,7 +147,7 @@ test('OpenBLAS size-based threading: products above the threshold are bit-identi
   const { cap, minMnk } = blasThreadPolicy();
   assert.ok(cap >= 1 && minMnk >= 0);
   const rng = new Rng(7);
-  const M = 160, N = 144, K = 200; // M·N·K ≈ 4.6e6: above the default threshold
+  const M = 256, N = 272, K = 256; // M·N·K ≈ 1.8e7: above the default threshold
   const A = new Float32Array(M * K), B = new Float32Array(K * N);
   for (const a of [A, B]) for (let i = 0; i < a.length; i++) a[i] = rng.range(-1, 1);
   const small = new Float32Array(9).fill(0.5), smallC = new Float32Array(9);

@@ -13,10 +13,13 @@
  * the last one set; the call itself costs < 1 µs). Measured here (2-core EPYC, f32, other core mostly
  * free): two threads gain 1.7–1.9× from M·N·K ≈ 2e6 up (128³: 39 → 23 µs; 256×256×64: 76 → 45 µs;
  * 32×1024×256: 183 → 101 µs; 256³: 297 → 156 µs) but nothing at 2.6e5 (64³: 5.7 vs 5.8 µs), where
- * OpenMP's fork/join costs what the second core saves; the threshold sits at 4e6 because with passive
- * waiting (below) a parallel region also pays a thread wake-up. With the other core busy (two training
- * runs on this machine) two threads are 5–10% slower than one at every size: the cost of the default
- * on a shared machine. cap: STEERED_BLAS_THREADS if set (1 = always single-threaded), else
+ * OpenMP's fork/join costs what the second core saves. With the other core busy (other training runs
+ * on this machine, load average 4–5) two threads lose instead, by less as products grow: +19% at
+ * 256×256×64, +16% at 32×1024×256, +7% at 256³, +1% at 256×1024×3200 (passive waiting, below). The
+ * threshold, 2^24 = 256³, bounds that loss to a few percent on a shared machine and keeps the gain on
+ * the products that dominate (weight gradients over whole sequences, 256-wide MLP layers); in a full
+ * LSTM-256 batch-32 step at load 5, a 4e6 threshold (per-step products parallel too) cost 40%.
+ * cap: STEERED_BLAS_THREADS if set (1 = always single-threaded), else
  * os.availableParallelism() on the main thread and 1 in worker threads (those run side by side already;
  * nested BLAS threads would fight them for the cores). STEERED_BLAS_MT_MIN overrides the threshold.
  *
@@ -33,8 +36,8 @@ import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.j
 
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
-/** Default M·N·K from which a product may use more than one thread (2^22, e.g. 256×256×64; see above). */
-export const MT_MIN_MNK = 1 << 22;
+/** Default M·N·K from which a product may use more than one thread (2^24 = 256³; see above). */
+export const MT_MIN_MNK = 1 << 24;
 
 function envInt(name: string, min: number): number | null {
   const raw = process.env[name];
