@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Re-trains the shipped meta-RL checkpoints with the exact commands and seeds the README lists, and
+# copies each run's final checkpoint to checkpoints/<experiment>.ckpt. Usage:
+#   scripts/train-shipped.sh [experiment-id ...]      (default: all listed below)
+# Runs go to runs/shipped/; the metrics of each run are printed as they finish.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run build --silent
+
+declare -A CMD=(
+  [metarl/bandit-independent]="--seed 1 --set updates=15000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=0.99 --set episodes=10000 --set workers=2"
+  [metarl/bandit-dependent]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set gammaEnd=0.99 --set episodes=10000 --set workers=2"
+  [metarl/bandit-k]="--seed 1 --set arms=5 --set trials=10 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set episodes=10000 --set workers=2"
+  [metarl/two-step]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set episodes=2000 --set workers=2"
+  [metarl/volatile]="--seed 1 --set updates=5000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set episodes=2000 --set workers=2"
+)
+ids=("$@")
+[ ${#ids[@]} -gt 0 ] || ids=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/two-step metarl/volatile)
+for id in "${ids[@]}"; do
+  args=${CMD[$id]:-}
+  [ -n "$args" ] || { echo "no shipped recipe for $id" >&2; exit 2; }
+  out="runs/shipped/${id//\//__}-$(date -u +%Y%m%d-%H%M%S)"
+  # shellcheck disable=SC2086
+  node bin/steered.js run "$id" $args --set checkpointEvery=1000 --set logEvery=100 --out "$out" --json | tail -n 1
+  final=$(node -e "const p=require('path');const l=JSON.parse(require('fs').readFileSync(p.join(process.argv[1],'checkpoints','latest'),'utf8'));console.log(p.join(process.argv[1],'checkpoints',l.file))" "$out")
+  mkdir -p "checkpoints/$(dirname "$id")"
+  cp "$final" "checkpoints/$id.ckpt"
+  cp "$out/metrics.json" "checkpoints/$id.metrics.json"
+  echo "shipped $id ← $final" >&2
+done

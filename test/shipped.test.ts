@@ -1,0 +1,105 @@
+/**
+ * Frozen-weight evaluation of the shipped meta-RL checkpoints (checkpoints/<experiment>.ckpt), with
+ * margins: a few hundred episodes here, so each bound is the documented result plus ~3 standard errors
+ * of a run this size. Also checks that evaluation leaves the weights untouched (frozen).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { loadCheckpoint } from '../src/runs/checkpoint.js';
+import { Rng } from '../src/math/rng.js';
+import { loadParams } from '../src/nn/serialize.js';
+import { RecurrentActorCritic } from '../src/metarl/network.js';
+import { evaluateNetwork } from '../src/metarl/a2c.js';
+import { TwoArmedIndependentBandit } from '../src/envs/metarl/index.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'steered.js');
+
+function evalJson(id: string, episodes: number): Record<string, number | number[]> {
+  const r = spawnSync(process.execPath, [BIN, 'eval', id, '--set', `episodes=${episodes}`, '--json'], {
+    encoding: 'utf8', env: { ...process.env, STEERED_RUNS_ROOT: mkdtempSync(join(tmpdir(), 'steered-ship-')) },
+  });
+  assert.equal(r.status, 0, `${id}: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!);
+}
+
+interface Expectation {
+  id: string;
+  episodes: number;
+  check: (m: Record<string, number | number[]>) => void;
+}
+
+const num = (m: Record<string, number | number[]>, k: string) => m[k] as number;
+
+const SHIPPED: Expectation[] = [
+  {
+    id: 'metarl/bandit-independent',
+    episodes: 1000,
+    // Full evaluation (10000 episodes) is in checkpoints/…metrics.json; the SEM at 1000 episodes ≈ 0.1.
+    check: (m) => {
+      assert.ok(num(m, 'regret_mean') < 2.45, `regret ${num(m, 'regret_mean')}`);
+      assert.ok(num(m, 'regret_mean') < num(m, 'thompson_regret'), 'meta-RL must beat Thompson sampling');
+    },
+  },
+  {
+    id: 'metarl/bandit-dependent',
+    episodes: 1000,
+    check: (m) => assert.ok(num(m, 'regret_mean') < 1.75, `regret ${num(m, 'regret_mean')}`),
+  },
+  {
+    id: 'metarl/bandit-k',
+    episodes: 1000,
+    check: (m) => {
+      assert.ok(num(m, 'reward_mean') > 6.5, `reward ${num(m, 'reward_mean')}`);
+      assert.ok(num(m, 'regret_mean') < num(m, 'thompson_regret'));
+    },
+  },
+  {
+    id: 'metarl/volatile',
+    episodes: 1000,
+    check: (m) => assert.ok(num(m, 'lr_volatile') > num(m, 'lr_stable') + 0.03, JSON.stringify(m)),
+  },
+  {
+    id: 'metarl/two-step',
+    episodes: 300,
+    check: (m) => {
+      assert.ok(num(m, 'stay_rewarded_common') >= 0.9 && num(m, 'stay_unrewarded_rare') >= 0.9, JSON.stringify(m));
+      assert.ok(num(m, 'stay_rewarded_rare') <= 0.8 && num(m, 'stay_unrewarded_common') <= 0.8, JSON.stringify(m));
+      assert.ok(num(m, 'mf_interaction') < 0.1 && num(m, 'interaction') > 0.3, JSON.stringify(m));
+    },
+  },
+];
+
+for (const e of SHIPPED) {
+  test(`shipped ${e.id}: frozen-weight evaluation within margins`, () => {
+    const path = join(ROOT, 'checkpoints', `${e.id}.ckpt`);
+    assert.ok(existsSync(path), `missing shipped checkpoint ${path} (scripts/train-shipped.sh makes it)`);
+    e.check(evalJson(e.id, e.episodes));
+  });
+}
+
+test('frozen evaluation leaves every network parameter bit-identical', () => {
+  const path = join(ROOT, 'checkpoints', 'metarl/bandit-independent.ckpt');
+  const ck = loadCheckpoint(path);
+  const cfg = (ck.meta as { config: { hidden: number } }).config;
+  const task = { make: () => new TwoArmedIndependentBandit(), obsDim: 4, nActions: 2, maxSteps: 100 };
+  const net = new RecurrentActorCritic({ obsDim: 4, nActions: 2, hidden: cfg.hidden, maxSteps: 100, maxBatch: 16 }, new Rng(0));
+  loadParams(net.params(), ck.tensors, 'net.');
+  const hash = () => {
+    const h = createHash('sha256');
+    for (const p of net.params()) h.update(p.name).update(new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength));
+    return h.digest('hex');
+  };
+  const before = hash();
+  let steps = 0;
+  evaluateNetwork(net, task, 64, new Rng(1), () => void steps++, { batch: 16 });
+  assert.equal(steps, 64 * 100);
+  assert.equal(hash(), before);
+});
