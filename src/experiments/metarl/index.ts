@@ -134,7 +134,7 @@ const TABLE: Row[] = [
     expected: 'regret ≤ 2.0, below Thompson sampling, within 15% of the Bayes-optimal DP regret (1.748)',
     extra: { trials: z.number().int().min(1).max(100).default(100) },
     // The defaults make `steered run metarl/bandit-independent` the README's ~2-minute main job.
-    defaults: { updates: 6000, lr: 0.003, gammaEnd: 0.99, episodes: 5000 },
+    defaults: { updates: 12000, lr: 0.003, gammaEnd: 0.99, episodes: 5000 },
     metrics: { ...BANDIT_METRICS, gittins_regret: 'Gittins index (γ=0.98)', bayes_optimal_regret: 'exact Bayes-optimal regret by DP' },
     task: (c) => taskSpec(() => new TwoArmedIndependentBandit({ trials: c['trials'] as number })),
     analyze: (c) => banditAnalysis(() => new TwoArmedIndependentBandit({ trials: c['trials'] as number }), 'independent'),
