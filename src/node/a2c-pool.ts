@@ -14,6 +14,7 @@ import type { GradientBackend, ShardRequest, ShardResult } from '../metarl/a2c.j
 import type { ParallelBackend } from '../experiments/experiment.js';
 import type { TrainingConfig } from '../experiments/metarl/runner.js';
 import type { FromWorker, ToWorker, WorkerInit } from './a2c-worker.js';
+import { blasThreadPolicy, loadBlas } from './blas.js';
 
 const WORKER_URL = new URL('./a2c-worker.js', import.meta.url);
 
@@ -38,7 +39,7 @@ export class A2CWorkerPool implements GradientBackend {
   private closed = false;
   readonly stats: PoolStats = { calls: 0, wallMs: 0, busiestMs: 0 };
 
-  private constructor(private readonly threads: Worker[]) {
+  private constructor(private readonly threads: Worker[], private readonly kernel: 'ts' | 'blas') {
     this.pending = threads.map(() => new Map());
     threads.forEach((w, i) => {
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
@@ -76,7 +77,10 @@ export class A2CWorkerPool implements GradientBackend {
       await Promise.all(threads.map((w) => w.terminate()));
       throw e;
     }
-    return new A2CWorkerPool(threads);
+    // While workers hold the other cores, the main thread's BLAS runs single-threaded like theirs:
+    // nested threads would fight the workers, and a shard must give the same bits on any thread.
+    if (opts.kernel === 'blas') loadBlas()?.setThreads(1);
+    return new A2CWorkerPool(threads, opts.kernel);
   }
 
   async computeShards(weights: Float32Array, requests: readonly ShardRequest[]): Promise<ShardResult[]> {
@@ -108,6 +112,7 @@ export class A2CWorkerPool implements GradientBackend {
     this.closed = true;
     this.rejectAll(new Error('A2C worker pool closed'));
     await Promise.all(this.threads.map((w) => w.terminate()));
+    if (this.kernel === 'blas') loadBlas()?.setThreads(blasThreadPolicy().cap);
   }
 
   private onMessage(i: number, m: FromWorker): void {

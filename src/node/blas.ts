@@ -16,9 +16,11 @@
  * OpenMP's fork/join costs what the second core saves. With the other core busy (other training runs
  * on this machine, load average 4–5) two threads lose instead, by less as products grow: +19% at
  * 256×256×64, +16% at 32×1024×256, +7% at 256³, +1% at 256×1024×3200 (passive waiting, below). The
- * threshold, 2^24 = 256³, bounds that loss to a few percent on a shared machine and keeps the gain on
- * the products that dominate (weight gradients over whole sequences, 256-wide MLP layers); in a full
- * LSTM-256 batch-32 step at load 5, a 4e6 threshold (per-step products parallel too) cost 40%.
+ * threshold, 2^23, is set for a machine whose cores are free: it includes the per-step recurrent
+ * products of a 256-unit LSTM at batch 32 (32×1024×256 = 2^23), which on a quiet machine took the
+ * LSTM-256 batch-32 training step from 12.3 to 13.2 steps/s; on a loaded machine (load 5) parallel
+ * per-step products cost up to 40% instead — set STEERED_BLAS_MT_MIN=16777216 (or
+ * STEERED_BLAS_THREADS=1) there. While an A2C worker pool runs, the main thread is pinned to one thread.
  * cap: STEERED_BLAS_THREADS if set (1 = always single-threaded), else
  * os.availableParallelism() on the main thread and 1 in worker threads (those run side by side already;
  * nested BLAS threads would fight them for the cores). STEERED_BLAS_MT_MIN overrides the threshold.
@@ -37,7 +39,7 @@ import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.j
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
 /** Default M·N·K from which a product may use more than one thread (2^24 = 256³; see above). */
-export const MT_MIN_MNK = 1 << 24;
+export const MT_MIN_MNK = 1 << 23;
 
 function envInt(name: string, min: number): number | null {
   const raw = process.env[name];
