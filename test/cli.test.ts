@@ -189,3 +189,33 @@ test('list --json documents every experiment with its --set keys and metric keys
   assert.ok('regret_mean' in dep.metrics && 'reward_mean' in dep.metrics && 'episodes' in dep.metrics);
   assert.ok(j.environments.some((e) => e.id === 'metarl/TwoStep-v0'));
 });
+
+test('Ctrl-C (SIGINT) marks the run interrupted with exit 130, and --resume finishes it exactly', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-int-'));
+  const ref = steered(['run', 'metarl/bandit-independent', '--seed', '5', ...SMALL, '--out', join(root, 'ref'), '--json'], root);
+  assert.equal(ref.code, 0, ref.stderr);
+  const out = join(root, 'int');
+  const child = spawn(process.execPath, [BIN, 'run', 'metarl/bandit-independent', '--seed', '5', ...SMALL, '--out', out, '--json'], {
+    env: { ...process.env, STEERED_RUNS_ROOT: root }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const latest = join(out, 'checkpoints', 'latest');
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done && !existsSync(latest)) await new Promise((r) => setTimeout(r, 2));
+  assert.ok(!done, 'run finished before it could be interrupted');
+  child.kill('SIGINT');
+  const code = await exited;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted; resume with: steered run metarl\/bandit-independent --resume /);
+  const db = new Database(join(root, 'runs.db'), { readonly: true });
+  const row = db.prepare('SELECT status FROM runs WHERE dir = ?').get(resolve(out)) as { status: string };
+  db.close();
+  assert.equal(row.status, 'interrupted');
+  const res = steered(['run', 'metarl/bandit-independent', '--resume', out, '--json'], root);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal(lastLine(res.stdout), lastLine(ref.stdout));
+  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8'), readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'));
+});
