@@ -20,7 +20,8 @@ Usage:
   steered list [--json]                       experiments (with --set keys and metric keys) and environments
   steered run <experiment> [options]          run an experiment; a run directory + database row record it
   steered run <experiment> --resume DIR       continue an interrupted run exactly where it stopped
-  steered eval <experiment> [--checkpoint P]  frozen-weight evaluation (default: the shipped checkpoint)
+  steered eval <experiment> [--checkpoint P]  frozen-weight evaluation (default: the shipped checkpoint);
+                                              --out DIR keeps its figures and metrics.json
 
 Options:
   --seed N            seed of the run's single root RNG (default 0)
@@ -123,8 +124,8 @@ export async function main(argv: string[]): Promise<number> {
         if (o.resume && (o.set?.length || o.out)) throw new UsageError('--resume continues a run with its stored config: do not combine it with --set or --out');
         return await runCommand({ ...common, out: o.out, resume: o.resume });
       }
-      if (o.resume || o.out) throw new UsageError(`eval does not take --${o.resume ? 'resume' : 'out'}`);
-      return await evalCommand({ ...common, checkpoint: o.checkpoint });
+      if (o.resume) throw new UsageError('eval does not take --resume');
+      return await evalCommand({ ...common, checkpoint: o.checkpoint, out: o.out });
     }
     default:
       throw new UsageError(`unknown command '${cmd}' (commands: list, run, eval; see steered --help)`);

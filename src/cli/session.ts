@@ -171,7 +171,7 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   return 0;
 }
 
-export async function evalCommand(o: Common & { checkpoint?: string }): Promise<number> {
+export async function evalCommand(o: Common & { checkpoint?: string; out?: string }): Promise<number> {
   const { exp } = o;
   if (!exp.evaluate) throw new UsageError(`${exp.id} has nothing to evaluate (no trained agent); use steered run`);
   let path = o.checkpoint;
@@ -190,10 +190,15 @@ export async function evalCommand(o: Common & { checkpoint?: string }): Promise<
   for (const [k, v] of Object.entries(stored)) if (!given.has(k) && k in base) merged[k] = v;
   const config = validateConfig(exp.config, merged, exp.id);
   const progress = new Progress();
-  const ctx = makeContext(o, config, null, null, progress, null);
+  // Without --out an evaluation stores nothing; with it, its figures and metrics land in DIR.
+  const ctx = makeContext(o, config, null, null, progress, o.out ? join(o.out, 'figures') : null);
   const ectx: EvalContext<unknown> = { ...ctx, checkpoint: { meta: ck.meta as Record<string, unknown>, tensors: ck.tensors } };
   const metrics = await exp.evaluate(ectx as EvalContext<never>);
   progress.done();
+  if (o.out) {
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, 'metrics.json'), JSON.stringify({ experiment: exp.id, checkpoint: resolve(path), seed: o.seed, config, metrics }, null, 2) + '\n');
+  }
   printResult(metrics, o.json);
   return 0;
 }
