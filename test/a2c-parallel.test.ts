@@ -5,11 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { A2CTrainer, flattenParams, type UpdateStats } from '../src/metarl/a2c.js';
 import { findExperiment } from '../src/experiments/index.js';
 import { parseSets } from '../src/experiments/config.js';
@@ -19,8 +17,8 @@ import { A2CWorkerPool } from '../src/node/a2c-pool.js';
 import { loadBlas } from '../src/node/blas.js';
 import { gemmKernel, setGemmKernel, tsGemm } from '../src/math/gemm.js';
 import { Rng } from '../src/math/rng.js';
+import { lastLine, runUntilKilled, steered } from '../test-support/cli.js';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'steered.js');
 
 function setup(id: string, sets: string[]) {
   const cfg = parseSets(findExperiment(id).config, sets, id) as TrainingConfig;
@@ -115,36 +113,6 @@ test('a worker that cannot build its replica fails start() instead of hanging; a
 // --- through the CLI (bin/steered.js runs dist/: `npm run build` first) ---
 
 const SMALL = ['--set', 'updates=40', '--set', 'numEnvs=8', '--set', 'episodes=100', '--set', 'checkpointEvery=5', '--set', 'logEvery=5', '--set', 'workers=2'];
-
-function steered(args: string[], root: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function lastLine(s: string): string {
-  const lines = s.trim().split('\n');
-  return lines[lines.length - 1]!;
-}
-
-async function runUntilKilled(args: string[], root: string, outDir: string, killAtStep: number): Promise<boolean> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, stdio: 'ignore' });
-  const latest = join(outDir, 'checkpoints', 'latest');
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  let done = false;
-  void exited.then(() => (done = true));
-  while (!done) {
-    if (existsSync(latest)) {
-      try {
-        if ((JSON.parse(readFileSync(latest, 'utf8')).step as number) >= killAtStep) break;
-      } catch { /* pointer being replaced */ }
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  if (done) return false;
-  child.kill('SIGKILL');
-  await exited;
-  return true;
-}
 
 test('CLI workers=2: same seed → identical --json and metric log; SIGKILL + resume ends identical', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-par-'));

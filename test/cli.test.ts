@@ -5,27 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { BIN, lastLine, runUntilKilled, steered } from '../test-support/cli.js';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'steered.js');
 // Small but real: an A2C-LSTM trained for a few dozen updates, then evaluated with frozen weights.
 const SMALL = ['--set', 'updates=40', '--set', 'numEnvs=8', '--set', 'episodes=100', '--set', 'checkpointEvery=5', '--set', 'logEvery=5'];
-
-function steered(args: string[], root: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function lastLine(s: string): string {
-  const lines = s.trim().split('\n');
-  return lines[lines.length - 1]!;
-}
 
 function treeHash(dir: string): string {
   const h = createHash('sha256');
@@ -63,39 +52,17 @@ test('same seed → identical --json line; another seed → a different one', ()
   assert.notEqual(lastLine(a.stdout), lastLine(c.stdout));
 });
 
-async function runUntilKilled(args: string[], root: string, outDir: string, killAfterCheckpoints: number): Promise<boolean> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, stdio: 'ignore' });
-  const latest = join(outDir, 'checkpoints', 'latest');
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  let done = false;
-  void exited.then(() => (done = true));
-  // Poll until the wanted checkpoint is committed, then kill at once (mid-update, mid-write, anywhere).
-  while (!done) {
-    if (existsSync(latest)) {
-      try {
-        const step = JSON.parse(readFileSync(latest, 'utf8')).step as number;
-        if (step >= killAfterCheckpoints * 5) break;
-      } catch { /* pointer being replaced: poll again */ }
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  if (done) return false;
-  child.kill('SIGKILL');
-  await exited;
-  return true;
-}
-
 test('a run SIGKILLed mid-way and resumed ends with exactly the metrics of an uninterrupted run', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-kill-'));
   const ref = steered(['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', join(root, 'ref'), '--json'], root);
   assert.equal(ref.code, 0, ref.stderr);
   const out = join(root, 'killed');
   const args = ['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', out, '--json'];
-  const killed = await runUntilKilled(args, root, out, 2);
+  const killed = await runUntilKilled(args, root, out, 10);
   if (killed) {
     // Kill the resumed run too, once, then resume again to the end.
     const resumeArgs = ['run', 'metarl/bandit-independent', '--resume', out, '--json'];
-    const again = await runUntilKilled(resumeArgs, root, out, 5);
+    const again = await runUntilKilled(resumeArgs, root, out, 25);
     void again;
     const res = steered(resumeArgs, root);
     assert.equal(res.code, 0, res.stderr);
@@ -162,7 +129,7 @@ test('bad arguments, unknown experiment and corrupt checkpoints → exit 2, one 
 test('resume of a run whose latest checkpoint is corrupt → exit 2 naming the file; directory and rows unchanged', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-rc-'));
   const out = join(root, 'r');
-  const killed = await runUntilKilled(['run', 'metarl/bandit-independent', '--seed', '2', ...SMALL, '--out', out], root, out, 2);
+  const killed = await runUntilKilled(['run', 'metarl/bandit-independent', '--seed', '2', ...SMALL, '--out', out], root, out, 10);
   assert.ok(killed, 'run finished before it could be killed');
   const ptr = JSON.parse(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8')) as { file: string };
   const file = join(out, 'checkpoints', ptr.file);
