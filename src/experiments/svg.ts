@@ -44,6 +44,17 @@ function ticks(lo: number, hi: number, n = 5): number[] {
   return out;
 }
 
+/** Opening tag, white background, title and horizontal grid lines with their y labels. */
+function header(out: string[], W: number, H: number, left: number, pw: number, title: string, yticks: number[], sy: (y: number) => number): void {
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  out.push(`<text x="${left + pw / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`);
+  for (const t of yticks) {
+    out.push(`<line x1="${left}" x2="${left + pw}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/>`);
+    out.push(`<text x="${left - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`);
+  }
+}
+
 export function linePlot(p: LinePlot): string {
   const W = p.width ?? 640, H = p.height ?? 400;
   const m = { l: 64, r: 170, t: 36, b: 48 };
@@ -56,13 +67,7 @@ export function linePlot(p: LinePlot): string {
   const sx = (x: number) => m.l + (x1 > x0 ? ((x - x0) / (x1 - x0)) * pw : pw / 2);
   const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${m.l + pw / 2}" y="20" text-anchor="middle" font-size="14">${esc(p.title)}</text>`);
-  for (const t of ticks(y0, y1)) {
-    out.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${m.l - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`);
-  }
+  header(out, W, H, m.l, pw, p.title, ticks(y0, y1), sy);
   for (const t of ticks(x0, x1)) out.push(`<text x="${sx(t).toFixed(1)}" y="${m.t + ph + 16}" text-anchor="middle">${fmt(t)}</text>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle">${esc(p.xlabel)}</text>`);
@@ -105,13 +110,7 @@ export function barChart(p: BarChart): string {
   const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
   const gw = pw / p.groups.length, bw = (gw * 0.8) / p.series.length;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${m.l + pw / 2}" y="20" text-anchor="middle" font-size="14">${esc(p.title)}</text>`);
-  for (const t of ticks(y0, y1)) {
-    out.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${m.l - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`);
-  }
+  header(out, W, H, m.l, pw, p.title, ticks(y0, y1), sy);
   p.groups.forEach((g, gi) => {
     out.push(`<text x="${(m.l + gw * gi + gw / 2).toFixed(1)}" y="${m.t + ph + 18}" text-anchor="middle">${esc(g)}</text>`);
     p.series.forEach((s, si) => {
