@@ -4,9 +4,13 @@
  *   node dist/bench/profile.js --summary /tmp/prof/<file>.cpuprofile
  * The summary lists self time per function (and per source line for the top ones), which is what
  * tells whether time goes to gemm, the elementwise cell loops or the optimizer.
+ *   node dist/bench/profile.js --gemm mlp_b256 blas 5
+ * times every gemm call instead (no profiler): µs per step for each product shape, their total, and the
+ * rest of the step. Compare runs with STEERED_BLAS_THREADS / STEERED_BLAS_MT_MIN set differently to see
+ * which shapes gain from a second thread.
  */
 import { readFileSync } from 'node:fs';
-import { setGemmKernel, tsGemm } from '../src/math/gemm.js';
+import { setGemmKernel, tsGemm, type GemmKernel } from '../src/math/gemm.js';
 import { loadBlas } from '../src/node/blas.js';
 import { CASE_NAMES, makeCase, type CaseName } from './cases.js';
 
@@ -40,7 +44,22 @@ function summary(file: string): void {
   }
 }
 
+/** The kernel, wrapped to add each call's wall time to `byShape` under "NN MxNxK". */
+function timed(k: GemmKernel, byShape: Map<string, number>): GemmKernel {
+  return {
+    name: k.name,
+    gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
+      const t = performance.now();
+      k.gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+      const key = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${M}x${N}x${K}`;
+      byShape.set(key, (byShape.get(key) ?? 0) + performance.now() - t);
+    },
+  };
+}
+
 const argv = process.argv.slice(2);
+const gemmTimes = argv[0] === '--gemm';
+if (gemmTimes) argv.shift();
 if (argv[0] === '--summary') {
   summary(argv[1]!);
 } else {
@@ -48,11 +67,26 @@ if (argv[0] === '--summary') {
   if (!(CASE_NAMES as readonly string[]).includes(name)) throw new Error(`case must be one of ${CASE_NAMES.join(', ')}`);
   const k = argv[1] === 'blas' ? loadBlas()?.kernel : tsGemm;
   if (!k) throw new Error('OpenBLAS unavailable');
-  setGemmKernel(k);
+  const byShape = new Map<string, number>();
+  setGemmKernel(gemmTimes ? timed(k, byShape) : k);
   const secs = Number(argv[2] ?? 5);
   const c = makeCase(name);
+  if (gemmTimes) {
+    const w0 = performance.now();
+    while (performance.now() - w0 < 500) c.step(); // JIT warm-up, not counted
+    byShape.clear();
+  }
   const t0 = performance.now();
   let n = 0;
   while (performance.now() - t0 < secs * 1000) { c.step(); n++; }
+  const total = performance.now() - t0;
   console.log(`${name} ${k.name}: ${n} steps in ${secs} s = ${(n / secs).toFixed(1)} steps/s`);
+  if (gemmTimes) {
+    let g = 0;
+    for (const [shape, t] of byShape) {
+      console.log(`  ${shape.padEnd(22)} ${((1000 * t) / n).toFixed(1).padStart(8)} µs/step`);
+      g += t;
+    }
+    console.log(`  step ${((1000 * total) / n).toFixed(0)} µs = gemm ${((1000 * g) / n).toFixed(0)} + rest ${((1000 * (total - g)) / n).toFixed(0)}`);
+  }
 }

@@ -56,6 +56,25 @@ test('Adam matches the published update over 3 steps (defaults and with weight d
   }
 });
 
+test('Adam.step returns the pre-update global gradient norm, bit-identical to gradNorm (f32, f64, weight decay, clipping)', () => {
+  for (const dtype of ['f32', 'f64'] as const) {
+    for (const opts of [{}, { weightDecay: 0.1 }, { clipNorm: 0.5 }, { clipNorm: 100, weightDecay: 0.01 }]) {
+      const ps = [makeParam('a', [37], dtype), makeParam('b', [5], dtype), makeParam('c', [1], dtype)];
+      ps.forEach((p, k) => p.data.forEach((_, i) => (p.data[i] = Math.sin(3 * i + k))));
+      const opt = new Adam(ps, { lr: 0.01, ...opts });
+      for (let s = 0; s < 3; s++) {
+        ps.forEach((p, k) => p.grad.forEach((_, i) => (p.grad[i] = Math.cos(7 * i + 2 * k + s) * (s + 1) * 0.1)));
+        const want = gradNorm(ps);
+        assert.equal(opt.step(), want, `${dtype} ${JSON.stringify(opts)} step ${s}`);
+      }
+    }
+  }
+  // Non-finite gradients come back as a non-finite norm, as before.
+  const p = makeParam('p', [3], 'f32');
+  p.grad[1] = Number.NaN;
+  assert.ok(Number.isNaN(new Adam([p]).step()));
+});
+
 test('Adam first step moves each coordinate by ≈ lr against the gradient sign', () => {
   const ps = setup();
   const before = ps.map((p) => Array.from(p.data));

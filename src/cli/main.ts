@@ -135,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Map an error to the exit code contract; keeps the message to one line. */
 export function exitCodeFor(e: unknown): number {
   const name = (e as Error)?.name;
-  return e instanceof UsageError || e instanceof ConfigError || ['UnknownExperimentError', 'CheckpointError', 'CorruptDataError', 'RunStoreError', 'UnknownEnvError'].includes(name) ? 2 : 1;
+  return e instanceof UsageError || e instanceof ConfigError || ['UnknownExperimentError', 'CheckpointError', 'CorruptDataError', 'RunStoreError', 'UnknownEnvError', 'DataFileError'].includes(name) ? 2 : 1;
 }
 
 export function oneLine(e: unknown): string {

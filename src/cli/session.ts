@@ -102,6 +102,12 @@ function makeContext<C>(
       if (!common.quiet) progress.update(done, total, label);
     },
     note,
+    readText: (p) => {
+      const candidates = [resolve(p), resolve(packageRoot(), p)];
+      const found = candidates.find((c) => existsSync(c));
+      if (!found) throw new UsageError(`data file '${p}' not found (looked in ${candidates.join(' and ')})`);
+      return readFileSync(found, 'utf8');
+    },
     // Threads start only when a run asks for them (and with this process's matrix kernel).
     parallel: a2cParallelBackend(common.kernel),
   };

@@ -35,6 +35,12 @@ export interface RunContext<C> {
   progress(done: number, total: number, label?: string): void;
   /** Free-form note to the user (stderr). */
   note(msg: string): void;
+  /**
+   * Read a data file (a world, a steering configuration) named by a config value. The edge resolves
+   * it (Node: the current directory first, then the package root where data/ ships; a browser: its own
+   * table); a missing file is a one-line error naming it.
+   */
+  readText(path: string): string;
   /** Backend for running work on both cores; absent in a browser (run in-process instead). */
   readonly parallel?: ParallelBackend;
 }

@@ -1,12 +1,14 @@
 /** The experiment registry: every experiment `steered list` shows and `steered run` can start. */
 import type { Experiment } from './experiment.js';
 import { metarlExperiments } from './metarl/index.js';
+import { brainExperiments } from './brain/index.js';
+import { alignmentOracleExperiments } from './alignment/index.js';
 
 export class UnknownExperimentError extends Error {
   override name = 'UnknownExperimentError';
 }
 
-const ALL: Experiment[] = [...metarlExperiments];
+const ALL: Experiment[] = [...metarlExperiments, ...brainExperiments, ...alignmentOracleExperiments];
 
 export function listExperiments(): readonly Experiment[] {
   return ALL;

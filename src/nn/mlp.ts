@@ -39,8 +39,26 @@ function biasRelu(y: Vec, b: Vec, B: number, O: number): void {
   }
 }
 
+/**
+ * The f32 hot loop (a third of the 64-256-256-64 MLP's training step in a profile). Four independent
+ * tanhFast evaluations per iteration give the CPU four division/polynomial chains to overlap (256×256:
+ * 4.4 → 3.2 ns per element); each element's arithmetic is unchanged, so results are bit-identical.
+ */
 function biasTanhFast(y: Vec, b: Vec, B: number, O: number): void {
-  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = tanhFast(y[o + j]! + b[j]!);
+  const O4 = O - 3;
+  for (let o = 0, n = B * O; o < n; o += O) {
+    let j = 0;
+    for (; j < O4; j += 4) {
+      const k = o + j;
+      const t0 = tanhFast(y[k]! + b[j]!), t1 = tanhFast(y[k + 1]! + b[j + 1]!);
+      const t2 = tanhFast(y[k + 2]! + b[j + 2]!), t3 = tanhFast(y[k + 3]! + b[j + 3]!);
+      y[k] = t0;
+      y[k + 1] = t1;
+      y[k + 2] = t2;
+      y[k + 3] = t3;
+    }
+    for (; j < O; j++) y[o + j] = tanhFast(y[o + j]! + b[j]!);
+  }
 }
 
 function biasTanhExact(y: Vec, b: Vec, B: number, O: number): void {
@@ -60,10 +78,30 @@ function backNone(dy: Vec, db: Vec, B: number, O: number): void {
   for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) db[j] += dy[o + j]!;
 }
 
-/** g = dy ⊙ act'(y), db += Σ_rows g; g may be dy. */
+/**
+ * g = dy ⊙ act'(y), db += Σ_rows g; g may be dy (each group of four is read before it is written).
+ * Unrolled by four like biasTanhFast, with each element's arithmetic and the order of the db sums
+ * unchanged (256×256 f32: 2.3 → 1.3 ns per element).
+ */
 function backTanh(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): void {
-  for (let r = 0, o = 0; r < B; r++, o += O) {
-    for (let j = 0; j < O; j++) {
+  const O4 = O - 3;
+  for (let o = 0, n = B * O; o < n; o += O) {
+    let j = 0;
+    for (; j < O4; j += 4) {
+      const k = o + j;
+      const v0 = y[k]!, v1 = y[k + 1]!, v2 = y[k + 2]!, v3 = y[k + 3]!;
+      const d0 = dy[k]! * (1 - v0 * v0), d1 = dy[k + 1]! * (1 - v1 * v1);
+      const d2 = dy[k + 2]! * (1 - v2 * v2), d3 = dy[k + 3]! * (1 - v3 * v3);
+      g[k] = d0;
+      g[k + 1] = d1;
+      g[k + 2] = d2;
+      g[k + 3] = d3;
+      db[j] += d0;
+      db[j + 1] += d1;
+      db[j + 2] += d2;
+      db[j + 3] += d3;
+    }
+    for (; j < O; j++) {
       const v = y[o + j]!;
       const d = dy[o + j]! * (1 - v * v);
       g[o + j] = d;

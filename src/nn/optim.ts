@@ -123,13 +123,18 @@ function checkStep(who: string, s: OptimizerState): void {
  * Adam's update m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), √v̂ = √v/√(1−β2ᵗ) is computed as
  * m·a/(√v + ε·√(1−β2ᵗ)) with a = lr·√(1−β2ᵗ)/(1−β1ᵗ): the same quantity with one division per entry
  * instead of two (they agree to a few ulps of a double, far below f32 resolution).
+ *
+ * The Adam loops also return ss + Σ g², the squared gradient norm (of the gradient as it enters the
+ * loop, before weight decay), accumulated in the same order as gradNorm(): without clipping, step()
+ * gets the norm it reports from the update pass itself instead of a separate pass over every gradient.
  */
 function adamF32(
   w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number,
-  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number,
-): void {
+  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number, ss: number,
+): number {
   for (let i = 0; i < n; i++) {
     let gi = g[i]!;
+    ss += gi * gi;
     const wi = w[i]!;
     if (wd !== 0) gi += wd * wi;
     const mi = Math.fround(b1 * m[i]! + c1 * gi);
@@ -138,14 +143,16 @@ function adamF32(
     v[i] = vi;
     w[i] = wi - (a * mi) / (Math.sqrt(vi) + epsS);
   }
+  return ss;
 }
 
 function adamF64(
   w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, n: number,
-  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number,
-): void {
+  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number, ss: number,
+): number {
   for (let i = 0; i < n; i++) {
     let gi = g[i]!;
+    ss += gi * gi;
     const wi = w[i]!;
     if (wd !== 0) gi += wd * wi;
     const mi = b1 * m[i]! + c1 * gi;
@@ -154,6 +161,7 @@ function adamF64(
     v[i] = vi;
     w[i] = wi - (a * mi) / (Math.sqrt(vi) + epsS);
   }
+  return ss;
 }
 
 /** RMSProp without centering or momentum, the configuration A2C uses. */
@@ -277,19 +285,21 @@ export class Adam implements Optimizer {
   }
 
   step(): number {
-    const norm = this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : gradNorm(this.params);
+    // With clipping the norm must be known before the update; without, the update loops measure it.
+    const clipped = this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : NaN;
     const t = ++this.t;
     const b1 = this.beta1, b2 = this.beta2, wd = this.weightDecay;
     const c1 = 1 - b1, c2 = 1 - b2;
     const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
     const a = (this.lr * sqrtBc2) / (1 - Math.pow(b1, t)), epsS = this.eps * sqrtBc2;
+    let ss = 0;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
       const w = p.data, g = p.grad, m = this.m[k]!, v = this.v[k]!;
-      if (w instanceof Float32Array) adamF32(w, g as Float32Array, m as Float32Array, v as Float32Array, w.length, b1, c1, b2, c2, a, epsS, wd);
-      else adamF64(w, g as Float64Array, m as Float64Array, v as Float64Array, w.length, b1, c1, b2, c2, a, epsS, wd);
+      if (w instanceof Float32Array) ss = adamF32(w, g as Float32Array, m as Float32Array, v as Float32Array, w.length, b1, c1, b2, c2, a, epsS, wd, ss);
+      else ss = adamF64(w, g as Float64Array, m as Float64Array, v as Float64Array, w.length, b1, c1, b2, c2, a, epsS, wd, ss);
     }
-    return norm;
+    return this.clipNorm !== undefined ? clipped : Math.sqrt(ss);
   }
 
   state(): OptimizerState {

@@ -1,0 +1,115 @@
+/**
+ * Thought assessors: learned predictors of the steering signals, all reading the same thought
+ * s = [x, h] (senses — real or imagined — and latent). One MLP, one output per assessor:
+ *
+ * - the value (critic): V(s) ← r + γ·V(s'), online by the dopamine the Steering Subsystem computes;
+ * - short-term predictors ("cortisol is about to rise", "reward is coming"): where the Steering
+ *   Subsystem sends ground truth the target is that truth (supervised, it overrides the prediction);
+ *   where it defers the target is the assessor's own later prediction, discounted by its horizon
+ *   (TD-like), which is what lets a prediction run ahead of the event.
+ *
+ * The target rule is a pure function (`assessorTargets`); the class only batches and steps.
+ */
+import { MLP } from '../../nn/mlp.js';
+import { Adam } from '../../nn/optim.js';
+import { prefixed, type Param } from '../../nn/param.js';
+import type { Rng } from '../../math/rng.js';
+import type { AssessorSpec } from '../steering/config.js';
+import type { LearnerConfig } from './config.js';
+
+/**
+ * Targets for a batch of transitions (pure). kind/target: what the Steering Subsystem said (1 truth, 0
+ * defer) per row × assessor; next: predictions at s'; reward per row. Writes y [B×K].
+ */
+export function assessorTargets(
+  specs: readonly AssessorSpec[], B: number, reward: ArrayLike<number>, kind: ArrayLike<number>, target: ArrayLike<number>, next: ArrayLike<number>, y: Float32Array,
+): void {
+  const K = specs.length;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < K; i++) {
+      const a = specs[i]!, j = b * K + i;
+      if (a.kind === 'value') y[j] = reward[b]! + a.horizon * next[j]!;
+      else y[j] = kind[j] ? target[j]! : a.horizon * next[j]!;
+    }
+  }
+}
+
+export class ThoughtAssessors {
+  readonly specs: readonly AssessorSpec[];
+  readonly names: readonly string[];
+  readonly inDim: number;
+  readonly net: MLP;
+  readonly opt: Adam;
+  private readonly y: Float32Array;
+  private readonly next: Float32Array;
+  private readonly grad: Float32Array;
+  lastLoss = NaN;
+  /** 0 for thought entries the assessors must not read (LearnerConfig.assessors.seesBody/readsLatent), else null. */
+  private readonly mask: Float32Array | null;
+  private readonly masked: Float32Array;
+
+  constructor(specs: readonly AssessorSpec[], inDim: number, cfg: LearnerConfig['assessors'], maxBatch: number, rng: Rng, hidden: readonly (readonly [number, number])[] = []) {
+    if (specs.length === 0) throw new RangeError('ThoughtAssessors: the steering configuration declares no [assessor]');
+    this.specs = specs;
+    this.names = specs.map((s) => s.name);
+    this.inDim = inDim;
+    const mb = Math.max(maxBatch, cfg.batch);
+    this.net = new MLP('assessors', [inDim, cfg.hidden, specs.length], { rng: rng.fork('assessors'), maxBatch: mb });
+    // An assessor that has learned nothing predicts nothing: the output layer starts at zero, so an
+    // untrained (or never-trained, in a control) brain sends no spurious signals down.
+    const out = this.net.layers[this.net.layers.length - 1]!;
+    out.w.data.fill(0);
+    out.b?.data.fill(0);
+    this.opt = new Adam(this.params(), { lr: cfg.lr, clipNorm: 5 });
+    this.mask = hidden.some(([a, b]) => b > a) ? Float32Array.from({ length: inDim }, (_, j) => (hidden.some(([a, b]) => j >= a && j < b) ? 0 : 1)) : null;
+    this.masked = new Float32Array(this.mask ? mb * inDim : 0);
+    this.y = new Float32Array(mb * specs.length);
+    this.next = new Float32Array(mb * specs.length);
+    this.grad = new Float32Array(mb * specs.length);
+  }
+
+  params(): Param[] {
+    return prefixed('assessors', this.net.params());
+  }
+
+  /** Predictions for B thoughts [B×inDim]; a view [B×K] valid until the next call. */
+  assess(s: Float32Array, B: number): Float32Array {
+    return this.net.forward(this.view(s, B), B) as Float32Array;
+  }
+
+  private view(s: Float32Array, B: number): Float32Array {
+    const m = this.mask;
+    if (!m) return s;
+    const D = this.inDim, out = this.masked;
+    for (let b = 0; b < B; b++) for (let j = 0; j < D; j++) out[b * D + j] = s[b * D + j]! * m[j]!;
+    return out;
+  }
+
+  /**
+   * One step on B transitions: s, s2 [B×inDim], reward [B], kind/target [B×K]. `online` (optional):
+   * the dopamine of row 0 from the Steering Subsystem, which replaces row 0's recomputed TD error for
+   * the value head (the value learns from the signal the body actually sent).
+   */
+  train(s: Float32Array, s2: Float32Array, B: number, reward: Float32Array, kind: Uint8Array, target: Float32Array, onlineDopamine: number | null): void {
+    const K = this.specs.length;
+    const nx = this.net.forward(this.view(s2, B), B);
+    this.next.set(nx.subarray(0, B * K));
+    assessorTargets(this.specs, B, reward, kind, target, this.next, this.y);
+    const p = this.net.forward(this.view(s, B), B);
+    if (onlineDopamine !== null) {
+      const vi = this.specs.findIndex((a) => a.kind === 'value');
+      if (vi >= 0) this.y[vi] = p[vi]! + onlineDopamine;
+    }
+    let loss = 0;
+    const g = this.grad, sc = 2 / B;
+    for (let j = 0; j < B * K; j++) {
+      const e = p[j]! - this.y[j]!;
+      loss += e * e;
+      g[j] = sc * e;
+    }
+    this.lastLoss = loss / (B * K);
+    this.opt.zeroGrad();
+    this.net.backward(g.subarray(0, B * K), B, null);
+    this.opt.step();
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The Learning Subsystem: everything learned from scratch in one lifetime. It senses (observation +
+ * body → latent), proposes (actor, or the planner imagining), assesses its thoughts, emits outputs
+ * through modes, and learns from the Up message. The agent calls these in DESIGN §2's order.
+ *
+ * A thought is s = [x, h]: senses x = [observation, body] (real, imagined, remembered or another's) and
+ * the latent h.
+ */
+import { Rng } from '../../math/rng.js';
+import type { NonMotorOutput, UpMessage } from '../messages.js';
+import type { AssessorSpec } from '../steering/config.js';
+import { ThoughtGenerator } from './actor.js';
+import { ThoughtAssessors } from './assessors.js';
+import type { LearnerConfig } from './config.js';
+import { EpisodicMemory } from './episodic-memory.js';
+import { emit } from './modes.js';
+import { Planner, type InjectedGoal, type PlanResult } from './planner.js';
+import { Replay } from './replay.js';
+import { WorldModel } from './world-model.js';
+
+/** Which parts learn (experiments switch routes off to show where an effect comes from). */
+export interface Plasticity {
+  worldModel: boolean;
+  assessors: boolean;
+  actor: boolean;
+  habit: boolean;
+  memory: boolean;
+  /** Record experience in the replay (off during probes, so measuring leaves no trace). */
+  replay: boolean;
+}
+
+export interface LearnerDims {
+  obs: number;
+  body: number;
+  /** Where the position one-hot sits in the observation (the planner sharpens it). */
+  pos: { start: number; len: number };
+}
+
+export class LearningSubsystem {
+  readonly cfg: LearnerConfig;
+  readonly dims: LearnerDims;
+  readonly X: number;
+  readonly L: number;
+  readonly S: number;
+  readonly K: number;
+  readonly wm: WorldModel;
+  readonly assessors: ThoughtAssessors;
+  readonly actor: ThoughtGenerator;
+  readonly planner: Planner;
+  readonly memory: EpisodicMemory;
+  readonly replay: Replay;
+  readonly plasticity: Plasticity = { worldModel: true, assessors: true, actor: true, habit: true, memory: true, replay: true };
+  /** The current tick was not recorded, or follows a gap in the record: no transition to learn from. */
+  private unrecorded = true;
+  rng: Rng;
+
+  readonly x: Float32Array;
+  readonly h: Float32Array;
+  readonly hPrev: Float32Array;
+  readonly s: Float32Array;
+  /** Predict-mode assessor outputs for the current thought. */
+  readonly preds: Float32Array;
+  prevAction = 0;
+  /** Replay index of the current tick. */
+  tick = -1;
+  readonly plan: PlanResult;
+
+  private readonly bs: Float32Array;
+  private readonly bs2: Float32Array;
+  private readonly br: Float32Array;
+  private readonly bk: Uint8Array;
+  private readonly bt: Float32Array;
+  private readonly kindBuf: Uint8Array;
+  private readonly targetBuf: Float32Array;
+  private readonly tmpS: Float32Array;
+
+  constructor(specs: readonly AssessorSpec[], dims: LearnerDims, cfg: LearnerConfig, rng: Rng) {
+    this.cfg = cfg;
+    this.dims = dims;
+    this.rng = rng;
+    this.X = dims.obs + dims.body;
+    this.L = cfg.worldModel.latent;
+    this.S = this.X + this.L;
+    this.K = specs.length;
+    this.wm = new WorldModel(this.X, cfg.worldModel, cfg.planner.candidates, rng.fork('world-model'), dims.pos);
+    this.assessors = new ThoughtAssessors(specs, this.S, cfg.assessors, Math.max(cfg.planner.candidates, cfg.assessors.batch), rng.fork('assessors'), [
+      cfg.assessors.seesBody ? [0, 0] : [dims.obs, this.X],
+      cfg.assessors.readsLatent ? [0, 0] : [this.X, this.S],
+      cfg.assessors.readsPosition ? [0, 0] : [dims.pos.start, dims.pos.start + dims.pos.len],
+    ]);
+    this.actor = new ThoughtGenerator(this.S, this.X, cfg.actor, cfg.habit, rng.fork('actor'));
+    this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos);
+    this.memory = new EpisodicMemory(cfg.memory.capacity, cfg.memory.window, this.X, this.L, this.K);
+    this.replay = new Replay(cfg.replay.size, this.X, this.L, this.K);
+    this.x = new Float32Array(this.X);
+    this.h = new Float32Array(this.L);
+    this.hPrev = new Float32Array(this.L);
+    this.s = new Float32Array(this.S);
+    this.preds = new Float32Array(this.K);
+    this.plan = { action: -1, bestScore: 0, spread: 0, imagined: new Float32Array(this.K) };
+    const B = cfg.assessors.batch;
+    this.bs = new Float32Array(B * this.S);
+    this.bs2 = new Float32Array(B * this.S);
+    this.br = new Float32Array(B);
+    this.bk = new Uint8Array(B * this.K);
+    this.bt = new Float32Array(B * this.K);
+    this.kindBuf = new Uint8Array(this.K);
+    this.targetBuf = new Float32Array(this.K);
+    this.tmpS = new Float32Array(this.S);
+  }
+
+  params() {
+    return [...this.wm.params(), ...this.assessors.params(), ...this.actor.params()];
+  }
+
+  /** Learning senses: x = [observation, body]; the latent takes one step. */
+  sense(obs: Float32Array, body: Float32Array): void {
+    this.x.set(obs, 0);
+    this.x.set(body, this.dims.obs);
+    this.hPrev.set(this.h);
+    this.wm.advance(this.x, [this.prevAction], 1, this.hPrev, this.h);
+    this.s.set(this.x, 0);
+    this.s.set(this.h, this.X);
+    if (!this.plasticity.replay) {
+      this.unrecorded = true;
+      return;
+    }
+    const afterGap = this.unrecorded;
+    this.unrecorded = false;
+    this.tick = this.replay.push(this.x, this.hPrev, this.h, this.prevAction);
+    this.afterGap = afterGap;
+  }
+  private afterGap = true;
+
+  /** Learning proposes: the planner's choice when it has a preference, else a sample from the actor. */
+  propose(planning: boolean): number {
+    const probs = this.actor.propose(this.s);
+    this.plan.action = -1;
+    this.plan.imagined.fill(0);
+    if (planning) this.planner.plan(this.x, this.h, this.rng, this.plan);
+    if (this.plan.action >= 0) return this.plan.action;
+    return this.rng.categorical(probs, probs.length);
+  }
+
+  /** Assessors score the current thought (predict mode). */
+  assess(): Float32Array {
+    this.preds.set(this.assessors.assess(this.s, 1).subarray(0, this.K));
+    return this.preds;
+  }
+
+  /** Predict-mode and imagine-mode outputs for the Down message. */
+  emitOutputs(out: NonMotorOutput[], planning: boolean): void {
+    emit(this.assessors.names, this.preds, this.cfg.gains.predict, out);
+    if (planning) emit(this.assessors.names, this.plan.imagined, this.cfg.gains.imagine, out);
+  }
+
+  /** Remember mode: re-assess the stored moment most like the present (if any); returns the episode or -1. */
+  remember(out: NonMotorOutput[]): number {
+    const e = this.memory.recall(this.x, this.cfg.memory.recall);
+    if (e < 0) return -1;
+    const v = this.assessors.assess(this.memory.moment(e), 1);
+    emit(this.assessors.names, v.subarray(0, this.K), this.cfg.gains.remember, out);
+    return e;
+  }
+
+  /** Empathize mode: assess another agent's situation (its senses as perceived) with one's own models. */
+  empathize(otherObs: Float32Array, out: NonMotorOutput[]): void {
+    const t = this.tmpS;
+    t.set(otherObs, 0);
+    t.set(this.x.subarray(this.dims.obs, this.X), this.dims.obs); // one's own body stands in for theirs
+    t.set(this.h, this.X);
+    const v = this.assessors.assess(t, 1);
+    emit(this.assessors.names, v.subarray(0, this.K), this.cfg.gains.empathize, out);
+  }
+
+  /** The action the body actually executed this tick (reflexes override the proposal). */
+  executed(action: number): void {
+    this.prevAction = action;
+  }
+
+  /**
+   * Learning updates from this tick's Up message. Its targets and dopamine concern the previous
+   * tick's thought (the transition t−1 → t), so that transition is completed and learned from.
+   */
+  learn(up: UpMessage): void {
+    const t = this.tick, prev = t - 1;
+    if (this.unrecorded || this.afterGap || prev < 0 || !this.replay.has(prev)) return;
+    const specs = this.assessors.specs;
+    for (let i = 0; i < this.K; i++) {
+      const tg = up.targets[specs[i]!.name];
+      this.kindBuf[i] = tg && tg.kind === 'truth' ? 1 : 0;
+      this.targetBuf[i] = tg && tg.kind === 'truth' ? tg.value : 0;
+    }
+    const ps = this.replay.slot(prev);
+    this.replay.complete_(prev, this.replay.prevAction[this.replay.slot(t)]!, up.reward, this.kindBuf, this.targetBuf);
+    const p = this.plasticity;
+    if (p.memory && Math.abs(up.dopamine) >= this.cfg.memory.salience) this.memory.store(this.replay, prev, Math.abs(up.dopamine));
+    if (p.assessors) this.trainAssessors(prev, up.dopamine);
+    if (p.actor || p.habit) {
+      const sPrev = this.tmpS;
+      sPrev.set(this.replay.x.subarray(ps * this.X, (ps + 1) * this.X), 0);
+      sPrev.set(this.replay.h.subarray(ps * this.L, (ps + 1) * this.L), this.X);
+      this.actor.learn(sPrev, this.replay.action[ps]!, up.dopamine, p.actor, p.habit);
+    }
+    if (p.worldModel && t % this.cfg.worldModel.every === 0) this.wm.train(this.replay, this.rng);
+  }
+
+  private copyThought(t: number, next: boolean, into: Float32Array, row: number): void {
+    const s = this.replay.slot(next ? t + 1 : t), X = this.X, L = this.L, S = this.S;
+    into.set(this.replay.x.subarray(s * X, (s + 1) * X), row * S);
+    into.set(this.replay.h.subarray(s * L, (s + 1) * L), row * S + X);
+  }
+
+  private trainAssessors(prev: number, dopamine: number): void {
+    const B = this.cfg.assessors.batch, K = this.K, S = this.S, rp = this.replay, m = this.memory;
+    let n = 0;
+    const addReplay = (t: number) => {
+      this.copyThought(t, false, this.bs, n);
+      this.copyThought(t, true, this.bs2, n);
+      const s = rp.slot(t);
+      this.br[n] = rp.reward[s]!;
+      for (let i = 0; i < K; i++) {
+        this.bk[n * K + i] = rp.kind[s * K + i]!;
+        this.bt[n * K + i] = rp.target[s * K + i]!;
+      }
+      n++;
+    };
+    addReplay(prev);
+    const nMem = Math.min(this.cfg.memory.replayPerTick, B - 1);
+    for (let j = 0; j < nMem && n < B; j++) {
+      const r = m.sample(this.rng);
+      if (r < 0) break;
+      this.bs.set(m.s.subarray(r * S, (r + 1) * S), n * S);
+      this.bs2.set(m.s2.subarray(r * S, (r + 1) * S), n * S);
+      this.br[n] = m.reward[r]!;
+      for (let i = 0; i < K; i++) {
+        this.bk[n * K + i] = m.kind[r * K + i]!;
+        this.bt[n * K + i] = m.target[r * K + i]!;
+      }
+      n++;
+    }
+    while (n < B) {
+      const t = rp.sampleTransition(this.rng);
+      if (t < 0) break;
+      addReplay(t);
+    }
+    this.assessors.train(this.bs, this.bs2, n, this.br, this.bk, this.bt, dopamine);
+  }
+
+  /** Checkpoint support: whether the current tick is unrecorded / follows a gap. */
+  gapState(): [boolean, boolean] {
+    return [this.unrecorded, this.afterGap];
+  }
+  setGapState(g: [boolean, boolean]): void {
+    [this.unrecorded, this.afterGap] = g;
+  }
+
+  /** Overseer: a concept probe on the thought becomes a bonus in the planner's score. */
+  injectGoal(g: InjectedGoal): void {
+    if (g.w.length !== this.S) throw new RangeError(`injectGoal: probe has ${g.w.length} weights, thoughts have ${this.S}`);
+    this.planner.goals.push(g);
+  }
+}

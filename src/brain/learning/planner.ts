@@ -1,0 +1,155 @@
+/**
+ * Planner: model-predictive control by imagination. Candidate action sequences are rolled forward in
+ * the world model (its own predictions fed back in — imagine mode) and each imagined thought is scored
+ * by the thought assessors, weighted by the valence the Steering Subsystem gives each signal, plus any
+ * goal the overseer injected. Never by the reward function: the planner has no access to it. The first
+ * action of the best candidate is proposed; the plan is kept and shifted as a warm start next tick.
+ *
+ * When no candidate is preferred (scores within `indifference`) the planner abstains and the actor's
+ * proposal is used, so an agent with nothing to want still explores.
+ */
+import type { Rng } from '../../math/rng.js';
+import type { ThoughtAssessors } from './assessors.js';
+import type { LearnerConfig } from './config.js';
+import { N_ACTIONS, type WorldModel } from './world-model.js';
+
+/** A goal injected by the overseer: a linear concept probe on the thought, added to the plan score. */
+export interface InjectedGoal {
+  name: string;
+  w: Float32Array;
+  b: number;
+  weight: number;
+}
+
+export interface PlanResult {
+  /** -1 when the planner abstains. */
+  action: number;
+  bestScore: number;
+  spread: number;
+  /** Per assessor: the most vivid imagined moment — the largest prediction over candidates and steps. */
+  imagined: Float32Array;
+}
+
+export class Planner {
+  readonly N: number;
+  readonly H: number;
+  private readonly wm: WorldModel;
+  private readonly as: ThoughtAssessors;
+  private readonly cfg: LearnerConfig['planner'];
+  private readonly valence: Float32Array;
+  private readonly valueIdx: number;
+  private readonly posStart: number;
+  private readonly posLen: number;
+  readonly seqs: Int32Array;
+  private readonly best: Int32Array;
+  private readonly hB: Float32Array;
+  private readonly xB: Float32Array;
+  private readonly sB: Float32Array;
+  private readonly score: Float64Array;
+  private readonly peakPred: Float64Array;
+  private readonly acts: Int32Array;
+  /** Every imagined sense vector of the last plan, [N×H×X] (probes read it). */
+  readonly imaginedX: Float32Array;
+  readonly indifference = 1e-3;
+  goals: InjectedGoal[] = [];
+
+  constructor(wm: WorldModel, as: ThoughtAssessors, cfg: LearnerConfig['planner'], pos: { start: number; len: number }) {
+    this.wm = wm;
+    this.as = as;
+    this.cfg = cfg;
+    this.N = cfg.candidates;
+    this.H = cfg.horizon;
+    this.valence = Float32Array.from(as.specs, (a) => a.valence);
+    this.valueIdx = as.specs.findIndex((a) => a.kind === 'value');
+    this.posStart = pos.start;
+    this.posLen = pos.len;
+    const N = this.N, L = wm.latent, X = wm.xDim, K = as.specs.length;
+    this.seqs = new Int32Array(N * this.H);
+    this.best = new Int32Array(this.H);
+    this.hB = new Float32Array(N * L);
+    this.xB = new Float32Array(N * X);
+    this.sB = new Float32Array(N * (X + L));
+    this.score = new Float64Array(N);
+    this.peakPred = new Float64Array(N * K);
+    this.acts = new Int32Array(N);
+    this.imaginedX = new Float32Array(N * this.H * X);
+  }
+
+  plan(x: Float32Array, h: Float32Array, rng: Rng, out: PlanResult): PlanResult {
+    const N = this.N, H = this.H, L = this.wm.latent, X = this.wm.xDim, K = this.as.specs.length, S = X + L;
+    const seqs = this.seqs;
+    // Candidates: the last best plan shifted, standing still, then uniform random sequences.
+    for (let k = 0; k < H; k++) seqs[k] = k + 1 < H ? this.best[k + 1]! : rng.int(N_ACTIONS);
+    for (let k = 0; k < H; k++) seqs[H + k] = 0;
+    for (let i = 2 * H; i < N * H; i++) seqs[i] = rng.int(N_ACTIONS);
+    for (let n = 0; n < N; n++) {
+      this.hB.set(h.subarray(0, L), n * L);
+      this.xB.set(x.subarray(0, X), n * X);
+    }
+    this.score.fill(0);
+        const gamma = this.cfg.gamma;
+    let disc = 1;
+    for (let k = 0; k < H; k++) {
+      for (let n = 0; n < N; n++) this.acts[n] = seqs[n * H + k]!;
+      const xp = this.wm.predict(this.hB, this.acts, N);
+      this.xB.set(xp.subarray(0, N * X));
+      this.sharpenPositions();
+      this.wm.advance(this.xB, this.acts, N, this.hB, this.hB);
+      for (let n = 0; n < N; n++) {
+        this.sB.set(this.xB.subarray(n * X, (n + 1) * X), n * S);
+        this.sB.set(this.hB.subarray(n * L, (n + 1) * L), n * S + X);
+        this.imaginedX.set(this.xB.subarray(n * X, (n + 1) * X), (n * H + k) * X);
+      }
+      const p = this.as.assess(this.sB, N);
+      const last = k === H - 1;
+      for (let n = 0; n < N; n++) {
+        let sc = 0;
+        for (let i = 0; i < K; i++) {
+          const v = p[n * K + i]!;
+          if (k === 0 || v > this.peakPred[n * K + i]!) this.peakPred[n * K + i] = v;
+          if (i === this.valueIdx) { if (last) sc += this.valence[i]! * v; }
+          else sc += this.valence[i]! * v;
+        }
+        for (const g of this.goals) {
+          let z = g.b;
+          for (let j = 0; j < S; j++) z += g.w[j]! * this.sB[n * S + j]!;
+          sc += g.weight / (1 + Math.exp(-z));
+        }
+        this.score[n]! += disc * sc;
+      }
+      disc *= gamma;
+    }
+    let bi = 0, lo = Infinity;
+    for (let n = 0; n < N; n++) {
+      if (this.score[n]! > this.score[bi]!) bi = n;
+      if (this.score[n]! < lo) lo = this.score[n]!;
+    }
+    for (let k = 0; k < H; k++) this.best[k] = seqs[bi * H + k]!;
+    out.bestScore = this.score[bi]!;
+    out.spread = this.score[bi]! - lo;
+    out.action = out.spread > this.indifference ? this.best[0]! : -1;
+    for (let i = 0; i < K; i++) {
+      let m = -Infinity;
+      for (let n = 0; n < N; n++) m = Math.max(m, this.peakPred[n * K + i]!);
+      out.imagined[i] = m;
+    }
+    return out;
+  }
+
+  /** Imagined positions are a distribution; the next imagined step starts from its most likely cell. */
+  private sharpenPositions(): void {
+    const X = this.wm.xDim, P = this.posLen, p0 = this.posStart;
+    for (let n = 0; n < this.N; n++) {
+      const o = n * X + p0;
+      let bj = 0;
+      for (let j = 1; j < P; j++) if (this.xB[o + j]! > this.xB[o + bj]!) bj = j;
+      this.xB.fill(0, o, o + P);
+      this.xB[o + bj] = 1;
+    }
+  }
+
+  /** The plan kept for warm start (checkpointed with the learner). */
+  get bestPlan(): Int32Array {
+    return this.best;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * World model: a recurrent latent state h_t = GRU(h_{t-1}, [x_t, a_{t-1}]) and a decoder that predicts
+ * the next senses x̂_{t+1} = dec([h_t, a_t]) (observation and body, all in [0, 1]). Trained online from
+ * windows of the replay with truncated BPTT, starting each window from the latent stored at the time
+ * (stale, as in R2D2). Imagination runs the same two functions on its own predictions.
+ *
+ * The decoder emits logits. Where the agent will be is one cell of many, so the position block is a
+ * softmax trained by cross-entropy; every other sense is a sigmoid trained by binary cross-entropy.
+ * (With one sigmoid-MSE head over everything, next-cell accuracy was 0.16 after 3000 ticks: the
+ * one-hot's gradient vanishes under the sigmoid.)
+ */
+import { GRU } from '../../nn/gru.js';
+import { MLP } from '../../nn/mlp.js';
+import { Adam } from '../../nn/optim.js';
+import { prefixed, type Param } from '../../nn/param.js';
+import type { Rng } from '../../math/rng.js';
+import type { Replay } from './replay.js';
+import type { LearnerConfig } from './config.js';
+
+export const N_ACTIONS = 5;
+
+export class WorldModel {
+  readonly xDim: number;
+  readonly latent: number;
+  readonly gru: GRU;
+  readonly dec: MLP;
+  readonly opt: Adam;
+  private readonly cfg: LearnerConfig['worldModel'];
+  private readonly inBuf: Float32Array;
+  private readonly decIn: Float32Array;
+  private readonly decGrad: Float32Array;
+  private readonly dH: Float32Array;
+  private readonly h0: Float32Array;
+  private readonly stepIn: Float32Array;
+  /** Mean squared prediction error of the last training batch (for figures). */
+  lastLoss = NaN;
+
+  private readonly pos: { start: number; len: number };
+  private readonly probs: Float32Array;
+
+  constructor(xDim: number, cfg: LearnerConfig['worldModel'], maxImagine: number, rng: Rng, pos: { start: number; len: number }) {
+    this.pos = pos;
+    this.cfg = cfg;
+    this.xDim = xDim;
+    this.latent = cfg.latent;
+    const inDim = xDim + N_ACTIONS, L = cfg.latent, T = cfg.window, B = cfg.batch;
+    const maxB = Math.max(B, maxImagine, 1);
+    this.gru = new GRU('wm.gru', inDim, L, { maxSteps: T, maxBatch: maxB, rng: rng.fork('wm.gru') });
+    this.dec = new MLP('wm.dec', [L + N_ACTIONS, cfg.hidden, xDim], { rng: rng.fork('wm.dec'), outputActivation: 'none', maxBatch: Math.max(T * B, maxB) });
+    this.opt = new Adam(this.params(), { lr: cfg.lr, clipNorm: 5 });
+    this.inBuf = new Float32Array(T * B * inDim);
+    this.decIn = new Float32Array(Math.max(T * B, maxB) * (L + N_ACTIONS));
+    this.decGrad = new Float32Array(T * B * xDim);
+    this.dH = new Float32Array(T * B * L);
+    this.h0 = new Float32Array(B * L);
+    this.stepIn = new Float32Array(maxB * inDim);
+    this.probs = new Float32Array(Math.max(T * B, maxB) * xDim);
+  }
+
+  /** Logits [R×X] → senses: softmax over the position block, sigmoid elsewhere (into this.probs). */
+  private toSenses(z: Float32Array, R: number): Float32Array {
+    const X = this.xDim, p0 = this.pos.start, p1 = p0 + this.pos.len, out = this.probs;
+    for (let r = 0; r < R; r++) {
+      const o = r * X;
+      let m = -Infinity;
+      for (let k = p0; k < p1; k++) if (z[o + k]! > m) m = z[o + k]!;
+      let sum = 0;
+      for (let k = p0; k < p1; k++) sum += out[o + k] = Math.exp(z[o + k]! - m);
+      for (let k = p0; k < p1; k++) out[o + k]! /= sum;
+      for (let k = 0; k < X; k++) if (k < p0 || k >= p1) out[o + k] = 1 / (1 + Math.exp(-z[o + k]!));
+    }
+    return out;
+  }
+
+  params(): Param[] {
+    return [...prefixed('wm', this.gru.params()), ...prefixed('wm', this.dec.params())];
+  }
+
+  /** h ← GRU(h, [x, a_prev]) for a batch of B (x rows of xDim, actions one per row). */
+  advance(x: Float32Array, prevActions: ArrayLike<number>, B: number, h: Float32Array, hOut: Float32Array): void {
+    const inDim = this.xDim + N_ACTIONS, buf = this.stepIn;
+    for (let b = 0; b < B; b++) {
+      const o = b * inDim;
+      buf.set(x.subarray(b * this.xDim, (b + 1) * this.xDim), o);
+      buf.fill(0, o + this.xDim, o + inDim);
+      buf[o + this.xDim + prevActions[b]!] = 1;
+    }
+    this.gru.stepInference(buf, B, h, hOut);
+  }
+
+  /** x̂_{t+1} for B latents and actions; returns a view [B×xDim] valid until the next decoder call. */
+  predict(h: Float32Array, actions: ArrayLike<number>, B: number): Float32Array {
+    const L = this.latent, W = L + N_ACTIONS, d = this.decIn;
+    for (let b = 0; b < B; b++) {
+      d.set(h.subarray(b * L, (b + 1) * L), b * W);
+      d.fill(0, b * W + L, (b + 1) * W);
+      d[b * W + L + actions[b]!] = 1;
+    }
+    return this.toSenses(this.dec.forward(d, B) as Float32Array, B);
+  }
+
+  /** One online training step on `batch` windows of the replay; false if there is not enough history. */
+  train(replay: Replay, rng: Rng): boolean {
+    const T = this.cfg.window, B = this.cfg.batch, X = this.xDim, L = this.latent, inDim = X + N_ACTIONS;
+    const starts: number[] = [];
+    for (let b = 0; b < B; b++) {
+      const s = replay.sampleWindow(rng, T);
+      if (s < 0) return false;
+      starts.push(s);
+    }
+    const inBuf = this.inBuf;
+    inBuf.fill(0);
+    for (let b = 0; b < B; b++) {
+      const s0 = replay.slot(starts[b]!);
+      this.h0.set(replay.hPrev.subarray(s0 * L, (s0 + 1) * L), b * L);
+      for (let t = 0; t < T; t++) {
+        const s = replay.slot(starts[b]! + t), o = (t * B + b) * inDim;
+        inBuf.set(replay.x.subarray(s * X, (s + 1) * X), o);
+        inBuf[o + X + replay.prevAction[s]!] = 1;
+      }
+    }
+    const hs = this.gru.forwardSeq(inBuf, T, B, this.h0);
+    const W = L + N_ACTIONS, d = this.decIn;
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const r = t * B + b, s = replay.slot(starts[b]! + t);
+        d.set(hs.subarray(r * L, (r + 1) * L), r * W);
+        d.fill(0, r * W + L, (r + 1) * W);
+        d[r * W + L + replay.action[s]!] = 1;
+      }
+    }
+    const R = T * B;
+    const y = this.toSenses(this.dec.forward(d, R) as Float32Array, R);
+    // Cross-entropy gradients wrt the logits are (prediction − target) for both heads.
+    let loss = 0;
+    const g = this.decGrad, scale = 1 / R;
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const r = t * B + b, sn = replay.slot(starts[b]! + t + 1);
+        for (let k = 0; k < X; k++) {
+          const e = y[r * X + k]! - replay.x[sn * X + k]!;
+          loss += e * e;
+          g[r * X + k] = scale * e;
+        }
+      }
+    }
+    this.lastLoss = loss / (R * X);
+    this.opt.zeroGrad();
+    const dDec = this.decIn; // reuse: the decoder writes ∂L/∂input here
+    this.dec.backward(g.subarray(0, R * X), R, dDec);
+    for (let r = 0; r < R; r++) this.dH.set(dDec.subarray(r * W, r * W + L), r * L);
+    this.gru.backward(this.dH.subarray(0, R * L));
+    this.opt.step();
+    return true;
+  }
+}

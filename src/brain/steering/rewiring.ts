@@ -1,0 +1,48 @@
+/**
+ * Rewiring rules: the only way the Steering Subsystem changes. Each rule edits a reaction's gain when
+ * one reaction is followed by another within a window, and the gain relaxes back toward 1 over time.
+ *
+ * - habituation: `reaction` followed within `within` ticks by `after` (e.g. spider-fear then
+ *   safe-and-calm) multiplies the reaction's gain by `factor` < 1; the gain recovers toward 1 at
+ *   `recovery` per tick (spontaneous recovery after a delay).
+ * - sensitization: the same with `factor` > 1 (e.g. spider-fear followed by pain), capped at `maxGain`.
+ */
+
+export interface RewiringRule {
+  name: string;
+  kind: 'habituation' | 'sensitization';
+  reaction: string;
+  after: string;
+  within: number;
+  factor: number;
+  recovery: number;
+  maxGain: number;
+}
+
+export interface RewiringState {
+  /** Gain of each reaction (by name), 1 at birth. */
+  gains: Record<string, number>;
+  /** Tick each reaction last fired (-Infinity never). */
+  lastFired: Record<string, number>;
+  /** Tick at which each rule last applied, so one pairing changes the gain once. */
+  lastApplied: Record<string, number>;
+}
+
+/** Apply rules after this tick's reactions fired (`fired` = names), then recovery. */
+export function applyRewiring(rules: readonly RewiringRule[], st: RewiringState, fired: readonly string[], tick: number, enabled: boolean): void {
+  if (enabled) {
+    for (const r of rules) {
+      if (!fired.includes(r.after)) continue;
+      const last = st.lastFired[r.reaction] ?? -Infinity;
+      if (tick - last > r.within) continue;
+      if ((st.lastApplied[r.name] ?? -Infinity) >= last) continue; // this pairing was already counted
+      st.lastApplied[r.name] = tick;
+      const g = (st.gains[r.reaction] ?? 1) * r.factor;
+      st.gains[r.reaction] = Math.min(r.maxGain, g);
+    }
+  }
+  for (const r of rules) {
+    const g = st.gains[r.reaction] ?? 1;
+    st.gains[r.reaction] = g + (1 - g) * r.recovery;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Gridworlds for the brain experiments: a world file (spec.ts) run by the engine (world.ts). Importing
+ * this module registers `grid/World-v0` with kwargs {source, file, room}: the world file's text and a
+ * name for error messages (the core reads no files; the edge passes the text in).
+ */
+import { z } from 'zod';
+import { register } from '../registry.js';
+import { parseWorld } from './spec.js';
+import { GridWorld } from './world.js';
+
+export * from './datafile.js';
+export * from './spec.js';
+export * from './world.js';
+
+register({
+  id: 'grid/World-v0',
+  entryPoint: (o: { source: string; file: string; room?: string }) => new GridWorld(parseWorld(o.source, o.file), o.room),
+  description: 'gridworld from a world file (kwargs: source = the file text, file = its name, room); reward 0, the brain rewards itself',
+  kwargsSchema: z.object({ source: z.string(), file: z.string().default('<world>'), room: z.string().optional() }).strict(),
+});

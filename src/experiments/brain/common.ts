@@ -1,0 +1,34 @@
+/**
+ * What every brain experiment shares: the data files it runs on, the learner config blocks it may
+ * override, and how an agent is built from them for a run.
+ */
+import { z } from 'zod';
+import { buildAgent } from '../../brain/build.js';
+import type { Agent } from '../../brain/agent.js';
+import { learnerConfig, type LearnerConfig } from '../../brain/learning/config.js';
+import type { RunContext } from '../experiment.js';
+
+export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
+  world: z.string().min(1).default(world).describe('world file (data-file format; see src/envs/gridworld/spec.ts)'),
+  steering: z.string().min(1).default(steering).describe('steering configuration file (see src/brain/steering/config.ts)'),
+});
+
+export function makeAgent<C extends { world: string; steering: string }>(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}, room?: string): { agent: Agent; cfg: LearnerConfig } {
+  const cfg = learnerConfig(over);
+  const agent = buildAgent(
+    { world: { text: ctx.readText(ctx.config.world), file: ctx.config.world }, steering: { text: ctx.readText(ctx.config.steering), file: ctx.config.steering } },
+    cfg, ctx.rng.fork('agent').nextU32(), room,
+  );
+  return { agent, cfg };
+}
+
+/** Total strength with which a named reaction fired this tick (0 if it did not). */
+export function firedStrength(agent: Agent, name: string): number {
+  let s = 0;
+  for (const f of agent.steering.trace.fired) if (f.name === name) s += f.strength;
+  return s;
+}
+
+export function round(x: number, digits = 4): number {
+  return Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
+}

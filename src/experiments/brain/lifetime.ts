@@ -1,0 +1,47 @@
+/**
+ * A lifetime as a list of steps (protocol phases, cut into chunks), checkpointed after each one with
+ * the agent, the protocol's random stream and the experiment's accumulators — so a run killed anywhere
+ * resumes from the last step boundary and ends with exactly the numbers of an uninterrupted one.
+ */
+import type { Agent, AgentMeta } from '../../brain/agent.js';
+import { Rng } from '../../math/rng.js';
+import type { RunContext } from '../experiment.js';
+
+export interface LifeStep<A> {
+  /** Shown in progress; e.g. "conditioning 3/10". */
+  label: string;
+  run(agent: Agent, acc: A, rng: Rng): void;
+}
+
+export function runLifetime<A extends object, C>(ctx: RunContext<C>, agent: Agent, steps: readonly LifeStep<A>[], acc: A, rng: Rng): A {
+  let start = 0;
+  if (ctx.resume) {
+    const m = ctx.resume.meta as { agent?: AgentMeta; acc?: A; step?: number; protocolRng?: [number, number, number, number]; lifeStep?: number };
+    if (!m.agent || !m.acc || m.lifeStep === undefined || !m.protocolRng) throw new Error('checkpoint is not a brain lifetime (missing agent/acc/lifeStep)');
+    agent.restore({ meta: m.agent, tensors: ctx.resume.tensors });
+    Object.assign(acc, m.acc);
+    rng = Rng.fromState(m.protocolRng);
+    start = m.lifeStep;
+  }
+  for (let i = start; i < steps.length; i++) {
+    const s = steps[i]!;
+    ctx.progress(i, steps.length, s.label);
+    s.run(agent, acc, rng);
+    const snap = agent.snapshot();
+    ctx.checkpoint(agent.ticks, { meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() }, tensors: snap.tensors });
+  }
+  ctx.progress(steps.length, steps.length, 'done');
+  return acc;
+}
+
+/** Cut `ticks` of one activity into steps of at most `chunk` ticks. */
+export function chunked<A>(label: string, ticks: number, chunk: number, run: (agent: Agent, acc: A, rng: Rng, ticks: number, index: number) => void): LifeStep<A>[] {
+  const out: LifeStep<A>[] = [];
+  const n = Math.max(1, Math.ceil(ticks / chunk));
+  for (let i = 0; i < n; i++) {
+    const t = Math.min(chunk, ticks - i * chunk);
+    if (t <= 0) break;
+    out.push({ label: `${label} ${i + 1}/${n}`, run: (a, acc, rng) => run(a, acc, rng, t, i) });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Building blocks of the brain experiments' protocols: live in a room for a while, place the agent for
+ * a probe, freeze learning while measuring. A lifetime is one Agent; rooms change, the brain does not
+ * reset.
+ */
+import type { Agent, TickRecord } from '../../brain/agent.js';
+import type { Plasticity } from '../../brain/learning/learner.js';
+import type { Rng } from '../../math/rng.js';
+
+export interface LiveOptions {
+  planning?: boolean;
+  /** Called after every tick (recorders). */
+  onTick?: (r: TickRecord, agent: Agent) => void;
+}
+
+/** Move the lifetime into a room (the brain carries on; the world starts the room afresh). */
+export function enter(agent: Agent, room: string, at?: [number, number]): void {
+  agent.world.reset({ options: at ? { room, agentAt: at } : { room } });
+  agent.refresh();
+}
+
+export function live(agent: Agent, ticks: number, o: LiveOptions = {}): void {
+  const prev = agent.switches.planning;
+  if (o.planning !== undefined) agent.switches.planning = o.planning;
+  for (let i = 0; i < ticks; i++) {
+    const r = agent.tick();
+    o.onTick?.(r, agent);
+  }
+  agent.switches.planning = prev;
+}
+
+/** Run `fn` with all learning (and rewiring) off, then restore: probes measure without changing the brain. */
+export function withoutLearning<T>(agent: Agent, fn: () => T): T {
+  const p: Plasticity = { ...agent.learner.plasticity };
+  const rw = agent.steering.switches.rewiring;
+  Object.assign(agent.learner.plasticity, { worldModel: false, assessors: false, actor: false, habit: false, memory: false, replay: false });
+  agent.steering.switches.rewiring = false;
+  try {
+    return fn();
+  } finally {
+    Object.assign(agent.learner.plasticity, p);
+    agent.steering.switches.rewiring = rw;
+  }
+}
+
+/** Free cells of the current room at exactly Chebyshev distance `d` from (x, y). */
+export function cellsAt(agent: Agent, x: number, y: number, d: number): [number, number][] {
+  return agent.world.freeCells().filter(([cx, cy]) => Math.max(Math.abs(cx - x), Math.abs(cy - y)) === d);
+}
+
+export function pick<T>(rng: Rng, xs: readonly T[]): T {
+  if (xs.length === 0) throw new RangeError('pick from an empty list');
+  return xs[rng.int(xs.length)]!;
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}

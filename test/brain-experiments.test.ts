@@ -1,0 +1,48 @@
+/**
+ * Seeded science tests of the brain experiments, run through the real binary at their default sizes
+ * (each lifetime takes seconds), with the issue's criteria as margins; and an exact mid-life resume.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastLine, runUntilKilled, steered } from '../test-support/cli.js';
+
+function run(id: string, seed: number, sets: string[] = []): Record<string, number> {
+  const root = mkdtempSync(join(tmpdir(), 'steered-brain-'));
+  const r = steered(['run', id, '--seed', String(seed), ...sets.flatMap((s) => ['--set', s]), '--json', '--quiet'], root);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(lastLine(r.stdout)) as Record<string, number>;
+}
+
+test('brain/spider-fear: learned anticipation of still and imagined spiders, avoidance (5 seeds)', () => {
+  for (const seed of [0, 1, 2, 3, 4]) {
+    const m = run('brain/spider-fear', seed);
+    const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+    assert.ok(m.cortisol_still_spider_after! >= 3 * m.cortisol_still_spider_before!, tag);
+    assert.ok(m.cortisol_still_spider_after! >= 3 * m.cortisol_neutral_after!, tag);
+    assert.ok(m.imagined_to_seen_ratio! > 0.05 && m.imagined_to_seen_ratio! < 0.8, tag);
+    assert.ok(m.avoidance_after! > m.avoidance_before!, tag);
+  }
+});
+
+test('brain/spider-fear control: without assessor learning there is no anticipation', () => {
+  const m = run('brain/spider-fear', 0, ['assessorLearning=false']);
+  assert.ok(m.cortisol_still_spider_after! < 1.2 * m.cortisol_still_spider_before!, JSON.stringify(m));
+  assert.equal(m.imagined_to_seen_ratio, 0);
+});
+
+test('a brain lifetime SIGKILLed mid-way and resumed ends with the same --json line', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-brain-resume-'));
+  const ref = steered(['run', 'brain/spider-fear', '--seed', '5', '--json', '--quiet', '--out', join(root, 'ref')], root);
+  assert.equal(ref.code, 0, ref.stderr);
+  const out = join(root, 'killed');
+  const args = ['run', 'brain/spider-fear', '--seed', '5', '--json', '--quiet', '--out', out];
+  const killed = await runUntilKilled(args, root, out, 4000);
+  assert.ok(killed, 'the run finished before it could be killed; the test did not test anything');
+  const res = steered(['run', 'brain/spider-fear', '--resume', out, '--json', '--quiet'], root);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal(lastLine(res.stdout), lastLine(ref.stdout));
+  assert.equal(readFileSync(join(out, 'figures', 'probes.svg'), 'utf8'), readFileSync(join(root, 'ref', 'figures', 'probes.svg'), 'utf8'));
+});

@@ -1,0 +1,76 @@
+/** World and steering files: the shipped ones load; every kind of mistake names the file and line. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDataFile, DataFileError } from '../src/envs/gridworld/datafile.js';
+import { parseWorld } from '../src/envs/gridworld/spec.js';
+import { parseSteering } from '../src/brain/steering/config.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
+
+function fails(fn: () => unknown, line: number, re: RegExp): void {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof DataFileError, `expected DataFileError, got ${String(e)}`);
+    assert.equal(e.line, line, e.message);
+    assert.match(e.message, re);
+    assert.ok(!e.message.includes('\n'), 'one line');
+    assert.match(e.message, /^[^:]+:\d+: /);
+    return;
+  }
+  assert.fail('no error');
+}
+
+test('shipped world and steering files load', () => {
+  for (const f of ['data/worlds/spiders.world']) {
+    const w = parseWorld(read(f), f);
+    assert.ok(w.rooms.size >= 5);
+    for (const r of w.rooms.values()) assert.equal(r.walls.length, w.width * w.height);
+  }
+  const s = parseSteering(read('data/steering/default.steer'), 'default.steer');
+  assert.deepEqual(s.assessors.map((a) => a.name), ['value', 'cortisol', 'reward']);
+  assert.equal(s.reactions.find((r) => r.name === 'spider-fear')!.innate, true);
+  assert.equal(s.reactions.find((r) => r.name === 'anticipatory-fear')!.innate, false);
+});
+
+test('data-file syntax errors name the line', () => {
+  fails(() => parseDataFile('key = 1\n', 'f'), 1, /outside any section/);
+  fails(() => parseDataFile('[a]\nx = 1\n\nbad line here\n', 'f'), 4, /expected 'key = value'/);
+  fails(() => parseDataFile('[a]\nx = 1\nx = 2\n', 'f'), 3, /given twice.*line 2/);
+});
+
+const WORLD = `[world]
+size = 4 3
+features = red
+[object r]
+name = thing
+features = red
+[room one]
+layout:
+####
+#Ar#
+####
+`;
+
+test('world semantic errors name the line', () => {
+  assert.equal(parseWorld(WORLD, 'w').rooms.get('one')!.objects.length, 1);
+  fails(() => parseWorld(WORLD.replace('features = red\n[object', 'features = red\ncolour = 3\n[object'), 'w'), 4, /unknown field 'colour'/);
+  fails(() => parseWorld(WORLD.replace('#Ar#', '#Aq#'), 'w'), 10, /unknown layout character 'q'/);
+  fails(() => parseWorld(WORLD.replace('#Ar#', '#Ar.#'), 'w'), 10, /row has 5 cells/);
+  fails(() => parseWorld(WORLD.replace('name = thing\nfeatures = red', 'name = thing\nfeatures = blue'), 'w'), 6, /feature 'blue' is not in \[world\] features/);
+  fails(() => parseWorld(WORLD.replace('size = 4 3', 'size = 4'), 'w'), 2, /'size' must be two integers/);
+});
+
+test('steering semantic errors name the line', () => {
+  const ok = read('data/steering/default.steer');
+  const line = (needle: string) => ok.split('\n').findIndex((l) => l.startsWith(needle)) + 1;
+  fails(() => parseSteering(ok.replace('when = detector scuttle > 0.05', 'when = detector scutle > 0.05'), 's'), line('when = detector scuttle'), /detector 'scutle' is not declared/);
+  fails(() => parseSteering(ok.replace('when = detector scuttle > 0.05', 'when = detector scuttle >> 0.05'), 's'), line('when = detector scuttle'), /expected 'detector NAME > X'/);
+  fails(() => parseSteering(ok.replace('body = cortisol +1.0 heart +0.4', 'body = cortisol +1.0 adrenaline +0.4'), 's'), line('body = cortisol +1.0'), /body variable 'adrenaline' is not declared/);
+  fails(() => parseSteering(ok.replace('factor = 0.85', 'factor = 1.2'), 's'), line('factor = 0.85'), /habituation needs factor < 1/);
+  fails(() => parseSteering(ok.replace('kind = blob', 'kind = sonar'), 's'), line('kind = blob'), /'kind' must be one of blob\|taste\|pain\|touch\|room/);
+});
