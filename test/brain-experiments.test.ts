@@ -46,3 +46,17 @@ test('a brain lifetime SIGKILLed mid-way and resumed ends with the same --json l
   assert.equal(lastLine(res.stdout), lastLine(ref.stdout));
   assert.equal(readFileSync(join(out, 'figures', 'probes.svg'), 'utf8'), readFileSync(join(root, 'ref', 'figures', 'probes.svg'), 'utf8'));
 });
+
+test('brain/exposure-therapy: both routes ≥ 70%, each alone between 0 and both, renewal, spontaneous recovery (3 seeds)', () => {
+  for (const seed of [0, 1, 2]) {
+    const m = run('brain/exposure-therapy', seed);
+    const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+    const both = m['reduction.both']!, rew = m['reduction.rewiring_only']!, lea = m['reduction.learner_only']!;
+    assert.ok(both >= 0.7, tag);
+    assert.ok(rew > 0 && rew < both, tag);
+    assert.ok(lea > 0 && lea < both, tag);
+    assert.ok(m.renewal_ratio! >= 1.5, tag);
+    assert.ok(m.spontaneous_recovery! > 0, tag);
+    assert.equal(m['rw.spontaneous_recovery'], 0, tag);
+  }
+});

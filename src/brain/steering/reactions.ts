@@ -10,7 +10,7 @@
  *   weak NAME > X                the largest weak output; strength = value·gain
  *   weak NAME > strong NAME + X  a weak signal above the strong one of the same assessor; strength = the gap
  *   body VAR > X   |  body VAR < X
- *   quiet N                      no other reaction fired in the last N ticks
+ *   quiet N                      no other innate reaction fired in the last N ticks (compliance does not count)
  */
 
 export type Condition =

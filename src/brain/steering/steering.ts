@@ -45,6 +45,7 @@ export class SteeringSubsystem {
   private readonly body: Float64Array;
   private readonly bodyOut: Float32Array;
   private readonly valueName: string | null;
+  private readonly innateNames: Set<string>;
   trace: SteeringTrace;
 
   constructor(spec: SteeringSpec) {
@@ -52,6 +53,7 @@ export class SteeringSubsystem {
     this.body = initialBody(spec.body);
     this.bodyOut = new Float32Array(spec.body.vars.length);
     this.valueName = spec.assessors.find((a) => a.kind === 'value')?.name ?? null;
+    this.innateNames = new Set(spec.reactions.filter((r) => r.innate).map((r) => r.name));
     this.state = { tick: 0, body: [...this.body], rewiring: { gains: {}, lastFired: {}, lastApplied: {} }, lastValue: 0, pendingReward: 0 };
     this.trace = { detectors: {}, fired: [], reward: 0, dopamine: 0, complied: {}, innate: {} };
   }
@@ -110,9 +112,11 @@ export class SteeringSubsystem {
     let reward = st.pendingReward, innateReward = 0;
     st.pendingReward = 0;
     let reflex = -1;
+    // 'quiet N' asks whether anything *happened*: only innate reactions count, not compliance with
+    // the learner's predictions (else a standing learned fear would forever block safe-and-calm).
     const lastAny = (except: string) => {
       let m = -Infinity;
-      for (const [k, v] of Object.entries(st.rewiring.lastFired)) if (k !== except && v > m) m = v;
+      for (const [k, v] of Object.entries(st.rewiring.lastFired)) if (k !== except && this.innateNames.has(k) && v > m) m = v;
       return m;
     };
     for (const r of spec.reactions) {

@@ -15,6 +15,7 @@
  *   coarse = dark small            # what the Steering Subsystem's low-resolution channel sees
  *   moves = 0.7                    # probability of a random step each tick (0 = still)
  *   bite = 0                       # pain when it shares the agent's cell
+ *   chase = 0                      # probability per tick of stepping toward the agent
  *   taste = sweet 1.0              # edible: eaten on contact, tasted with this amount
  *   respawn = 30                   # ticks until an eaten food reappears (-1 = never)
  *   agent = false                  # a second agent: walks to the nearest food and eats it
@@ -39,6 +40,8 @@ export interface ObjectDef {
   coarse: string[];
   moves: number;
   bite: number;
+  /** Probability per tick of stepping toward the agent (before any random step). */
+  chase: number;
   taste: { kind: string; amount: number } | null;
   respawn: number;
   agent: boolean;
@@ -110,7 +113,7 @@ export function parseWorld(text: string, file: string): WorldSpec {
       taste = { kind: tasteW[0]!, amount: Number(tasteW[1]) };
     }
     objects.set(ch, {
-      char: ch, name, features: feats, coarse: r.words('coarse', []), moves: r.number('moves', 0, [0, 1]), bite: r.number('bite', 0, [0, 100]),
+      char: ch, name, features: feats, coarse: r.words('coarse', []), moves: r.number('moves', 0, [0, 1]), bite: r.number('bite', 0, [0, 100]), chase: r.number('chase', 0, [0, 1]),
       taste, respawn: r.int('respawn', -1, [-1, 1e9]), agent: r.bool('agent', false),
     });
     r.done();

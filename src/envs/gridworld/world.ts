@@ -190,6 +190,7 @@ export class GridWorld implements Env<Float32Array, number> {
         continue;
       }
       if (o.def.agent) this.moveOther(o);
+      else if (o.def.chase > 0 && this.rng.bernoulli(o.def.chase)) this.stepToward(o, this.ax, this.ay);
       else if (o.def.moves > 0 && this.rng.bernoulli(o.def.moves)) this.randomStep(o);
     }
     for (const o of this.objs) {
@@ -217,6 +218,15 @@ export class GridWorld implements Env<Float32Array, number> {
       o.y = ny;
       o.movedLastTick = true;
     }
+  }
+
+  private stepToward(o: WorldObject, tx: number, ty: number): void {
+    const sx = Math.sign(tx - o.x), sy = Math.sign(ty - o.y);
+    const okX = sx !== 0 && !this.isWall(o.x + sx, o.y), okY = sy !== 0 && !this.isWall(o.x, o.y + sy);
+    if (okX && (!okY || this.rng.bernoulli(0.5))) o.x += sx;
+    else if (okY) o.y += sy;
+    else return;
+    o.movedLastTick = true;
   }
 
   /** The second agent walks toward the nearest edible food (with probability `moves` per tick) and eats it. */

@@ -1,7 +1,8 @@
 /** The steered-brain experiments (issue 4, DESIGN §4.6–4.9). */
 import type { Experiment } from '../experiment.js';
 import { spiderFear } from './spider-fear.js';
+import { exposureTherapy } from './exposure-therapy.js';
 
-export const brainExperiments: Experiment[] = [spiderFear as unknown as Experiment];
+export const brainExperiments: Experiment[] = [spiderFear, exposureTherapy] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';

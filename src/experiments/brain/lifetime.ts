@@ -10,10 +10,14 @@ import type { RunContext } from '../experiment.js';
 export interface LifeStep<A> {
   /** Shown in progress; e.g. "conditioning 3/10". */
   label: string;
+  /** Start a new lifetime (a new agent from `build`) before this step: one run can compare lifetimes. */
+  rebirth?: boolean;
   run(agent: Agent, acc: A, rng: Rng): void;
 }
 
-export function runLifetime<A extends object, C>(ctx: RunContext<C>, agent: Agent, steps: readonly LifeStep<A>[], acc: A, rng: Rng): A {
+/** Run the steps; `build` makes a newborn agent (called at the start and at each `rebirth`). Returns the last agent. */
+export function runLifetime<A extends object, C>(ctx: RunContext<C>, build: () => Agent, steps: readonly LifeStep<A>[], acc: A, rng: Rng): Agent {
+  let agent = build();
   let start = 0;
   if (ctx.resume) {
     const m = ctx.resume.meta as { agent?: AgentMeta; acc?: A; step?: number; protocolRng?: [number, number, number, number]; lifeStep?: number };
@@ -26,12 +30,13 @@ export function runLifetime<A extends object, C>(ctx: RunContext<C>, agent: Agen
   for (let i = start; i < steps.length; i++) {
     const s = steps[i]!;
     ctx.progress(i, steps.length, s.label);
+    if (s.rebirth && i > 0) agent = build();
     s.run(agent, acc, rng);
     const snap = agent.snapshot();
     ctx.checkpoint(agent.ticks, { meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() }, tensors: snap.tensors });
   }
   ctx.progress(steps.length, steps.length, 'done');
-  return acc;
+  return agent;
 }
 
 /** Cut `ticks` of one activity into steps of at most `chunk` ticks. */

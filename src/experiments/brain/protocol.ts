@@ -14,8 +14,8 @@ export interface LiveOptions {
 }
 
 /** Move the lifetime into a room (the brain carries on; the world starts the room afresh). */
-export function enter(agent: Agent, room: string, at?: [number, number]): void {
-  agent.world.reset({ options: at ? { room, agentAt: at } : { room } });
+export function enter(agent: Agent, room: string, at?: [number, number], seed?: number): void {
+  agent.world.reset({ seed, options: at ? { room, agentAt: at } : { room } });
   agent.refresh();
 }
 
@@ -29,10 +29,15 @@ export function live(agent: Agent, ticks: number, o: LiveOptions = {}): void {
   agent.switches.planning = prev;
 }
 
-/** Run `fn` with all learning (and rewiring) off, then restore: probes measure without changing the brain. */
+/**
+ * Run `fn` with all learning (and rewiring) off, then restore: probes measure without changing the
+ * brain. The world's state (and its random stream) is restored too, so a probe that seeds its trials
+ * (common random numbers: every condition faces the same spider moves) leaves no trace on the life.
+ */
 export function withoutLearning<T>(agent: Agent, fn: () => T): T {
   const p: Plasticity = { ...agent.learner.plasticity };
   const rw = agent.steering.switches.rewiring;
+  const world = agent.world.getState();
   Object.assign(agent.learner.plasticity, { worldModel: false, assessors: false, actor: false, habit: false, memory: false, replay: false });
   agent.steering.switches.rewiring = false;
   try {
@@ -40,6 +45,8 @@ export function withoutLearning<T>(agent: Agent, fn: () => T): T {
   } finally {
     Object.assign(agent.learner.plasticity, p);
     agent.steering.switches.rewiring = rw;
+    agent.world.setState(world);
+    agent.refresh();
   }
 }
 

@@ -120,8 +120,11 @@ export const spiderFear = defineExperiment({
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
-    const { agent } = makeAgent(ctx);
-    if (!c.assessorLearning) agent.learner.plasticity.assessors = false;
+    const build = () => {
+      const { agent } = makeAgent(ctx);
+      if (!c.assessorLearning) agent.learner.plasticity.assessors = false;
+      return agent;
+    };
     const rng = ctx.rng.fork('protocol');
     const acc: Acc = { cortisol: {}, avoidance: {}, imagined: 0, imaginedTicks: 0, seen: 0, seenTicks: 0, curve: [] };
     const visit = (rooms: string[]) => (a: Agent, acc: Acc, _rng: Rng, ticks: number, i: number) => {
@@ -143,7 +146,7 @@ export const spiderFear = defineExperiment({
         acc.avoidance.after = avoidanceProbe(a, r, c.probes, acc);
       } },
     ];
-    runLifetime(ctx, agent, steps, acc, rng);
+    const agent = runLifetime(ctx, build, steps, acc, rng);
     ctx.figure('cortisol', linePlot({
       title: 'Cortisol over the lifetime', xlabel: 'tick', ylabel: 'cortisol',
       series: [{ label: 'cortisol', x: acc.curve.map((_, i) => i * 10), y: acc.curve }],
