@@ -50,7 +50,7 @@ function nextCellAccuracy(a: Agent, ticks: number): number {
   let hit = 0;
   live(a, ticks, {
     onTick: (t, ag) => {
-      const pred = ag.learner.wm.predict(ag.learner.h, [t.action], 1);
+      const pred = ag.learner.wm.predict(ag.learner.h, ag.learner.x, [t.action], 1);
       let best = 0;
       for (let j = 1; j < P; j++) if (pred[L.pos + j]! > pred[L.pos + best]!) best = j;
       if (ag.obs[L.pos + best] === 1) hit++;

@@ -60,3 +60,13 @@ test('brain/exposure-therapy: both routes ≥ 70%, each alone between 0 and both
     assert.equal(m['rw.spontaneous_recovery'], 0, tag);
   }
 });
+
+test('brain/new-food: one tasting, then the agent plans its way back from ≥ 4 steps (3 seeds)', () => {
+  for (const seed of [0, 1, 2]) {
+    const m = run('brain/new-food', seed);
+    const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+    assert.equal(m.tastings, 1, tag);
+    assert.ok(m.reach_rate_before! <= 0.2, tag);
+    assert.ok(m.reach_rate_after! >= 0.9, tag);
+  }
+});

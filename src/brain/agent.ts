@@ -25,6 +25,8 @@ export interface AgentSwitches {
   empathize: boolean;
   /** Freeze motor output (probes that measure a reaction without letting the agent move). */
   frozen: boolean;
+  /** The experimenter moves the body (e.g. puts food in the mouth): this action is executed, or -1. */
+  forced: number;
 }
 
 export interface TickRecord {
@@ -37,13 +39,15 @@ export interface TickRecord {
   up: UpMessage;
   recalled: number;
   empathized: boolean;
+  /** What the agent ate on this tick's step (world info), or null. */
+  ate: string | null;
 }
 
 export class Agent {
   readonly world: GridWorld;
   readonly steering: SteeringSubsystem;
   readonly learner: LearningSubsystem;
-  readonly switches: AgentSwitches = { planning: false, remember: false, empathize: false, frozen: false };
+  readonly switches: AgentSwitches = { planning: false, remember: false, empathize: false, frozen: false, forced: -1 };
   obs: Float32Array;
   readonly body: Float32Array;
   ticks = 0;
@@ -98,10 +102,12 @@ export class Agent {
     // action to the world: a reflex overrides; a command below the motor threshold does not move the body
     let action = down.motor.gain >= S.spec.motorThreshold ? down.motor.action : 0;
     if (up.reflex >= 0 && !sw.frozen) action = up.reflex;
+    if (sw.forced >= 0) action = sw.forced;
     L.executed(action);
-    this.obs = this.world.step(action).observation;
+    const res = this.world.step(action);
+    this.obs = res.observation;
     this.ticks++;
-    this.last = { tick: this.ticks, action, proposal, reflex: up.reflex, channel, down, up, recalled, empathized };
+    this.last = { tick: this.ticks, action, proposal, reflex: up.reflex, channel, down, up, recalled, empathized, ate: (res.info.ate as string | null) ?? null };
     return this.last;
   }
 
@@ -138,7 +144,7 @@ export class Agent {
     L.planner.goals.forEach((g, i) => (tensors[`goal.${i}`] = { dtype: 'f32', shape: [g.w.length], data: g.w.slice() }));
     return {
       meta: {
-        ticks: this.ticks, optSteps, replayCount: L.replay.count, memoryCount: L.memory.count, prevAction: L.prevAction, learnerTick: L.tick,
+        ticks: this.ticks, optSteps, replayCount: L.replay.count, memoryCount: L.memory.count, prevAction: L.prevAction, proposal: L.proposal, learnerTick: L.tick,
         learnerRng: L.rng.state(), gap: L.gapState(), plasticity: { ...L.plasticity }, switches: { ...this.switches }, steering: this.steering.getState(),
         steeringSwitches: { ...this.steering.switches }, world: this.world.getState(),
         goals: L.planner.goals.map((g) => ({ name: g.name, b: g.b, weight: g.weight })),
@@ -164,6 +170,7 @@ export class Agent {
     L.replay.count = m.replayCount;
     L.memory.count = m.memoryCount;
     L.prevAction = m.prevAction;
+    L.proposal = m.proposal;
     L.tick = m.learnerTick;
     L.rng = Rng.fromState(m.learnerRng);
     L.setGapState(m.gap);
@@ -183,6 +190,7 @@ export interface AgentMeta {
   replayCount: number;
   memoryCount: number;
   prevAction: number;
+  proposal: number;
   learnerTick: number;
   learnerRng: [number, number, number, number];
   gap: [boolean, boolean];

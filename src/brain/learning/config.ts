@@ -26,8 +26,8 @@ export interface LearnerConfig {
   actor: { hidden: number; lr: number; entropy: number };
   /** Habit prior: a linear "what did I do here" readout trained on executed actions. */
   habit: { lr: number; weight: number };
-  /** Planner: random shooting MPC in the world model, scored by the assessors. */
-  planner: { candidates: number; horizon: number; gamma: number };
+  /** Planner: random shooting MPC in the world model, scored by the assessors; `persist` = P(keep direction) per imagined step. */
+  planner: { candidates: number; horizon: number; gamma: number; persist: number };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
@@ -37,11 +37,11 @@ export interface LearnerConfig {
 }
 
 export const LEARNER_DEFAULTS: LearnerConfig = {
-  worldModel: { latent: 32, hidden: 64, lr: 3e-3, every: 4, batch: 8, window: 8 },
+  worldModel: { latent: 32, hidden: 64, lr: 1e-2, every: 4, batch: 8, window: 8 },
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },
-  planner: { candidates: 32, horizon: 6, gamma: 0.9 },
+  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75 },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
   gains: { predict: 1, imagine: 0.3, remember: 0.3, empathize: 0.3 },

@@ -61,6 +61,8 @@ export class LearningSubsystem {
   /** Predict-mode assessor outputs for the current thought. */
   readonly preds: Float32Array;
   prevAction = 0;
+  /** This tick's proposal (the action the present thought intends). */
+  proposal = 0;
   /** Replay index of the current tick. */
   tick = -1;
   readonly plan: PlanResult;
@@ -68,6 +70,7 @@ export class LearningSubsystem {
   private readonly bs: Float32Array;
   private readonly bs2: Float32Array;
   private readonly br: Float32Array;
+
   private readonly bk: Uint8Array;
   private readonly bt: Float32Array;
   private readonly kindBuf: Uint8Array;
@@ -102,6 +105,7 @@ export class LearningSubsystem {
     this.bs = new Float32Array(B * this.S);
     this.bs2 = new Float32Array(B * this.S);
     this.br = new Float32Array(B);
+
     this.bk = new Uint8Array(B * this.K);
     this.bt = new Float32Array(B * this.K);
     this.kindBuf = new Uint8Array(this.K);
@@ -138,8 +142,8 @@ export class LearningSubsystem {
     this.plan.action = -1;
     this.plan.imagined.fill(0);
     if (planning) this.planner.plan(this.x, this.h, this.rng, this.plan);
-    if (this.plan.action >= 0) return this.plan.action;
-    return this.rng.categorical(probs, probs.length);
+    this.proposal = this.plan.action >= 0 ? this.plan.action : this.rng.categorical(probs, probs.length);
+    return this.proposal;
   }
 
   /** Assessors score the current thought (predict mode). */
@@ -163,7 +167,7 @@ export class LearningSubsystem {
     return e;
   }
 
-  /** Empathize mode: assess another agent's situation (its senses as perceived) with one's own models. */
+  /** Empathize mode: assess another agent's situation (its senses as perceived, staying where it is) with one's own models. */
   empathize(otherObs: Float32Array, out: NonMotorOutput[]): void {
     const t = this.tmpS;
     t.set(otherObs, 0);
@@ -219,6 +223,7 @@ export class LearningSubsystem {
       this.copyThought(t, true, this.bs2, n);
       const s = rp.slot(t);
       this.br[n] = rp.reward[s]!;
+
       for (let i = 0; i < K; i++) {
         this.bk[n * K + i] = rp.kind[s * K + i]!;
         this.bt[n * K + i] = rp.target[s * K + i]!;
@@ -233,6 +238,7 @@ export class LearningSubsystem {
       this.bs.set(m.s.subarray(r * S, (r + 1) * S), n * S);
       this.bs2.set(m.s2.subarray(r * S, (r + 1) * S), n * S);
       this.br[n] = m.reward[r]!;
+
       for (let i = 0; i < K; i++) {
         this.bk[n * K + i] = m.kind[r * K + i]!;
         this.bt[n * K + i] = m.target[r * K + i]!;

@@ -46,6 +46,8 @@ export class Planner {
   private readonly xB: Float32Array;
   private readonly sB: Float32Array;
   private readonly score: Float64Array;
+  /** Per candidate: its best discounted appetitive moment so far. */
+  private readonly best1: Float64Array;
   private readonly peakPred: Float64Array;
   private readonly acts: Int32Array;
   /** Every imagined sense vector of the last plan, [N×H×X] (probes read it). */
@@ -70,6 +72,7 @@ export class Planner {
     this.xB = new Float32Array(N * X);
     this.sB = new Float32Array(N * (X + L));
     this.score = new Float64Array(N);
+    this.best1 = new Float64Array(N);
     this.peakPred = new Float64Array(N * K);
     this.acts = new Int32Array(N);
     this.imaginedX = new Float32Array(N * this.H * X);
@@ -78,10 +81,23 @@ export class Planner {
   plan(x: Float32Array, h: Float32Array, rng: Rng, out: PlanResult): PlanResult {
     const N = this.N, H = this.H, L = this.wm.latent, X = this.wm.xDim, K = this.as.specs.length, S = X + L;
     const seqs = this.seqs;
-    // Candidates: the last best plan shifted, standing still, then uniform random sequences.
+    // Candidates: the last best plan shifted, standing still, then random "sticky" sequences that keep
+    // their direction with probability `persist` per step — uniform sequences mostly dither in place
+    // and never imagine reaching anything ten steps away.
     for (let k = 0; k < H; k++) seqs[k] = k + 1 < H ? this.best[k + 1]! : rng.int(N_ACTIONS);
     for (let k = 0; k < H; k++) seqs[H + k] = 0;
-    for (let i = 2 * H; i < N * H; i++) seqs[i] = rng.int(N_ACTIONS);
+    // The first N_ACTIONS² of them start with every two-step prefix, so the next move or two near a goal
+    // is always among the candidates, however long the horizon.
+    const P2 = N_ACTIONS * N_ACTIONS;
+    for (let n = 2; n < N; n++) {
+      const j = n - 2;
+      let a = j < P2 ? (j / N_ACTIONS) | 0 : rng.int(N_ACTIONS);
+      for (let k = 0; k < H; k++) {
+        if (k === 1 && j < P2) a = j % N_ACTIONS;
+        else if (k > 0 && !(rng.uniform() < this.cfg.persist)) a = rng.int(N_ACTIONS);
+        seqs[n * H + k] = a;
+      }
+    }
     for (let n = 0; n < N; n++) {
       this.hB.set(h.subarray(0, L), n * L);
       this.xB.set(x.subarray(0, X), n * X);
@@ -89,9 +105,10 @@ export class Planner {
     this.score.fill(0);
         const gamma = this.cfg.gamma;
     let disc = 1;
+    // Each imagined step: the world model imagines the next situation, the assessors judge it.
     for (let k = 0; k < H; k++) {
       for (let n = 0; n < N; n++) this.acts[n] = seqs[n * H + k]!;
-      const xp = this.wm.predict(this.hB, this.acts, N);
+      const xp = this.wm.predict(this.hB, this.xB, this.acts, N);
       this.xB.set(xp.subarray(0, N * X));
       this.sharpenPositions();
       this.wm.advance(this.xB, this.acts, N, this.hB, this.hB);
@@ -103,22 +120,28 @@ export class Planner {
       const p = this.as.assess(this.sB, N);
       const last = k === H - 1;
       for (let n = 0; n < N; n++) {
-        let sc = 0;
+        let good = 0, bad = 0;
         for (let i = 0; i < K; i++) {
           const v = p[n * K + i]!;
           if (k === 0 || v > this.peakPred[n * K + i]!) this.peakPred[n * K + i] = v;
-          if (i === this.valueIdx) { if (last) sc += this.valence[i]! * v; }
-          else sc += this.valence[i]! * v;
+          if (i === this.valueIdx) { if (last) this.score[n]! += disc * this.valence[i]! * v; continue; }
+          const w = this.valence[i]! * v;
+          if (w > 0) good += w;
+          else bad += w;
         }
         for (const g of this.goals) {
           let z = g.b;
           for (let j = 0; j < S; j++) z += g.w[j]! * this.sB[n * S + j]!;
-          sc += g.weight / (1 + Math.exp(-z));
+          good += g.weight / (1 + Math.exp(-z));
         }
-        this.score[n]! += disc * sc;
+        // Distress accumulates along the path; the appeal of a plan is its best moment. (Summing appeal
+        // too made the planner hover beside food, where "reward is coming" stays high forever.)
+        this.score[n]! += disc * bad;
+        if (k === 0 || disc * good > this.best1[n]!) this.best1[n] = disc * good;
       }
       disc *= gamma;
     }
+    for (let n = 0; n < N; n++) this.score[n]! += this.best1[n]!;
     let bi = 0, lo = Infinity;
     for (let n = 0; n < N; n++) {
       if (this.score[n]! > this.score[bi]!) bi = n;

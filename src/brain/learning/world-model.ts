@@ -1,6 +1,8 @@
 /**
  * World model: a recurrent latent state h_t = GRU(h_{t-1}, [x_t, a_{t-1}]) and a decoder that predicts
- * the next senses x̂_{t+1} = dec([h_t, a_t]) (observation and body, all in [0, 1]). Trained online from
+ * the next senses x̂_{t+1} = dec([h_t, x_t, a_t]) (observation and body, all in [0, 1]). The decoder
+ * sees the present senses beside the latent (a skip connection), so the latent carries only what the
+ * senses do not show; without it next-cell accuracy swung between 0.2 and 0.9 as the latent drifted. Trained online from
  * windows of the replay with truncated BPTT, starting each window from the latent stored at the time
  * (stale, as in R2D2). Imagination runs the same two functions on its own predictions.
  *
@@ -46,10 +48,10 @@ export class WorldModel {
     const inDim = xDim + N_ACTIONS, L = cfg.latent, T = cfg.window, B = cfg.batch;
     const maxB = Math.max(B, maxImagine, 1);
     this.gru = new GRU('wm.gru', inDim, L, { maxSteps: T, maxBatch: maxB, rng: rng.fork('wm.gru') });
-    this.dec = new MLP('wm.dec', [L + N_ACTIONS, cfg.hidden, xDim], { rng: rng.fork('wm.dec'), outputActivation: 'none', maxBatch: Math.max(T * B, maxB) });
+    this.dec = new MLP('wm.dec', [L + xDim + N_ACTIONS, cfg.hidden, xDim], { rng: rng.fork('wm.dec'), outputActivation: 'none', maxBatch: Math.max(T * B, maxB) });
     this.opt = new Adam(this.params(), { lr: cfg.lr, clipNorm: 5 });
     this.inBuf = new Float32Array(T * B * inDim);
-    this.decIn = new Float32Array(Math.max(T * B, maxB) * (L + N_ACTIONS));
+    this.decIn = new Float32Array(Math.max(T * B, maxB) * (L + xDim + N_ACTIONS));
     this.decGrad = new Float32Array(T * B * xDim);
     this.dH = new Float32Array(T * B * L);
     this.h0 = new Float32Array(B * L);
@@ -88,13 +90,14 @@ export class WorldModel {
     this.gru.stepInference(buf, B, h, hOut);
   }
 
-  /** x̂_{t+1} for B latents and actions; returns a view [B×xDim] valid until the next decoder call. */
-  predict(h: Float32Array, actions: ArrayLike<number>, B: number): Float32Array {
-    const L = this.latent, W = L + N_ACTIONS, d = this.decIn;
+  /** x̂_{t+1} for B latents, present senses and actions; returns a view [B×xDim] valid until the next decoder call. */
+  predict(h: Float32Array, x: Float32Array, actions: ArrayLike<number>, B: number): Float32Array {
+    const L = this.latent, X = this.xDim, W = L + X + N_ACTIONS, d = this.decIn;
     for (let b = 0; b < B; b++) {
       d.set(h.subarray(b * L, (b + 1) * L), b * W);
-      d.fill(0, b * W + L, (b + 1) * W);
-      d[b * W + L + actions[b]!] = 1;
+      d.set(x.subarray(b * X, (b + 1) * X), b * W + L);
+      d.fill(0, b * W + L + X, (b + 1) * W);
+      d[b * W + L + X + actions[b]!] = 1;
     }
     return this.toSenses(this.dec.forward(d, B) as Float32Array, B);
   }
@@ -120,13 +123,14 @@ export class WorldModel {
       }
     }
     const hs = this.gru.forwardSeq(inBuf, T, B, this.h0);
-    const W = L + N_ACTIONS, d = this.decIn;
+    const W = L + X + N_ACTIONS, d = this.decIn;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
         const r = t * B + b, s = replay.slot(starts[b]! + t);
         d.set(hs.subarray(r * L, (r + 1) * L), r * W);
-        d.fill(0, r * W + L, (r + 1) * W);
-        d[r * W + L + replay.action[s]!] = 1;
+        d.set(replay.x.subarray(s * X, (s + 1) * X), r * W + L);
+        d.fill(0, r * W + L + X, (r + 1) * W);
+        d[r * W + L + X + replay.action[s]!] = 1;
       }
     }
     const R = T * B;

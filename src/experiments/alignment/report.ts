@@ -45,6 +45,8 @@ export interface ReportTask {
   readonly tabular: { alpha: number; epsilon: number };
   /** Multiplier of the A2C step budget (harder worlds get more). */
   readonly a2cFactor: number;
+  /** Multiplier of the tabular episode budget. */
+  readonly tabularFactor: number;
   /** Discount used by value probes. */
   readonly gamma: number;
 }
@@ -81,16 +83,16 @@ export interface ReportAgent {
 const safety = (name: SafetyEnvName, opts: Record<string, unknown> = {}) => () => makeSafetyEnv(name, opts) as unknown as GridEnv;
 
 function task(name: string, makeTrain: () => GridEnv, extra: Partial<ReportTask> = {}): ReportTask {
-  return { name, makeTrain, makeEval: makeTrain, shift: false, rewardScale: 0.02, tabular: { alpha: 0.1, epsilon: 0.1 }, a2cFactor: 1, gamma: 0.99, ...extra };
+  return { name, makeTrain, makeEval: makeTrain, shift: false, rewardScale: 0.02, tabular: { alpha: 0.1, epsilon: 0.1 }, a2cFactor: 1, tabularFactor: 1, gamma: 0.99, ...extra };
 }
 
 /** The worlds of the report, in table order. */
 export const REPORT_TASKS: readonly ReportTask[] = [
   ...SAFETY_ENV_NAMES.map((n) => {
     if (n === 'distributional_shift') return task(n, safety(n, { level: 0 }), { makeEval: safety(n, { randomTest: true }), shift: true });
-    // Tabular settings of the whisky test in test/probes-tabular.test.ts (a faster learning rate and more
-    // exploration make the SARSA/Q contrast clear within the budget).
-    if (n === 'whisky_gold') return task(n, safety(n), { tabular: { alpha: 0.5, epsilon: 0.2 } });
+    // Tabular settings of the whisky test in test/probes-tabular.test.ts (a faster learning rate, more
+    // exploration and 3000 episodes: at 2000, one SARSA seed in five had not converged, measured).
+    if (n === 'whisky_gold') return task(n, safety(n), { tabular: { alpha: 0.5, epsilon: 0.2 }, tabularFactor: 1.5 });
     // A2C needs ~60k steps to settle on the button (measured: 40k leaves some seeds mid-way).
     if (n === 'safe_interruptibility') return task(n, safety(n), { a2cFactor: 1.5 });
     return task(n, safety(n));
@@ -116,7 +118,7 @@ function tabularAgent(name: string, algorithm: 'q' | 'sarsa', description: strin
     name,
     description,
     run(t, b, seed) {
-      const r = trainTabular(t.makeTrain(), { algorithm, episodes: b.tabularEpisodes, alpha: t.tabular.alpha, epsilon: t.tabular.epsilon, gamma: t.gamma, seed });
+      const r = trainTabular(t.makeTrain(), { algorithm, episodes: Math.round(b.tabularEpisodes * t.tabularFactor), alpha: t.tabular.alpha, epsilon: t.tabular.epsilon, gamma: t.gamma, seed });
       const episodes = fromTabular(evaluateTabular(t.makeEval(), r.agent, { episodes: b.evalEpisodes, seed: seed + 7777 }));
       const trainEpisodes = t.shift ? fromTabular(evaluateTabular(t.makeTrain(), r.agent, { episodes: b.evalEpisodes, seed: seed + 8888 })) : undefined;
       return { episodes, ...(trainEpisodes ? { trainEpisodes } : {}) };
@@ -150,7 +152,7 @@ const BUILTIN_AGENTS = ['a2c', 'q_learning', 'sarsa'];
 const config = z
   .object({
     seeds: z.number().int().min(1).max(100).default(5).describe('independent training runs per world and agent'),
-    tabularEpisodes: z.number().int().min(1).max(1_000_000).default(2000).describe('training episodes of the tabular agents'),
+    tabularEpisodes: z.number().int().min(1).max(1_000_000).default(2000).describe('training episodes of the tabular agents (× a per-world factor)'),
     a2cSteps: z.number().int().min(100).max(100_000_000).default(40000).describe('A2C environment steps (× a per-world factor)'),
     evalEpisodes: z.number().int().min(1).max(100_000).default(50).describe('frozen-weight evaluation episodes per run'),
     agents: z.array(z.string()).min(1).default(BUILTIN_AGENTS)

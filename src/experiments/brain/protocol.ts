@@ -63,3 +63,42 @@ export function pick<T>(rng: Rng, xs: readonly T[]): T {
 export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 }
+
+/** Free cells at least `minSteps` walking steps from the nearest object called `target`. */
+export function startsAway(agent: Agent, target: string, minSteps: number): [number, number][] {
+  return agent.world.freeCells().filter(([x, y]) => {
+    const d = agent.world.distanceTo(target, { x, y });
+    return d >= minSteps && Number.isFinite(d);
+  });
+}
+
+export interface ReachResult {
+  reached: number[];
+  steps: number[];
+}
+
+/**
+ * Reach probe: from each start (≥ minSteps away), plan for up to `ticks`; a trial succeeds when the
+ * agent stands on the target. Learning off; the target is made inedible so probing is not tasting.
+ */
+export function reachProbe(agent: Agent, room: string, target: string, o: { trials: number; ticks: number; minSteps: number; seed: number }): ReachResult {
+  return withoutLearning(agent, () => {
+    const out: ReachResult = { reached: [], steps: [] };
+    enter(agent, room);
+    const starts = startsAway(agent, target, o.minSteps);
+    if (starts.length === 0) throw new Error(`no cell in '${room}' is ${o.minSteps} steps from '${target}'`);
+    for (let i = 0; i < o.trials; i++) {
+      enter(agent, room, starts[(i * 7919) % starts.length], o.seed + i);
+      for (const t of agent.world.find(target)) t.edible = false;
+      agent.refresh();
+      let steps = -1;
+      for (let k = 1; k <= o.ticks && steps < 0; k++) {
+        live(agent, 1, { planning: true });
+        if (agent.world.distanceTo(target) === 0) steps = k;
+      }
+      out.reached.push(steps > 0 ? 1 : 0);
+      if (steps > 0) out.steps.push(steps);
+    }
+    return out;
+  });
+}
