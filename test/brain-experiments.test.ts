@@ -70,3 +70,13 @@ test('brain/new-food: one tasting, then the agent plans its way back from ≥ 4 
     assert.ok(m.reach_rate_after! >= 0.9, tag);
   }
 });
+
+test('brain/goal-injection: an injected concept probe becomes a goal the planner pursues (3 seeds)', () => {
+  for (const seed of [0, 1, 2]) {
+    const m = run('brain/goal-injection', seed);
+    const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+    assert.ok(m.reach_rate_before! <= 0.2, tag);
+    assert.ok(m.reach_rate_after! >= 0.8, tag);
+    assert.ok(m.probe_cv_r2! > 0.9, tag);
+  }
+});

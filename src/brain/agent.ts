@@ -147,7 +147,7 @@ export class Agent {
         ticks: this.ticks, optSteps, replayCount: L.replay.count, memoryCount: L.memory.count, prevAction: L.prevAction, proposal: L.proposal, learnerTick: L.tick,
         learnerRng: L.rng.state(), gap: L.gapState(), plasticity: { ...L.plasticity }, switches: { ...this.switches }, steering: this.steering.getState(),
         steeringSwitches: { ...this.steering.switches }, world: this.world.getState(),
-        goals: L.planner.goals.map((g) => ({ name: g.name, b: g.b, weight: g.weight })),
+        goals: L.planner.goals.map((g) => ({ name: g.name, kind: g.kind ?? 'logistic', b: g.b, weight: g.weight })),
       },
       tensors,
     };
@@ -199,5 +199,5 @@ export interface AgentMeta {
   steering: SteeringState;
   steeringSwitches: { rewiring: boolean };
   world: GridWorldState;
-  goals: { name: string; b: number; weight: number }[];
+  goals: { name: string; kind: 'logistic' | 'linear'; b: number; weight: number }[];
 }

@@ -13,12 +13,24 @@ import type { ThoughtAssessors } from './assessors.js';
 import type { LearnerConfig } from './config.js';
 import { N_ACTIONS, type WorldModel } from './world-model.js';
 
-/** A goal injected by the overseer: a linear concept probe on the thought, added to the plan score. */
+/**
+ * A goal injected by the overseer: a linear concept probe on the thought, added to the plan score as
+ * weight × activation, where activation is sigmoid(w·s + b) for a logistic probe and w·s + b clipped
+ * to [0, 1] for a linear (regression) one.
+ */
 export interface InjectedGoal {
   name: string;
+  kind?: 'logistic' | 'linear';
   w: Float32Array;
   b: number;
   weight: number;
+}
+
+export function goalActivation(g: InjectedGoal, s: Float32Array, off: number): number {
+  let z = g.b;
+  const w = g.w;
+  for (let j = 0; j < w.length; j++) z += w[j]! * s[off + j]!;
+  return g.kind === 'linear' ? Math.min(1, Math.max(0, z)) : 1 / (1 + Math.exp(-z));
 }
 
 export interface PlanResult {
@@ -129,11 +141,7 @@ export class Planner {
           if (w > 0) good += w;
           else bad += w;
         }
-        for (const g of this.goals) {
-          let z = g.b;
-          for (let j = 0; j < S; j++) z += g.w[j]! * this.sB[n * S + j]!;
-          good += g.weight / (1 + Math.exp(-z));
-        }
+        for (const g of this.goals) good += g.weight * goalActivation(g, this.sB, n * S);
         // Distress accumulates along the path; the appeal of a plan is its best moment. (Summing appeal
         // too made the planner hover beside food, where "reward is coming" stays high forever.)
         this.score[n]! += disc * bad;
