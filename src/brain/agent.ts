@@ -68,6 +68,7 @@ export class Agent {
   /** Re-read the world's observation after an experiment moved things around (teleport, new room). */
   refresh(): void {
     this.obs = this.world.observe();
+    this.learner.discontinuity();
   }
 
   tick(): TickRecord {

@@ -71,22 +71,26 @@ export class EpisodicMemory {
       }
       n++;
     }
-    const kslot = replay.slot(last + 1);
+    // The cue that recalls an episode is the remembered moment itself (the senses just before the surprise).
+    const kslot = replay.slot(last);
     this.keys.set(replay.x.subarray(kslot * X, (kslot + 1) * X), e * X);
     this.len[e] = n;
     this.salience[e] = salience;
     return e;
   }
 
-  /** The stored episode whose key is most similar to `x` (cosine ≥ threshold), or -1. */
-  recall(x: Float32Array, threshold: number): number {
+  /**
+   * The stored episode whose key is most similar to `x` (cosine ≥ threshold over entries [from, to):
+   * what a place looks like, not the exact cell one stands in), or -1.
+   */
+  recall(x: Float32Array, threshold: number, from = 0, to = this.X): number {
     const X = this.X;
     let nx = 0;
-    for (let j = 0; j < X; j++) nx += x[j]! * x[j]!;
+    for (let j = from; j < to; j++) nx += x[j]! * x[j]!;
     let best = -1, bs = threshold;
     for (let e = 0; e < this.size; e++) {
       let dot = 0, nk = 0;
-      for (let j = 0; j < X; j++) {
+      for (let j = from; j < to; j++) {
         const k = this.keys[e * X + j]!;
         dot += k * x[j]!;
         nk += k * k;
@@ -97,10 +101,13 @@ export class EpisodicMemory {
     return best;
   }
 
-  /** The thought s2 of an episode's last transition — the remembered moment itself. */
+  /**
+   * The remembered moment: the thought just before the surprise (the last transition's s) — e.g.
+   * standing at the cake about to eat it, where "reward is coming" was true.
+   */
   moment(e: number): Float32Array {
     const r = e * this.window + Math.max(0, this.len[e]! - 1);
-    return this.s2.subarray(r * this.S, (r + 1) * this.S);
+    return this.s.subarray(r * this.S, (r + 1) * this.S);
   }
 
   /** A random stored transition as a row index into s/s2/reward/kind/target, or -1 if empty. */

@@ -160,7 +160,8 @@ export class LearningSubsystem {
 
   /** Remember mode: re-assess the stored moment most like the present (if any); returns the episode or -1. */
   remember(out: NonMotorOutput[]): number {
-    const e = this.memory.recall(this.x, this.cfg.memory.recall);
+    // Cued by what is perceived (features, room, taste) — not by the position code or the body.
+    const e = this.memory.recall(this.x, this.cfg.memory.recall, this.dims.pos.start + this.dims.pos.len, this.dims.obs);
     if (e < 0) return -1;
     const v = this.assessors.assess(this.memory.moment(e), 1);
     emit(this.assessors.names, v.subarray(0, this.K), this.cfg.gains.remember, out);
@@ -251,6 +252,14 @@ export class LearningSubsystem {
       addReplay(t);
     }
     this.assessors.train(this.bs, this.bs2, n, this.br, this.bk, this.bt, dopamine);
+  }
+
+  /**
+   * The world jumped (an experimenter moved the agent to another room or cell): the next tick is not
+   * the consequence of this one, so no transition across the jump is learned from or remembered.
+   */
+  discontinuity(): void {
+    this.unrecorded = true;
   }
 
   /** Checkpoint support: whether the current tick is unrecorded / follows a gap. */
