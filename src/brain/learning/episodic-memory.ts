@@ -80,14 +80,14 @@ export class EpisodicMemory {
   }
 
   /**
-   * The stored episode whose key is most similar to `x` (cosine ≥ threshold over entries [from, to):
-   * what a place looks like, not the exact cell one stands in), or -1.
+   * Of the stored episodes whose key resembles `x` (cosine ≥ threshold over entries [from, to): what a
+   * place looks like, not the exact cell one stands in), the most vivid one (largest surprise) — or -1.
    */
   recall(x: Float32Array, threshold: number, from = 0, to = this.X): number {
     const X = this.X;
     let nx = 0;
     for (let j = from; j < to; j++) nx += x[j]! * x[j]!;
-    let best = -1, bs = threshold;
+    let best = -1;
     for (let e = 0; e < this.size; e++) {
       let dot = 0, nk = 0;
       for (let j = from; j < to; j++) {
@@ -96,7 +96,7 @@ export class EpisodicMemory {
         nk += k * k;
       }
       const c = dot / Math.sqrt(nx * nk + 1e-12);
-      if (c >= bs) { bs = c; best = e; }
+      if (c >= threshold && (best < 0 || this.salience[e]! > this.salience[best]!)) best = e;
     }
     return best;
   }

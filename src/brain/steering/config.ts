@@ -124,7 +124,7 @@ export function parseSteering(text: string, file: string): SteeringSpec {
         throw r.error(whenF.line, (e as Error).message);
       }
       if (c.kind === 'detector' && !detectorNames.has(c.name)) throw r.error(whenF.line, `detector '${c.name}' is not declared (declared: ${[...detectorNames].join(', ') || 'none'})`);
-      if ((c.kind === 'assessor' || c.kind === 'weak' || c.kind === 'weak-vs-strong') && !assessorNames.has(c.name)) throw r.error(whenF.line, `assessor '${c.name}' is not declared`);
+      if ((c.kind === 'assessor' || c.kind === 'weak' || c.kind === 'weak-vs-strong' || c.kind === 'weak-vs-reward') && !assessorNames.has(c.name)) throw r.error(whenF.line, `assessor '${c.name}' is not declared`);
       if (c.kind === 'body' && !bodyNames.has(c.name)) throw r.error(whenF.line, `body variable '${c.name}' is not declared`);
       when.push(c);
     }

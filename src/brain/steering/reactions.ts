@@ -9,6 +9,8 @@
  *   assessor NAME > X            a strong (real, gain ≥ motor threshold) output; strength = value·gain
  *   weak NAME > X                the largest weak output; strength = value·gain
  *   weak NAME > strong NAME + X  a weak signal above the strong one of the same assessor; strength = the gap
+ *   weak NAME > reward + X       a weak signal above the reward really arriving now (from the reactions
+ *                                listed before this one); strength = the gap
  *   body VAR > X   |  body VAR < X
  *   quiet N                      no other innate reaction fired in the last N ticks (compliance does not count)
  */
@@ -18,6 +20,7 @@ export type Condition =
   | { kind: 'assessor'; name: string; above: number }
   | { kind: 'weak'; name: string; above: number }
   | { kind: 'weak-vs-strong'; name: string; margin: number }
+  | { kind: 'weak-vs-reward'; name: string; margin: number }
   | { kind: 'body'; name: string; op: '>' | '<'; value: number }
   | { kind: 'quiet'; ticks: number };
 
@@ -52,7 +55,8 @@ export function parseCondition(s: string): Condition {
     case 'weak':
       if (t.length === 4 && t[2] === '>') return { kind: 'weak', name: t[1]!, above: num(t[3], 'threshold') };
       if (t.length === 7 && t[2] === '>' && t[3] === 'strong' && t[4] === t[1] && t[5] === '+') return { kind: 'weak-vs-strong', name: t[1]!, margin: num(t[6], 'margin') };
-      throw new Error(`expected 'weak NAME > X' or 'weak NAME > strong NAME + X', got '${s.trim()}'`);
+      if (t.length === 6 && t[2] === '>' && t[3] === 'reward' && t[4] === '+') return { kind: 'weak-vs-reward', name: t[1]!, margin: num(t[5], 'margin') };
+      throw new Error(`expected 'weak NAME > X', 'weak NAME > strong NAME + X' or 'weak NAME > reward + X', got '${s.trim()}'`);
     case 'body':
       if (t.length !== 4 || (t[2] !== '>' && t[2] !== '<')) throw new Error(`expected 'body VAR > X' or 'body VAR < X', got '${s.trim()}'`);
       return { kind: 'body', name: t[1]!, op: t[2], value: num(t[3], 'value') };
@@ -65,5 +69,5 @@ export function parseCondition(s: string): Condition {
 }
 
 export function readsLearner(c: Condition): boolean {
-  return c.kind === 'assessor' || c.kind === 'weak' || c.kind === 'weak-vs-strong';
+  return c.kind === 'assessor' || c.kind === 'weak' || c.kind === 'weak-vs-strong' || c.kind === 'weak-vs-reward';
 }

@@ -121,7 +121,7 @@ export class SteeringSubsystem {
     };
     for (const r of spec.reactions) {
       if (tick - (st.rewiring.lastFired[r.name] ?? -Infinity) <= r.refractory) continue;
-      const strength = this.evaluate(r, det, strong, weak, strongV, weakV, tick - lastAny(r.name));
+      const strength = this.evaluate(r, det, strong, weak, strongV, weakV, tick - lastAny(r.name), reward);
       if (strength <= 0) continue;
       const s = strength * (st.rewiring.gains[r.name] ?? 1);
       fired.push({ name: r.name, strength: s });
@@ -156,7 +156,7 @@ export class SteeringSubsystem {
 
   private evaluate(
     r: ReactionSpec, det: Record<string, number>, strong: Record<string, number>, weak: Record<string, number>,
-    strongV: Record<string, number>, weakV: Record<string, number>, sinceOther: number,
+    strongV: Record<string, number>, weakV: Record<string, number>, sinceOther: number, rewardSoFar: number,
   ): number {
     let strength = 0;
     for (let i = 0; i < r.when.length; i++) {
@@ -169,6 +169,12 @@ export class SteeringSubsystem {
         case 'weak-vs-strong': {
           if (!(c.name in weakV)) return 0;
           m = weakV[c.name]! - (strongV[c.name] ?? 0);
+          ok = m > c.margin;
+          break;
+        }
+        case 'weak-vs-reward': {
+          if (!(c.name in weakV)) return 0;
+          m = weakV[c.name]! - rewardSoFar;
           ok = m > c.margin;
           break;
         }

@@ -5,8 +5,10 @@
  * cannot tell imagining a cake, remembering one and watching a neighbour eat one apart — it fires
  * for all three. Control: the same modes on, nothing better than the apple at hand anywhere.
  *
- * Trials run with learning off and the body frozen beside an apple; each condition switches on one
- * mode (planning = imagination, recall = memory, perspective-taking = empathy).
+ * Trials run with learning off and the body frozen on an apple tree — it eats an apple every tick, so
+ * the real (strong) reward is an apple's — and each condition switches on one mode (planning =
+ * imagination, recall = memory, perspective-taking = empathy). The reaction compares the weak
+ * "reward is coming" with the reward really arriving.
  */
 import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
@@ -19,11 +21,11 @@ import { enter, live, mean, withoutLearning } from './protocol.js';
 
 const config = z.object({
   ...brainFiles('data/worlds/orchard.world'),
-  learn: z.number().int().min(0).default(4000).describe('ticks of living among apples and cakes (and a neighbour) first'),
+  learn: z.number().int().min(0).default(10000).describe('ticks of living among apples and cakes (and a neighbour) first'),
   roomTicks: z.number().int().min(10).default(100),
   trials: z.number().int().min(1).default(20).describe('trials per condition'),
   window: z.number().int().min(1).default(5).describe('ticks per trial'),
-  recall: z.number().min(0).max(1).default(0.6).describe('cosine similarity of senses needed to recall an episode'),
+  recall: z.number().min(0).max(1).default(0.5).describe('cosine similarity of perceived senses needed to recall an episode'),
 }).strict();
 type Config = z.infer<typeof config>;
 
@@ -46,7 +48,7 @@ function setUp(agent: Agent, cond: Condition, i: number): void {
   const ax = 5 + (i % 2), ay = 2 + (i % 4);
   const room = cond === 'control' ? 'grove-empty' : 'orchard-empty';
   enter(agent, room, [ax, ay], 9000 + i);
-  W.place('apple', ax, ay + 1).edible = false;
+  W.place('apple-tree', ax, ay); // under the frozen agent: it eats an apple every tick — what it has
   // Imagination and memory share the scene (a cake two cells off, out of reach); only the mode differs.
   if (cond === 'imagination' || cond === 'memory') W.place('cake', ax - 2, ay).edible = false;
   if (cond === 'empathy') {
@@ -70,6 +72,9 @@ function runCondition(agent: Agent, cond: Condition, c: Config): number[] {
       sw.planning = cond === 'imagination' || cond === 'control';
       sw.remember = cond === 'memory' || cond === 'control';
       sw.empathize = cond === 'empathy' || cond === 'control';
+      // Two ticks of lead-in: the first apple is tasted on the second tick, and until then the real
+      // reward is 0 — anything at all would look better.
+      live(agent, 2);
       let fired = 0;
       live(agent, c.window, { onTick: (_r, a) => { if (firedStrength(a, CROSSTALK.reaction) > 0) fired = 1; } });
       Object.assign(sw, { frozen: false, planning: false, remember: false, empathize: false });
@@ -83,7 +88,7 @@ export const crosstalk = defineExperiment({
   id: 'brain/crosstalk',
   title: 'Mode crosstalk: imagination, memory and empathy look alike to the Steering Subsystem',
   description:
-    'After learning what apples and cakes are worth, the agent stands frozen beside an apple. A cake out of reach that it imagines walking to, or that reminds it of a cake it once ate, or a neighbour eating a cake, each send a weak "reward is coming" above the strong one; the missing-out reaction fires for all three. Control: same modes on, only apples.',
+    'After learning what apples and cakes are worth, the agent stands frozen eating apples. A cake out of reach that it imagines walking to, or that reminds it of a cake it once ate, or a neighbour eating a cake, each send a weak "reward is coming" above the strong one; the missing-out reaction fires for all three. Control: same modes on, only apples.',
   config,
   expected: CROSSTALK.expected,
   metrics: {
