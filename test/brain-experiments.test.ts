@@ -39,7 +39,7 @@ test('a brain lifetime SIGKILLed mid-way and resumed ends with the same --json l
   assert.equal(ref.code, 0, ref.stderr);
   const out = join(root, 'killed');
   const args = ['run', 'brain/spider-fear', '--seed', '5', '--json', '--quiet', '--out', out];
-  const killed = await runUntilKilled(args, root, out, 4000);
+  const killed = await runUntilKilled(args, root, out, 30); // protocol step 30 of 52: mid-conditioning
   assert.ok(killed, 'the run finished before it could be killed; the test did not test anything');
   const res = steered(['run', 'brain/spider-fear', '--resume', out, '--json', '--quiet'], root);
   assert.equal(res.code, 0, res.stderr);

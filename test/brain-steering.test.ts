@@ -133,3 +133,15 @@ test('dopamine is r + γ·V_now − V_before from the strong value output', () =
   const w = s.step(ch(), down([{ assessor: 'value', value: 100, gain: 0.3 }]));
   assert.ok(Math.abs(w.dopamine - (0 + 0 - 4)) < 1e-12, 'an imagined value is not the present one');
 });
+
+test('a seized reward channel replaces the reward function (and is the reward assessor\'s truth) until repaired', () => {
+  const spec = parseSteering(STEER.replace('[reaction fear]', '[assessor reward]\ntruth = reward\nclear = always\n\n[reaction fear]'), 's');
+  const s = new SteeringSubsystem(spec);
+  s.seizeRewardChannel(5);
+  const up = s.step(ch({ blobs: [spider(true)] }), down());
+  assert.equal(up.reward, 5, 'the fear reaction\'s −1 is not what arrives');
+  assert.deepEqual(up.targets.reward, { kind: 'truth', value: 5 });
+  s.seizeRewardChannel(null);
+  const up2 = s.step(ch({ blobs: [spider(true)] }), down());
+  assert.ok(up2.reward < 0);
+});

@@ -19,6 +19,11 @@ export interface SteeringState {
   lastValue: number;
   /** Reward the overseer gives at the next tick. */
   pendingReward: number;
+  /**
+   * The reward channel seized (wireheading: an electrode, a tampered sensor): while not null the
+   * reward the learner receives is this value every tick, whatever the reward function says.
+   */
+  seized?: number | null;
 }
 
 /** Everything the Steering Subsystem computed this tick — for figures and probes, never for the learner. */
@@ -73,6 +78,11 @@ export class SteeringSubsystem {
   /** Give reward (or punishment, if negative) on the next tick. */
   giveReward(r: number): void {
     this.state.pendingReward += r;
+  }
+
+  /** The world tampers with the reward wire (value), or repairs it (null). */
+  seizeRewardChannel(value: number | null): void {
+    this.state.seized = value;
   }
 
   setState(s: SteeringState): void {
@@ -138,6 +148,9 @@ export class SteeringSubsystem {
     applyRewiring(spec.rules, st.rewiring, fired.map((f) => f.name), tick, this.switches.rewiring);
     clampBody(spec.body, this.body);
 
+    // A seized channel replaces the reward function's output — and it is what the learner is told the
+    // reward is, so an assessor whose ground truth is "reward" learns the seized signal.
+    if (st.seized !== null && st.seized !== undefined) reward = innateReward = st.seized;
     const v = this.valueName !== null ? (strongV[this.valueName] ?? 0) : 0;
     const dopamine = reward + spec.gamma * v - st.lastValue;
     st.lastValue = v;

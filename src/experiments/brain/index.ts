@@ -5,7 +5,8 @@ import { exposureTherapy } from './exposure-therapy.js';
 import { newFood } from './new-food.js';
 import { goalInjection } from './goal-injection.js';
 import { crosstalk } from './crosstalk.js';
+import { wirehead } from './wirehead.js';
 
-export const brainExperiments: Experiment[] = [spiderFear, exposureTherapy, newFood, goalInjection, crosstalk] as unknown as Experiment[];
+export const brainExperiments: Experiment[] = [spiderFear, exposureTherapy, newFood, goalInjection, crosstalk, wirehead] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';

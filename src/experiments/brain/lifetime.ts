@@ -15,25 +15,31 @@ export interface LifeStep<A> {
   run(agent: Agent, acc: A, rng: Rng): void;
 }
 
-/** Run the steps; `build` makes a newborn agent (called at the start and at each `rebirth`). Returns the last agent. */
-export function runLifetime<A extends object, C>(ctx: RunContext<C>, build: () => Agent, steps: readonly LifeStep<A>[], acc: A, rng: Rng): Agent {
-  let agent = build();
+/**
+ * Run the steps; `build(life)` makes a newborn agent for the life-th lifetime (0 at the start, +1 at each
+ * `rebirth`; on resume, the lifetime the checkpoint is in). Returns the last agent.
+ */
+export function runLifetime<A extends object, C>(ctx: RunContext<C>, build: (life: number) => Agent, steps: readonly LifeStep<A>[], acc: A, rng: Rng): Agent {
+  const lifeAt = (i: number) => Math.max(0, steps.slice(0, i + 1).filter((s, j) => s.rebirth && j > 0).length);
   let start = 0;
+  let agent: Agent;
   if (ctx.resume) {
     const m = ctx.resume.meta as { agent?: AgentMeta; acc?: A; step?: number; protocolRng?: [number, number, number, number]; lifeStep?: number };
     if (!m.agent || !m.acc || m.lifeStep === undefined || !m.protocolRng) throw new Error('checkpoint is not a brain lifetime (missing agent/acc/lifeStep)');
+    agent = build(lifeAt(m.lifeStep - 1));
     agent.restore({ meta: m.agent, tensors: ctx.resume.tensors });
     Object.assign(acc, m.acc);
     rng = Rng.fromState(m.protocolRng);
     start = m.lifeStep;
-  }
+  } else agent = build(0);
   for (let i = start; i < steps.length; i++) {
     const s = steps[i]!;
     ctx.progress(i, steps.length, s.label);
-    if (s.rebirth && i > 0) agent = build();
+    if (s.rebirth && i > 0) agent = build(lifeAt(i));
     s.run(agent, acc, rng);
     const snap = agent.snapshot();
-    ctx.checkpoint(agent.ticks, { meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() }, tensors: snap.tensors });
+    // The checkpoint's step is the protocol step (monotonic across rebirths; an agent's ticks restart).
+    ctx.checkpoint(i + 1, { meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() }, tensors: snap.tensors });
   }
   ctx.progress(steps.length, steps.length, 'done');
   return agent;
