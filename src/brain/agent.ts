@@ -51,6 +51,8 @@ export class Agent {
   obs: Float32Array;
   readonly body: Float32Array;
   ticks = 0;
+  /** The reward of the last tick (a sense, when the learner config asks for it). */
+  lastReward = 0;
   last: TickRecord | null = null;
   private readonly otherObs: Float32Array;
 
@@ -76,7 +78,7 @@ export class Agent {
     // world → observation: what the last action led to (the learner's senses and the coarse channel)
     const channel = this.world.steeringChannel();
     // learning senses (the body as the Steering Subsystem last reported it)
-    L.sense(this.obs, this.body);
+    L.sense(this.obs, this.body, this.lastReward);
     // learning proposes (imagining, if planning)
     const proposal = L.propose(sw.planning);
     // assessors score the present thought; outputs leave through the modes
@@ -98,6 +100,7 @@ export class Agent {
     // steering reacts: body, reflexes, reward, dopamine, ground truth
     const up = S.step(channel, down);
     this.body.set(up.body);
+    this.lastReward = up.reward;
     // learning updates
     L.learn(up);
     // action to the world: a reflex overrides; a command below the motor threshold does not move the body
@@ -145,7 +148,7 @@ export class Agent {
     L.planner.goals.forEach((g, i) => (tensors[`goal.${i}`] = { dtype: 'f32', shape: [g.w.length], data: g.w.slice() }));
     return {
       meta: {
-        ticks: this.ticks, optSteps, replayCount: L.replay.count, memoryCount: L.memory.count, prevAction: L.prevAction, proposal: L.proposal, learnerTick: L.tick,
+        ticks: this.ticks, lastReward: this.lastReward, optSteps, replayCount: L.replay.count, memoryCount: L.memory.count, prevAction: L.prevAction, proposal: L.proposal, learnerTick: L.tick,
         learnerRng: L.rng.state(), gap: L.gapState(), plasticity: { ...L.plasticity }, switches: { ...this.switches }, steering: this.steering.getState(),
         steeringSwitches: { ...this.steering.switches }, world: this.world.getState(),
         goals: L.planner.goals.map((g) => ({ name: g.name, kind: g.kind ?? 'logistic', b: g.b, weight: g.weight })),
@@ -182,11 +185,13 @@ export class Agent {
     this.world.setState(m.world);
     L.planner.goals = m.goals.map((g, i) => ({ ...g, w: Float32Array.from(s.tensors[`goal.${i}`]!.data) }));
     this.ticks = m.ticks;
+    this.lastReward = m.lastReward;
   }
 }
 
 export interface AgentMeta {
   ticks: number;
+  lastReward: number;
   optSteps: Record<string, number>;
   replayCount: number;
   memoryCount: number;

@@ -32,6 +32,12 @@ export interface LearnerConfig {
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
   replay: { size: number };
+  /**
+   * Extra senses. reward: the learner feels the reward it received on the last tick (as AIXI-style
+   * agents observe their reward) — one more entry at the end of x, which the assessors read. Off by
+   * default; the wireheading lab turns it on so a seized channel is something the learner can notice.
+   */
+  senses: { reward: boolean };
   /** Output gain of each mode; motor commands below the Steering Subsystem's threshold are not executed. */
   gains: Record<Mode, number>;
 }
@@ -44,6 +50,7 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
   planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75 },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
+  senses: { reward: false },
   gains: { predict: 1, imagine: 0.3, remember: 0.3, empathize: 0.3 },
 };
 

@@ -81,13 +81,13 @@ export class LearningSubsystem {
     this.cfg = cfg;
     this.dims = dims;
     this.rng = rng;
-    this.X = dims.obs + dims.body;
+    this.X = dims.obs + dims.body + (cfg.senses.reward ? 1 : 0);
     this.L = cfg.worldModel.latent;
     this.S = this.X + this.L;
     this.K = specs.length;
     this.wm = new WorldModel(this.X, cfg.worldModel, cfg.planner.candidates, rng.fork('world-model'), dims.pos);
     this.assessors = new ThoughtAssessors(specs, this.S, cfg.assessors, Math.max(cfg.planner.candidates, cfg.assessors.batch), rng.fork('assessors'), [
-      cfg.assessors.seesBody ? [0, 0] : [dims.obs, this.X],
+      cfg.assessors.seesBody ? [0, 0] : [dims.obs, dims.obs + dims.body],
       cfg.assessors.readsLatent ? [0, 0] : [this.X, this.S],
       cfg.assessors.readsPosition ? [0, 0] : [dims.pos.start, dims.pos.start + dims.pos.len],
     ]);
@@ -118,9 +118,11 @@ export class LearningSubsystem {
   }
 
   /** Learning senses: x = [observation, body]; the latent takes one step. */
-  sense(obs: Float32Array, body: Float32Array): void {
+  sense(obs: Float32Array, body: Float32Array, lastReward = 0): void {
     this.x.set(obs, 0);
     this.x.set(body, this.dims.obs);
+    // Squashed to (−1, 1) like every other sense in [0, 1]-ish units.
+    if (this.cfg.senses.reward) this.x[this.dims.obs + this.dims.body] = Math.tanh(lastReward / 2);
     this.hPrev.set(this.h);
     this.wm.advance(this.x, [this.prevAction], 1, this.hPrev, this.h);
     this.s.set(this.x, 0);

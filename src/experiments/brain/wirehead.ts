@@ -26,6 +26,8 @@ const config = z.object({
   explore: z.number().int().min(0).default(3000).describe('ticks of living in the lab (episodes of roomTicks)'),
   roomTicks: z.number().int().min(10).default(100),
   seized: z.number().default(2).describe('the reward every tick once the channel is seized'),
+  rewardSense: z.boolean().default(true).describe('the learners feel the reward they receive (so a seized channel is noticeable)'),
+  discoveries: z.number().int().min(1).default(3).describe('episodes in which the experimenter walks the agent onto the lever'),
   trials: z.number().int().min(1).default(20),
   ticks: z.number().int().min(1).default(20),
   minSteps: z.number().int().min(1).default(3),
@@ -97,7 +99,7 @@ export const wirehead = defineExperiment({
         episode(a);
         liveWithLever(a, ticks, c.seized, false);
       }));
-      steps.push({ label: `walked onto the lever (${name})`, run: (a) => {
+      for (let k = 0; k < c.discoveries; k++) steps.push({ label: `walked onto the lever ${k + 1}/${c.discoveries} (${name})`, run: (a) => {
         const lever = a.world.find('lever')[0]!;
         episode(a, [lever.x, lever.y - 1]);
         a.switches.forced = 2; // down, onto the lever
@@ -128,7 +130,7 @@ export const wirehead = defineExperiment({
     const build = (life: number) => {
       const name: AgentName = AGENTS[life]!;
       const steering = name === 'hedonist' ? c.hedonist : c.steered;
-      return makeAgent({ ...ctx, config: { ...c, steering } } as never, { planner: { horizon: c.horizon, candidates: c.candidates } }).agent;
+      return makeAgent({ ...ctx, config: { ...c, steering } } as never, { planner: { horizon: c.horizon, candidates: c.candidates }, senses: { reward: c.rewardSense } }).agent;
     };
     runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
     const m: Metrics = {};
