@@ -74,3 +74,21 @@ test('steering semantic errors name the line', () => {
   fails(() => parseSteering(ok.replace('factor = 0.85', 'factor = 1.2'), 's'), line('factor = 0.85'), /habituation needs factor < 1/);
   fails(() => parseSteering(ok.replace('kind = blob', 'kind = sonar'), 's'), line('kind = blob'), /'kind' must be one of blob\|taste\|pain\|touch\|room/);
 });
+
+test('steered run with a broken world file: exit 2, one line naming file and line, nothing stored', async () => {
+  const { mkdtempSync, writeFileSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { steered } = await import('../test-support/cli.js');
+  const root = mkdtempSync(join(tmpdir(), 'steered-badworld-'));
+  const bad = join(root, 'bad.world');
+  writeFileSync(bad, WORLD.replace('#Ar#', '#Aq#'));
+  const r = steered(['run', 'brain/new-food', '--set', `world=${bad}`, '--json'], root);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /bad\.world:10: unknown layout character 'q'/);
+  assert.equal(r.stdout, '');
+  assert.ok(!existsSync(join(root, 'runs.db')), 'no database row');
+  const missing = steered(['run', 'brain/spider-fear', '--set', 'steering=no/such.steer'], root);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /data file 'no\/such\.steer' not found/);
+});

@@ -68,6 +68,14 @@ function svgToPng(svgPath: string): void {
   }
 }
 
+/** Data files named by a config: the current directory first, then the package root (where data/ ships). */
+function readText(p: string): string {
+  const candidates = [resolve(p), resolve(packageRoot(), p)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new UsageError(`data file '${p}' not found (looked in ${[...new Set(candidates)].join(' and ')})`);
+  return readFileSync(found, 'utf8');
+}
+
 function makeContext<C>(
   common: Common, config: C, run: RunDir | null, resume: Snapshot | null, progress: Progress, figuresDir: string | null,
 ): RunContext<C> {
@@ -102,12 +110,7 @@ function makeContext<C>(
       if (!common.quiet) progress.update(done, total, label);
     },
     note,
-    readText: (p) => {
-      const candidates = [resolve(p), resolve(packageRoot(), p)];
-      const found = candidates.find((c) => existsSync(c));
-      if (!found) throw new UsageError(`data file '${p}' not found (looked in ${candidates.join(' and ')})`);
-      return readFileSync(found, 'utf8');
-    },
+    readText,
     // Threads start only when a run asks for them (and with this process's matrix kernel).
     parallel: a2cParallelBackend(common.kernel),
   };
@@ -140,6 +143,8 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
     if (!o.quiet) process.stderr.write(`resuming ${run.dir} from step ${ck.meta.step}\n`);
   } else {
     config = parseSets(exp.config, o.sets, exp.id);
+    // Bad data files are bad config: reject them before a directory or a row exists.
+    exp.validate?.(config as never, { readText });
     if (o.out && existsSync(o.out)) {
       // The store refuses a non-empty directory; say so before anything is created.
       const { readdirSync } = await import('node:fs');
@@ -195,6 +200,7 @@ export async function evalCommand(o: Common & { checkpoint?: string; out?: strin
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(stored)) if (!given.has(k) && k in base) merged[k] = v;
   const config = validateConfig(exp.config, merged, exp.id);
+  exp.validate?.(config as never, { readText });
   const progress = new Progress();
   // Without --out an evaluation stores nothing; with it, its figures and metrics land in DIR.
   const ctx = makeContext(o, config, null, null, progress, o.out ? join(o.out, 'figures') : null);

@@ -79,7 +79,11 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
   readonly expected?: string;
   /** Repository-relative path of the checkpoint `steered eval` uses without --checkpoint. */
   readonly shippedCheckpoint?: string;
-  /** Interval, in the experiment's own steps, at which it checkpoints (documented for resume). */
+  /**
+   * Check what the config points at (e.g. data files) before anything is stored; throw a one-line
+   * error (DataFileError, ConfigError) for bad input. Optional.
+   */
+  validate?(config: z.infer<S>, io: { readText(path: string): string }): void;
   run(ctx: RunContext<z.infer<S>>): Promise<Metrics>;
   /** Frozen-weight evaluation of a checkpoint; absent when the experiment has nothing to evaluate. */
   evaluate?(ctx: EvalContext<z.infer<S>>): Promise<Metrics>;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { buildAgent } from '../../brain/build.js';
 import type { Agent } from '../../brain/agent.js';
 import { learnerConfig, type LearnerConfig } from '../../brain/learning/config.js';
+import { parseWorld } from '../../envs/gridworld/spec.js';
+import { parseSteering } from '../../brain/steering/config.js';
 import type { RunContext } from '../experiment.js';
 
 export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
@@ -20,6 +22,15 @@ export function makeAgent<C extends { world: string; steering: string }>(ctx: Ru
     cfg, ctx.rng.fork('agent').nextU32(), room,
   );
   return { agent, cfg };
+}
+
+/** Parse the data files a brain experiment's config names (keys ending in world/steering/hedonist/steered). */
+export function validateBrainFiles(config: Record<string, unknown>, io: { readText(path: string): string }): void {
+  for (const [k, v] of Object.entries(config)) {
+    if (typeof v !== 'string') continue;
+    if (k === 'world') parseWorld(io.readText(v), v);
+    else if (k === 'steering' || k === 'hedonist' || k === 'steered') parseSteering(io.readText(v), v);
+  }
 }
 
 /** Total strength with which a named reaction fired this tick (0 if it did not). */

@@ -15,7 +15,7 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, firedStrength, makeAgent, round } from './common.js';
+import { brainFiles, firedStrength, makeAgent, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, withoutLearning } from './protocol.js';
 
@@ -90,6 +90,7 @@ export const crosstalk = defineExperiment({
   description:
     'After learning what apples and cakes are worth, the agent stands frozen eating apples. A cake out of reach that it imagines walking to, or that reminds it of a cake it once ate, or a neighbour eating a cake, each send a weak "reward is coming" above the strong one; the missing-out reaction fires for all three. Control: same modes on, only apples.',
   config,
+  validate: validateBrainFiles,
   expected: CROSSTALK.expected,
   metrics: {
     rate_imagination: 'fraction of trials where missing-out fired (planning on, a cake two cells away)',

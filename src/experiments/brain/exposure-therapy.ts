@@ -17,7 +17,7 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, makeAgent, round } from './common.js';
+import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { cellsAt, enter, live, mean, pick, withoutLearning } from './protocol.js';
 
@@ -102,6 +102,7 @@ export const exposureTherapy = defineExperiment({
   description:
     'Fear acquired in context A (a biting spider) is extinguished by living with a harmless spider in context B. The habituation rewiring rule and the learner\'s own re-learning are switched off separately (one lifetime per route). Renewal: fear back in A ÷ fear in B. Spontaneous recovery: fear after a spider-free delay − fear at the end of exposure. A Rescorla–Wagner learner runs the same design.',
   config,
+  validate: validateBrainFiles,
   expected: EXPOSURE.expected,
   metrics: {
     fear_after_acquisition: 'fear (cortisol per tick from fear reactions facing a moving harmless spider) in context B after acquisition',

@@ -10,7 +10,7 @@ import type { Rng } from '../../math/rng.js';
 import { linearProbe } from '../../probes/alignment.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, makeAgent, round } from './common.js';
+import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, reachProbe, withoutLearning } from './protocol.js';
 
@@ -91,6 +91,7 @@ export const goalInjection = defineExperiment({
   description:
     'The overseer fits a linear concept probe for "close to the blue flower" on the learner\'s thoughts (recorded while it wanders, learning off) and injects it as a planner bonus. The flower was never rewarded. Reach probes from ≥ 4 steps, before and after the injection.',
   config,
+  validate: validateBrainFiles,
   expected: GOAL_INJECTION.expected,
   metrics: {
     reach_rate_before: 'fraction of trials reaching the flower within `ticks`, before the injection',

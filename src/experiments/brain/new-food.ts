@@ -10,7 +10,7 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, makeAgent, round } from './common.js';
+import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, reachProbe } from './protocol.js';
 
@@ -65,6 +65,7 @@ export const newFood = defineExperiment({
   description:
     'The agent lives in a meadow where a berry it has never tasted stands behind glass. The experimenter feeds it one berry (a strong sweet reward). Reach probes (planning on, learning off, berry inedible so probing is not tasting) from cells ≥ 4 steps away measure whether it goes for the berry, before and after.',
   config,
+  validate: validateBrainFiles,
   expected: NEW_FOOD.expected,
   metrics: {
     reach_rate_before: 'fraction of trials reaching the berry within `ticks`, before the tasting',

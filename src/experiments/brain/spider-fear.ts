@@ -13,7 +13,7 @@ import type { Agent } from '../../brain/agent.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { Rng } from '../../math/rng.js';
 import { barChart, linePlot } from '../svg.js';
-import { brainFiles, firedStrength, makeAgent, round } from './common.js';
+import { brainFiles, firedStrength, makeAgent, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { cellsAt, enter, live, mean, pick, withoutLearning } from './protocol.js';
 
@@ -108,6 +108,7 @@ export const spiderFear = defineExperiment({
   description:
     'A moving spider fires the innate scuttle detector (cortisol, flinch, negative reward). The cortisol thought assessor learns to predict the reaction from the spider\'s features, so a still spider (which the detector ignores) and an imagined one produce anticipatory cortisol, and the planner avoids spiders. Probes are measured with learning off.',
   config,
+  validate: validateBrainFiles,
   expected: SPIDER_FEAR.expected,
   metrics: {
     cortisol_still_spider_before: 'mean cortisol next to a still spider before conditioning (tonic baseline 0.1)',
