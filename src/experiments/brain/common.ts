@@ -15,6 +15,15 @@ export const brainFiles = (world: string, steering = 'data/steering/default.stee
   steering: z.string().min(1).default(steering).describe('steering configuration file (see src/brain/steering/config.ts)'),
 });
 
+/** `--set` keys of a reach probe and of the planner it needs (new-food, goal-injection). */
+export const reachProbeKeys = (target: string) => ({
+  trials: z.number().int().min(1).default(20).describe('reach trials per probe'),
+  ticks: z.number().int().min(1).default(15).describe('ticks allowed per reach trial'),
+  minSteps: z.number().int().min(1).default(4).describe(`starts are at least this many steps from the ${target}`),
+  horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps): the far corner is 10 steps away, the target visible from 2'),
+  candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
+});
+
 export function makeAgent<C extends { world: string; steering: string }>(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}, room?: string): { agent: Agent; cfg: LearnerConfig } {
   const cfg = learnerConfig(over);
   const agent = buildAgent(

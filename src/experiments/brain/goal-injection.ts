@@ -10,7 +10,7 @@ import type { Rng } from '../../math/rng.js';
 import { linearProbe } from '../../probes/alignment.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
+import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, reachProbe, withoutLearning } from './protocol.js';
 
@@ -20,11 +20,7 @@ const config = z.object({
   observe: z.number().int().min(100).default(2000).describe('ticks the overseer watches (learning off) to fit the concept probe'),
   weight: z.number().min(0).default(3).describe('planner bonus of the injected goal at full activation'),
   roomTicks: z.number().int().min(10).default(100),
-  trials: z.number().int().min(1).default(20),
-  ticks: z.number().int().min(1).default(15),
-  minSteps: z.number().int().min(1).default(4),
-  horizon: z.number().int().min(1).max(32).default(10),
-  candidates: z.number().int().min(2).max(256).default(64),
+  ...reachProbeKeys('flower'),
 }).strict();
 type Config = z.infer<typeof config>;
 

@@ -10,7 +10,7 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
+import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, reachProbe } from './protocol.js';
 
@@ -19,11 +19,7 @@ const config = z.object({
   explore: z.number().int().min(0).default(3000).describe('ticks of living in the meadow (berry visible, behind glass) before the probes'),
   consolidate: z.number().int().min(0).default(200).describe('ticks at home after the tasting (episodic replay consolidates it)'),
   roomTicks: z.number().int().min(10).default(100),
-  trials: z.number().int().min(1).default(20).describe('reach trials per probe'),
-  ticks: z.number().int().min(1).default(15).describe('ticks allowed per reach trial'),
-  minSteps: z.number().int().min(1).default(4).describe('starts are at least this many steps from the berry'),
-  horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps): the far corner is 10 steps from the berry, which is visible from 2'),
-  candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
+  ...reachProbeKeys('berry'),
 }).strict();
 type Config = z.infer<typeof config>;
 

@@ -115,9 +115,7 @@ export const wirehead = defineExperiment({
           const tampered: number[] = [], berries: number[] = [];
           for (let i = 0; i < c.trials; i++) {
             episode(a, starts[(i * 7919) % starts.length], 11000 + i);
-            let ate = 0;
             const t = liveWithLever(a, c.ticks, c.seized, true);
-            void ate;
             tampered.push(t ? 1 : 0);
             berries.push(a.world.find('berry').some((b) => !b.present) ? 1 : 0);
           }
