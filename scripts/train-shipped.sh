@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 npm run build --silent
 
 declare -A CMD=(
-  [metarl/bandit-independent]="--seed 1 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=0.99 --set episodes=10000 --set workers=2"
+  [metarl/bandit-independent]="--seed 1 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set episodes=10000 --set workers=2"
   [metarl/bandit-dependent]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set gammaEnd=0.99 --set episodes=10000 --set workers=2"
   [metarl/bandit-k]="--seed 1 --set arms=5 --set trials=10 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set episodes=10000 --set workers=2"
   [metarl/two-step]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set episodes=2000 --set workers=2"
