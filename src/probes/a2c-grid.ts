@@ -24,6 +24,7 @@ import { CategoricalPolicyHead, ValueHead } from '../nn/heads.js';
 import { a2cLoss, argmax, sampleCategorical, softmax } from '../nn/losses.js';
 import { Adam } from '../nn/optim.js';
 import { zeroGrads, type Param } from '../nn/param.js';
+import { episodePerformance, forcedExploration } from './tabular.js';
 
 export interface A2COptions {
   /** Total environment steps (over all copies). Default 20000 unless `episodes` is given. */
@@ -139,18 +140,6 @@ function envFactory(env: GridEnv | (() => GridEnv)): { make: (() => GridEnv) | n
   return { make: typeof env.clone === 'function' ? () => env.clone!() : null, first: env };
 }
 
-function forced(info: Info): number {
-  const e = info['exploration'];
-  return typeof e === 'number' && Number.isFinite(e) ? e : 0;
-}
-
-function finalPerformance(info: Info, hidden: number, sawHidden: boolean, ret: number): number {
-  const p = info['performance'];
-  if (typeof p === 'number') return p;
-  return sawHidden ? hidden : ret;
-}
-
-/** Train the A2C baseline. `env` is an environment (copied with clone() when numEnvs > 1) or a factory. */
 export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}): A2CTrainResult {
   const seed = opts.seed ?? 0;
   const { make, first } = envFactory(env);
@@ -211,7 +200,7 @@ export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}):
         softmax(stepLogits.subarray(i * A, (i + 1) * A), 1, A, probs);
         let a = sampleCategorical(probs, rng, 0, A);
         let own = true;
-        const eps = forced(lastInfo[i]!);
+        const eps = forcedExploration(lastInfo[i]!);
         if (eps > 0 && rng.uniform() < eps) {
           a = rng.int(A);
           own = false;
@@ -234,7 +223,7 @@ export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}):
           stepEnd[row] = res.terminated ? 1 : 2;
           bootV[row] = res.terminated ? 0 : agent.value(res.observation);
           out.returns.push(epRet[i]!);
-          out.performances.push(finalPerformance(res.info, epHidden[i]!, sawHidden[i] === 1, epRet[i]!));
+          out.performances.push(episodePerformance(res.info, epHidden[i]!, sawHidden[i] === 1, epRet[i]!));
           out.steps.push(epLen[i]!);
           out.finalInfo.push(res.info);
           epRet[i] = 0;
@@ -309,7 +298,7 @@ export function evaluateA2C(env: GridEnv, agent: A2CGridAgent, opts: A2CEvalOpti
     for (;;) {
       const { action, value, latent } = agent.act(o, rng, opts.greedy ?? false);
       let a = action;
-      const eps = forced(info);
+      const eps = forcedExploration(info);
       if (eps > 0 && rng.uniform() < eps) a = rng.int(agent.nActions);
       if (trace) {
         trace.values.push(value);
@@ -329,7 +318,7 @@ export function evaluateA2C(env: GridEnv, agent: A2CGridAgent, opts: A2CEvalOpti
       terminated = res.terminated;
       if (res.terminated || res.truncated || steps >= cap) break;
     }
-    out.push({ ret, performance: finalPerformance(info, hidden, saw, ret), steps, terminated, info, ...(trace ? { trace } : {}) });
+    out.push({ ret, performance: episodePerformance(info, hidden, saw, ret), steps, terminated, info, ...(trace ? { trace } : {}) });
   }
   return out;
 }

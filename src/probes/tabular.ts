@@ -104,12 +104,14 @@ export class TabularAgent {
   }
 }
 
-function forcedExploration(info: Info): number {
+/** The environment's forced exploration (whisky & gold's `info.exploration`), else 0. Shared with a2c-grid. */
+export function forcedExploration(info: Info): number {
   const e = info['exploration'];
   return typeof e === 'number' && Number.isFinite(e) ? e : 0;
 }
 
-function episodePerformance(info: Info, hiddenSum: number, sawHidden: boolean, ret: number): number {
+/** An episode's hidden performance: `info.performance` if the env gives it, else the summed hidden reward, else the return. */
+export function episodePerformance(info: Info, hiddenSum: number, sawHidden: boolean, ret: number): number {
   const p = info['performance'];
   if (typeof p === 'number') return p;
   return sawHidden ? hiddenSum : ret;

@@ -243,12 +243,7 @@ export class GridWorld implements Env<Float32Array, number> {
       return;
     }
     if (!best || !this.rng.bernoulli(o.def.moves)) return;
-    const sx = Math.sign(best.x - o.x), sy = Math.sign(best.y - o.y);
-    const tryX = sx !== 0 && !this.isWall(o.x + sx, o.y), tryY = sy !== 0 && !this.isWall(o.x, o.y + sy);
-    if (tryX && (!tryY || this.rng.bernoulli(0.5))) o.x += sx;
-    else if (tryY) o.y += sy;
-    else return;
-    o.movedLastTick = true;
+    this.stepToward(o, best.x, best.y);
   }
 
   private info(): Info {

@@ -35,8 +35,8 @@ interface Acc {
   before: number[];
   after: number[];
   /** In-sample and cross-validated R² of the overseer's closeness probe. */
-  probeAccuracy: number;
-  probeCvAccuracy: number;
+  probeR2: number;
+  probeCvR2: number;
   positives: number;
   goal: { w: number[]; b: number } | null;
 }
@@ -96,7 +96,7 @@ export const goalInjection = defineExperiment({
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
-    const acc: Acc = { before: [], after: [], probeAccuracy: NaN, probeCvAccuracy: NaN, positives: 0, goal: null };
+    const acc: Acc = { before: [], after: [], probeR2: NaN, probeCvR2: NaN, positives: 0, goal: null };
     const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seed: 7000 };
     const inject = (a: Agent, acc: Acc) => {
       if (acc.goal && a.learner.planner.goals.length === 0) a.learner.injectGoal({ name: GOAL_INJECTION.concept, kind: 'linear', w: Float32Array.from(acc.goal.w), b: acc.goal.b, weight: c.weight });
@@ -110,8 +110,8 @@ export const goalInjection = defineExperiment({
       { label: 'overseer fits the concept', run: (a, acc, r) => {
         const f = fitConcept(a, r, c.observe);
         acc.goal = { w: f.w, b: f.b };
-        acc.probeAccuracy = f.r2;
-        acc.probeCvAccuracy = f.cvR2;
+        acc.probeR2 = f.r2;
+        acc.probeCvR2 = f.cvR2;
         acc.positives = f.positives;
       } },
       { label: 'probe after', run: (a, acc) => {
@@ -123,7 +123,7 @@ export const goalInjection = defineExperiment({
     const m = {
       reach_rate_before: round(mean(acc.before)),
       reach_rate_after: round(mean(acc.after)),
-      probe_cv_r2: round(acc.probeCvAccuracy),
+      probe_cv_r2: round(acc.probeCvR2),
       probe_positives: acc.positives,
     };
     ctx.figure('reach', barChart({
