@@ -145,3 +145,41 @@ test('a seized reward channel replaces the reward function (and is the reward as
   const up2 = s.step(ch({ blobs: [spider(true)] }), down());
   assert.ok(up2.reward < 0);
 });
+
+test('a dormant reaction (gain 0) does nothing until an install rule switches it on; resetGain washes it out', () => {
+  const spec = parseSteering(`${STEER}
+[detector haze]
+kind = blob
+flags = haze
+radius = 0
+[reaction whiff]
+when = detector haze > 0.5
+[reaction high]
+when = detector haze > 0.5
+reward = 3
+gain = 0
+[rewiring addiction]
+kind = install
+reaction = high
+after = whiff
+factor = 1
+recovery = 0.5
+`, 's');
+  const haze = { dx: 0, dy: 0, dist: 0, flags: ['haze'], moving: false };
+  const s = new SteeringSubsystem(spec);
+  assert.equal(s.reactionGain('high'), 0);
+  const first = s.step(ch({ blobs: [haze] }), down());
+  assert.equal(first.reward, 0, 'the first whiff pays nothing: the pathway was dormant');
+  assert.ok(!s.trace.fired.some((f) => f.name === 'high'), 'a dormant reaction does not count as fired');
+  assert.equal(s.reactionGain('high'), 0.5, 'installed at 1, then one tick of recovery toward the birth gain 0');
+  const second = s.step(ch({ blobs: [haze] }), down());
+  assert.equal(second.reward, 1.5, 'the reward scales with the gain it has when it fires (0.5), and this whiff re-installs it');
+  assert.equal(s.reactionGain('high'), 0.5);
+  for (let i = 0; i < 40; i++) s.step(ch(), down());
+  assert.ok(s.reactionGain('high') < 1e-6, 'recovery relaxes toward the birth gain (0), not toward 1');
+  s.step(ch({ blobs: [haze] }), down());
+  s.resetGain('high');
+  assert.equal(s.reactionGain('high'), 0);
+  assert.throws(() => s.resetGain('nope'), /no reaction 'nope'/);
+  assert.throws(() => parseSteering(`${STEER}\n[rewiring x]\nkind = install\nreaction = nope\nafter = fear\n`, 'f.steer'), /f\.steer:\d+: reaction 'nope' is not declared/);
+});

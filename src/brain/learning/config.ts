@@ -26,8 +26,14 @@ export interface LearnerConfig {
   actor: { hidden: number; lr: number; entropy: number };
   /** Habit prior: a linear "what did I do here" readout trained on executed actions. */
   habit: { lr: number; weight: number };
-  /** Planner: random shooting MPC in the world model, scored by the assessors; `persist` = P(keep direction) per imagined step. */
-  planner: { candidates: number; horizon: number; gamma: number; persist: number };
+  /**
+   * Planner: random shooting MPC in the world model, scored by the assessors; `persist` = P(keep
+   * direction) per imagined step. `valueAt`: where a plan's learned value counts — 'end' (the value of
+   * the imagined final moment, the classical MPC bootstrap) or 'peak' (the plan's best imagined moment,
+   * like every other appetitive signal: a plan that reaches a valuable state and wanders off in
+   * imagination is still worth that state, since the agent could stop there).
+   */
+  planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak' };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
@@ -47,7 +53,7 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },
-  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75 },
+  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75, valueAt: 'end' },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
   senses: { reward: false },

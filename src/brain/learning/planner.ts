@@ -115,7 +115,7 @@ export class Planner {
       this.xB.set(x.subarray(0, X), n * X);
     }
     this.score.fill(0);
-        const gamma = this.cfg.gamma;
+    const gamma = this.cfg.gamma, peakValue = this.cfg.valueAt === 'peak';
     let disc = 1;
     // Each imagined step: the world model imagines the next situation, the assessors judge it.
     for (let k = 0; k < H; k++) {
@@ -136,7 +136,10 @@ export class Planner {
         for (let i = 0; i < K; i++) {
           const v = p[n * K + i]!;
           if (k === 0 || v > this.peakPred[n * K + i]!) this.peakPred[n * K + i] = v;
-          if (i === this.valueIdx) { if (last) this.score[n]! += disc * this.valence[i]! * v; continue; }
+          if (i === this.valueIdx) {
+            if (peakValue) { if (this.valence[i]! * v > 0) good += this.valence[i]! * v; } else if (last) this.score[n]! += disc * this.valence[i]! * v;
+            continue;
+          }
           const w = this.valence[i]! * v;
           if (w > 0) good += w;
           else bad += w;

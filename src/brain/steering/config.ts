@@ -9,9 +9,10 @@
  *   [body cortisol]                baseline, decay (per tick toward baseline), min, max
  *   [detector scuttle]             kind = blob|taste|pain|touch|room (+ flags, moving, radius | taste | tag)
  *   [reaction spider-fear]         when = …; body = cortisol +0.6 heart +0.3; reward = -0.5;
- *                                  reflex = flee scuttle | freeze; refractory = 2
- *   [rewiring habituate]           kind = habituation|sensitization; reaction; after; within; factor;
- *                                  recovery; maxGain
+ *                                  reflex = flee scuttle | freeze; refractory = 2; gain = 0 (dormant
+ *                                  at birth; default 1)
+ *   [rewiring habituate]           kind = habituation|sensitization|install; reaction; after; within;
+ *                                  factor (install: the gain set); recovery; maxGain
  *   [assessor cortisol]            kind = predictor|value; truth = body cortisol | reward;
  *                                  horizon (TD discount of a predictor); clear = always|never|reaction NAME;
  *                                  valence (its weight when the planner scores imagined states)
@@ -149,18 +150,19 @@ export function parseSteering(text: string, file: string): SteeringSpec {
         reflex = { kind: 'flee', detector: rw[1]! };
       } else throw r.error(line, `'reflex' must be 'freeze' or 'flee DETECTOR', got '${rw.join(' ')}'`);
     }
-    reactions.push({ name: s.name!, when, body: bodyDelta, reward: r.number('reward', 0), reflex, refractory: r.int('refractory', 0, [0, 1e6]), innate: !when.some(readsLearner) });
+    reactions.push({ name: s.name!, when, body: bodyDelta, reward: r.number('reward', 0), reflex, refractory: r.int('refractory', 0, [0, 1e6]), innate: !when.some(readsLearner), gain: r.number('gain', 1, [0, 1e6]) });
     r.done();
   }
 
   const rules: RewiringRule[] = [];
   for (const { s, r } of named('rewiring')) {
-    const kind = r.oneOf('kind', ['habituation', 'sensitization'] as const);
+    const kind = r.oneOf('kind', ['habituation', 'sensitization', 'install'] as const);
     const reaction = r.string('reaction'), after = r.string('after');
     for (const [k, v] of [['reaction', reaction], ['after', after]] as const) if (!reactionNames.has(v)) throw r.error(r.field(k)!.line, `reaction '${v}' is not declared`);
-    const factor = r.number('factor', kind === 'habituation' ? 0.8 : 1.25, [0, 100]);
-    if (kind === 'habituation' ? factor >= 1 : factor <= 1) throw r.error(r.field('factor')?.line ?? s.line, `${kind} needs factor ${kind === 'habituation' ? '< 1' : '> 1'}, got ${factor}`);
-    rules.push({ name: s.name!, kind, reaction, after, within: r.int('within', 5, [0, 1e6]), factor, recovery: r.number('recovery', 0, [0, 1]), maxGain: r.number('maxGain', 3, [0, 1e6]) });
+    const factor = r.number('factor', kind === 'habituation' ? 0.8 : kind === 'sensitization' ? 1.25 : 1, [0, 100]);
+    if (kind === 'habituation' ? factor >= 1 : kind === 'sensitization' ? factor <= 1 : false) throw r.error(r.field('factor')?.line ?? s.line, `${kind} needs factor ${kind === 'habituation' ? '< 1' : '> 1'}, got ${factor}`);
+    const birthGain = reactions.find((x) => x.name === reaction)!.gain;
+    rules.push({ name: s.name!, kind, reaction, after, within: r.int('within', 5, [0, 1e6]), factor, recovery: r.number('recovery', 0, [0, 1]), maxGain: r.number('maxGain', 3, [0, 1e6]), birthGain });
     r.done();
   }
   return { file, gamma, motorThreshold, body, detectors, reactions, rules, assessors };

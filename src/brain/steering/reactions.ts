@@ -37,6 +37,11 @@ export interface ReactionSpec {
   refractory: number;
   /** True when no condition reads the learner: its effects are ground truth for the assessors. */
   innate: boolean;
+  /**
+   * Gain at birth (default 1). 0 makes a dormant pathway — it does nothing until a rewiring rule
+   * (e.g. `install`) raises it, the way a drug can create a reward source that was not there before.
+   */
+  gain: number;
 }
 
 /** Parse one `when` clause; throws Error(message) that the loader turns into file:line. */

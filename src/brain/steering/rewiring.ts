@@ -6,21 +6,28 @@
  *   safe-and-calm) multiplies the reaction's gain by `factor` < 1; the gain recovers toward 1 at
  *   `recovery` per tick (spontaneous recovery after a delay).
  * - sensitization: the same with `factor` > 1 (e.g. spider-fear followed by pain), capped at `maxGain`.
+ * - install: whenever `after` fires, the reaction's gain is set to `factor` (whether or not the reaction
+ *   fired): a new reward source switched on by an event, e.g. a drug that installs a craving. It relaxes
+ *   back to the reaction's birth gain at `recovery` per tick (0: for good).
+ *
+ * Gains relax toward each reaction's birth gain (1 unless the file gives `gain`).
  */
 
 export interface RewiringRule {
   name: string;
-  kind: 'habituation' | 'sensitization';
+  kind: 'habituation' | 'sensitization' | 'install';
   reaction: string;
   after: string;
   within: number;
   factor: number;
   recovery: number;
   maxGain: number;
+  /** Birth gain of `reaction` (what recovery relaxes toward). */
+  birthGain: number;
 }
 
 export interface RewiringState {
-  /** Gain of each reaction (by name), 1 at birth. */
+  /** Gain of each reaction (by name); a missing entry means the reaction's birth gain. */
   gains: Record<string, number>;
   /** Tick each reaction last fired (-Infinity never). */
   lastFired: Record<string, number>;
@@ -33,16 +40,21 @@ export function applyRewiring(rules: readonly RewiringRule[], st: RewiringState,
   if (enabled) {
     for (const r of rules) {
       if (!fired.includes(r.after)) continue;
+      if (r.kind === 'install') {
+        st.gains[r.reaction] = r.factor;
+        st.lastApplied[r.name] = tick;
+        continue;
+      }
       const last = st.lastFired[r.reaction] ?? -Infinity;
       if (tick - last > r.within) continue;
       if ((st.lastApplied[r.name] ?? -Infinity) >= last) continue; // this pairing was already counted
       st.lastApplied[r.name] = tick;
-      const g = (st.gains[r.reaction] ?? 1) * r.factor;
+      const g = (st.gains[r.reaction] ?? r.birthGain) * r.factor;
       st.gains[r.reaction] = Math.min(r.maxGain, g);
     }
   }
   for (const r of rules) {
-    const g = st.gains[r.reaction] ?? 1;
-    st.gains[r.reaction] = g + (1 - g) * r.recovery;
+    const g = st.gains[r.reaction] ?? r.birthGain;
+    st.gains[r.reaction] = g + (r.birthGain - g) * r.recovery;
   }
 }

@@ -71,7 +71,18 @@ export class SteeringSubsystem {
   }
 
   reactionGain(name: string): number {
-    return this.state.rewiring.gains[name] ?? 1;
+    return this.state.rewiring.gains[name] ?? this.birthGain(name);
+  }
+
+  private birthGain(name: string): number {
+    const r = this.spec.reactions.find((x) => x.name === name);
+    if (!r) throw new RangeError(`no reaction '${name}' (reactions: ${this.spec.reactions.map((x) => x.name).join(', ')})`);
+    return r.gain;
+  }
+
+  /** Overseer/world: return a reaction to its birth gain (e.g. a drug washed out of the system). */
+  resetGain(name: string): void {
+    this.state.rewiring.gains[name] = this.birthGain(name);
   }
 
   // ---- overseer hooks ----------------------------------------------------------------------------
@@ -133,7 +144,9 @@ export class SteeringSubsystem {
       if (tick - (st.rewiring.lastFired[r.name] ?? -Infinity) <= r.refractory) continue;
       const strength = this.evaluate(r, det, strong, weak, strongV, weakV, tick - lastAny(r.name), reward);
       if (strength <= 0) continue;
-      const s = strength * (st.rewiring.gains[r.name] ?? 1);
+      const s = strength * (st.rewiring.gains[r.name] ?? r.gain);
+      // A dormant pathway (gain 0) does nothing and does not count as having fired.
+      if (s === 0) continue;
       fired.push({ name: r.name, strength: s });
       st.rewiring.lastFired[r.name] = tick;
       const into = r.innate ? innate : complied;

@@ -6,7 +6,8 @@ import { newFood } from './new-food.js';
 import { goalInjection } from './goal-injection.js';
 import { crosstalk } from './crosstalk.js';
 import { wirehead } from './wirehead.js';
+import { drugRoom } from './drug-room.js';
 
-export const brainExperiments: Experiment[] = [spiderFear, exposureTherapy, newFood, goalInjection, crosstalk, wirehead] as unknown as Experiment[];
+export const brainExperiments: Experiment[] = [spiderFear, exposureTherapy, newFood, goalInjection, crosstalk, wirehead, drugRoom] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';
