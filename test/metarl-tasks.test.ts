@@ -227,6 +227,41 @@ test('informative-arm bandit: payoffs, and the optimal strategy earns 20.55 on a
   assert.ok(Math.abs(total / 10 - InformativeArmBandit.OPTIMUM) < 1e-9, String(total / 10));
 });
 
+test('reward population code (rewardCode): appended after the time index, a function of the previous reward only', () => {
+  const plain = new InformativeArmBandit();
+  const coded = new InformativeArmBandit({ rewardCode: 21 });
+  const L = coded.layout, P = plain.layout;
+  // The documented slots keep their offsets; the code comes after them.
+  for (const k of ['taskOffset', 'taskSize', 'prevActionOffset', 'prevRewardIndex', 'timeIndex'] as const) assert.equal(L[k], P[k], k);
+  assert.equal(P.rewardCodeSize, 0);
+  assert.equal(L.rewardCodeOffset, P.size);
+  assert.equal(L.rewardCodeSize, 21);
+  assert.equal(L.size, P.size + 21);
+  assert.equal(coded.observationSpace.shape[0], L.size);
+  const rng = new Rng(3);
+  for (let ep = 0; ep < 20; ep++) {
+    const a = plain.reset({ seed: ep }), b = coded.reset({ seed: ep });
+    assert.deepEqual(b.info, a.info, 'same task draw');
+    assert.deepEqual(Array.from(b.observation.subarray(0, P.size)), Array.from(a.observation), 'same leading observation');
+    assert.ok(b.observation.subarray(L.rewardCodeOffset).every((x) => x === 0), 'code zero after reset');
+    for (let t = 0; t < 5; t++) {
+      const act = rng.int(11);
+      const sa = plain.step(act), sb = coded.step(act);
+      assert.equal(sb.reward, sa.reward);
+      assert.deepEqual(Array.from(sb.observation.subarray(0, P.size)), Array.from(sa.observation), 'raw reward and the rest unchanged');
+      assert.ok(coded.observationSpace.contains(sb.observation));
+      // Unit k: Gaussian tuning curve centred at 5k/20 (the declared reward range [0, 5]) with width 0.25.
+      for (let k = 0; k < 21; k++) {
+        const want = Math.exp(-0.5 * ((sb.reward - 0.25 * k) / 0.25) ** 2);
+        assert.ok(Math.abs(sb.observation[L.rewardCodeOffset + k]! - want) < 1e-6, `unit ${k}`);
+      }
+    }
+  }
+  assert.throws(() => new InformativeArmBandit({ rewardCode: 1 }), /rewardCode/);
+  assert.throws(() => new InformativeArmBandit({ rewardCode: 2.5 }), /rewardCode/);
+  assert.equal((make('metarl/InformativeArm-v0', { rewardCode: 5 }).unwrapped as MetaRLTask).layout.size, P.size + 5);
+});
+
 test('two-step: common transitions ≈ 0.8, reward probabilities 0.9/0.1, swap rate ≈ 0.025', () => {
   const env = new TwoStepTask();
   const rng = new Rng(1);

@@ -11,7 +11,7 @@
  * bandit `target` (0..9).
  */
 import type { Info } from '../core.js';
-import { MetaRLTask, probsOption } from './common.js';
+import { MetaRLTask, probsOption, type MetaRLObsOptions } from './common.js';
 
 function argmax(a: ArrayLike<number>): number {
   let b = 0;
@@ -218,8 +218,9 @@ export class InformativeArmBandit extends MetaRLTask {
   private target = 0;
   private payoffs = new Float64Array(InformativeArmBandit.ARMS);
 
-  constructor(opts: { trials?: number } = {}) {
-    super('metarl/InformativeArm-v0', InformativeArmBandit.ARMS, opts.trials ?? 5, 0, { taskLow: 0, taskHigh: 0, rewardLow: 0, rewardHigh: 5 });
+  /** `rewardCode`: population code of the previous reward over [0, 5] (MetaRLObsOptions; default off). */
+  constructor(opts: { trials?: number } & MetaRLObsOptions = {}) {
+    super('metarl/InformativeArm-v0', InformativeArmBandit.ARMS, opts.trials ?? 5, 0, { taskLow: 0, taskHigh: 0, rewardLow: 0, rewardHigh: 5 }, 1, { rewardCode: opts.rewardCode });
   }
 
   protected drawTask(options: Record<string, unknown>): Info {

@@ -12,6 +12,18 @@
  *   taskSize + nActions                previous reward (0 after reset)
  *   taskSize + nActions + 1            trial index t / trials: completed trials, so 0 after reset and
  *                                      1 in the final observation
+ *   [taskSize + nActions + 2, size)    optional population code of the previous reward (MetaRLObsOptions.
+ *                                      rewardCode units; none by default, so the layout above is unchanged)
+ *
+ * Population code of the previous reward (`rewardCode` = K ≥ 2 units, default 0 = off): K Gaussian tuning
+ * curves whose centres c_k are evenly spaced over the task's declared reward range [rewardLow, rewardHigh]
+ * (spacing s = (rewardHigh − rewardLow)/(K − 1)), unit k reporting exp(−½((r − c_k)/s)²) for the previous
+ * reward r, and all zero after reset (no previous reward, like the action one-hot). It is a fixed function of
+ * the previous reward alone — it adds no information, and the raw reward stays at prevRewardIndex — but it
+ * lets a network read fine differences between reward values without very large input weights. (Measured on
+ * the informative-arm bandit, whose informative arm pays 0.1…1.0 in steps of 0.1: with its first pull forced
+ * to that arm, A2C-LSTM reached 15.2 of 20.55 after 20000 updates from the raw reward and 18.6 / 20.5 with
+ * 21 / 51 code units.)
  *
  * `layout` on each task gives these offsets so trainers never hard-code them. Episodes end with
  * `terminated = true` after the last trial (a fixed-length task, not a time limit). `info.trial` on every
@@ -27,18 +39,32 @@ export interface ObservationLayout {
   prevActionOffset: number;
   prevRewardIndex: number;
   timeIndex: number;
+  /** Population code of the previous reward: [rewardCodeOffset, rewardCodeOffset + rewardCodeSize). */
+  rewardCodeOffset: number;
+  rewardCodeSize: number;
   size: number;
 }
 
-export function observationLayout(taskSize: number, nActions: number): ObservationLayout {
+export function observationLayout(taskSize: number, nActions: number, rewardCode = 0): ObservationLayout {
   return {
     taskOffset: 0,
     taskSize,
     prevActionOffset: taskSize,
     prevRewardIndex: taskSize + nActions,
     timeIndex: taskSize + nActions + 1,
-    size: taskSize + nActions + 2,
+    rewardCodeOffset: taskSize + nActions + 2,
+    rewardCodeSize: rewardCode,
+    size: taskSize + nActions + 2 + rewardCode,
   };
+}
+
+/** Options of the meta-RL observation shared by every task family that passes them on. */
+export interface MetaRLObsOptions {
+  /**
+   * Units of the population code of the previous reward appended to the observation (see the header):
+   * 0 (default) for none, else an integer ≥ 2.
+   */
+  rewardCode?: number;
 }
 
 export interface TaskBounds {
@@ -65,6 +91,9 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
   protected done = true;
   private prevAction = -1;
   private prevReward = 0;
+  /** Centres of the reward population code and its tuning width (the centre spacing). */
+  private readonly codeCentres: Float64Array;
+  private readonly codeWidth: number;
 
   protected constructor(
     readonly id: string,
@@ -73,12 +102,18 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
     taskSize: number,
     bounds: TaskBounds,
     stepsPerTrial = 1,
+    obs: MetaRLObsOptions = {},
   ) {
     if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`${id}: trials must be a positive integer, got ${trials}`);
+    const K = obs.rewardCode ?? 0;
+    if (!Number.isInteger(K) || K < 0 || K === 1) throw new RangeError(`${id}: rewardCode must be 0 (off) or an integer ≥ 2, got ${K}`);
+    if (K > 0 && !(bounds.rewardHigh > bounds.rewardLow)) throw new RangeError(`${id}: rewardCode needs a reward range with rewardHigh > rewardLow`);
     this.trials = trials;
     this.stepsPerTrial = stepsPerTrial;
     this.actionSpace = new Discrete(nActions);
-    this.layout = observationLayout(taskSize, nActions);
+    this.layout = observationLayout(taskSize, nActions, K);
+    this.codeWidth = K > 0 ? (bounds.rewardHigh - bounds.rewardLow) / (K - 1) : 1;
+    this.codeCentres = Float64Array.from({ length: K }, (_, k) => bounds.rewardLow + k * this.codeWidth);
     const lo = new Float32Array(this.layout.size), hi = new Float32Array(this.layout.size);
     for (let i = 0; i < taskSize; i++) {
       lo[i] = typeof bounds.taskLow === 'number' ? bounds.taskLow : bounds.taskLow[i]!;
@@ -88,8 +123,10 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
     lo[this.layout.prevRewardIndex] = bounds.rewardLow;
     hi[this.layout.prevRewardIndex] = bounds.rewardHigh;
     hi[this.layout.timeIndex] = 1;
+    hi.fill(1, this.layout.rewardCodeOffset, this.layout.size);
     this.observationSpace = new Box(lo, hi, [this.layout.size], 'f32');
     this.metadata = { id, trials, stepsPerTrial, layout: this.layout };
+    if (K > 0) this.metadata['rewardCode'] = K;
   }
 
   /** Draw the episode's task parameters from this.rng; `options` are the reset options. */
@@ -132,6 +169,10 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
     if (this.prevAction >= 0) obs[L.prevActionOffset + this.prevAction] = 1;
     obs[L.prevRewardIndex] = this.prevReward;
     obs[L.timeIndex] = this.t / this.trials;
+    if (this.prevAction >= 0) {
+      const r = this.prevReward, w = this.codeWidth;
+      for (let k = 0; k < L.rewardCodeSize; k++) obs[L.rewardCodeOffset + k] = Math.exp(-0.5 * ((r - this.codeCentres[k]!) / w) ** 2);
+    }
     return obs;
   }
 }

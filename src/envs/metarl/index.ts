@@ -6,7 +6,7 @@
  *   metarl/TwoArmedDependent-v0     {trials=100, difficulty='uniform'|'easy'|'medium'|'hard'}
  *   metarl/KArmed-v0                {arms=5, trials=100}
  *   metarl/VolatileBandit-v0        {trials=200, pGood=0.8, blockLength=100, reversalMin=20, reversalMax=30}
- *   metarl/InformativeArm-v0        {trials=5}
+ *   metarl/InformativeArm-v0        {trials=5, rewardCode=0}
  *   metarl/TwoStep-v0               {trials=100, stepsPerTrial=2, commonProb=0.8, rewardHigh=0.9, rewardLow=0.1, swapProb=0.025}
  *   metarl/Harlow-v0                {trials=6, featureDim=8, poolSize=1000, poolSeed, pool='train'|'eval', rewards…}
  *
@@ -30,7 +30,7 @@ export const twoArmedIndependent = (o: { trials?: number } = {}): TwoArmedIndepe
 export const twoArmedDependent = (o: { trials?: number; difficulty?: DependentDifficulty } = {}): TwoArmedDependentBandit => new TwoArmedDependentBandit(o);
 export const kArmed = (o: { arms?: number; trials?: number } = {}): KArmedBandit => new KArmedBandit(o);
 export const volatileBandit = (o: VolatileBanditOptions = {}): VolatileBandit => new VolatileBandit(o);
-export const informativeArm = (o: { trials?: number } = {}): InformativeArmBandit => new InformativeArmBandit(o);
+export const informativeArm = (o: { trials?: number; rewardCode?: number } = {}): InformativeArmBandit => new InformativeArmBandit(o);
 export const twoStep = (o: TwoStepOptions = {}): TwoStepTask => new TwoStepTask(o);
 export const harlow = (o: HarlowOptions = {}): HarlowTask => new HarlowTask(o);
 
@@ -70,7 +70,7 @@ register({
   id: 'metarl/InformativeArm-v0',
   entryPoint: informativeArm,
   description: '11-arm informative-arm bandit (Wang et al. 2016), 5 pulls, optimum 20.55',
-  kwargsSchema: z.object({ trials: trials.default(5) }).strict(),
+  kwargsSchema: z.object({ trials: trials.default(5), rewardCode: z.number().int().min(0).max(1000).default(0) }).strict(),
 });
 register({
   id: 'metarl/TwoStep-v0',
