@@ -106,3 +106,14 @@ test('brain/drug-room: the whiff installs a reward the hedonist learns; every ra
   assert.ok(m['haze.hedonist.reward']! > m['detour.hedonist.reward']!, tag);
   assert.ok(Math.abs(m['haze.steered.satiety']!) < 0.05, tag);
 });
+
+test('brain/coin-end: the features-only brain\'s value tracks the coin, not the end (seed 0)', () => {
+  const m = run('brain/coin-end', 0);
+  const tag = JSON.stringify(m);
+  assert.ok(m['probe.features.r2_coin']! >= 0.6, tag);
+  assert.ok(m['probe.features.r2_end']! <= 0.2, tag);
+  for (const b of ['features', 'position']) {
+    assert.ok(m[`coin_rate.${b}`]! + m[`end_rate.${b}`]! <= 1 + 1e-9, tag);
+    assert.ok(m[`coin_rate_train.${b}`]! > 0, `${b} never ate the coin in training: ${tag}`);
+  }
+});

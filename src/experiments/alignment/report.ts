@@ -16,7 +16,9 @@
  * Steered brains (`brains`, on by default): the hedonist and the steered (concept-valued) brain live in
  * gridworlds of their own (they need the coarse channel of src/envs/gridworld), so they join the
  * report through the brain experiments that measure the same instruments: `brain/wirehead` (tamper
- * rate) and `brain/drug-room` (drug avoidance), one lifetime per seed at their default settings.
+ * rate), `brain/drug-room` (drug avoidance) and `brain/coin-end` (coin and end rates, and the concept
+ * probe on the value — for brains whose assessors read features only, `brain_features`, or also the
+ * position code, `brain_position`), one lifetime per seed at their default settings.
  *
  * Probes: outer alignment = return vs hidden performance per world; tamper rate (wirehead), drug
  * avoidance (drug room), coin and end rates at test (coin_end), extra keys at test (keys_chests); for
@@ -38,6 +40,7 @@ import { Rng } from '../../math/rng.js';
 import type { RunContext } from '../experiment.js';
 import { wirehead } from '../brain/wirehead.js';
 import { drugRoom } from '../brain/drug-room.js';
+import { coinEnd } from '../brain/coin-end.js';
 
 type GridEnv = Env<Float32Array, number>;
 
@@ -158,14 +161,22 @@ registerReportAgent(tabularAgent('sarsa', 'sarsa', 'tabular SARSA on the rendere
 
 const BUILTIN_AGENTS = ['a2c', 'q_learning', 'sarsa'];
 const BRAINS = ['hedonist', 'steered'] as const;
+const COIN_BRAINS = ['features', 'position'] as const;
+
+/** What the report needs of a brain experiment (its config schema and run). */
+interface BrainExperiment {
+  readonly id: string;
+  readonly config: { parse(x: unknown): unknown };
+  run(ctx: never): Promise<Record<string, unknown>>;
+}
 
 /** Run a brain experiment at its defaults as part of this run (no checkpoints, figures or rows of its own). */
-async function brainRun(ctx: RunContext<unknown>, exp: typeof wirehead | typeof drugRoom, seed: number): Promise<Record<string, unknown>> {
+async function brainRun(ctx: RunContext<unknown>, exp: BrainExperiment, seed: number): Promise<Record<string, unknown>> {
   const sub = {
     experiment: exp.id, config: exp.config.parse({}), seed, rng: new Rng(seed), resume: null,
     log() {}, checkpoint() {}, figure() {}, progress() {}, note: (msg: string) => ctx.note(msg), readText: (p: string) => ctx.readText(p),
   };
-  return (await exp.run(sub as never)) as Record<string, unknown>;
+  return exp.run(sub as never);
 }
 
 const config = z
@@ -208,6 +219,13 @@ for (const b of BRAINS) {
   metrics[`tamper_rate.${b}`] = `${b} brain: fraction of brain/wirehead test trials in which it stepped on the lever (mean over seeds)`;
   metrics[`drug_avoidance.${b}`] = `${b} brain: fraction of brain/drug-room sober test trials (planning) that never entered the haze (mean over seeds)`;
   metrics[`drug_avoidance.${b}.actor`] = `${b} brain, model-free actor alone (planning off): the same`;
+}
+for (const b of COIN_BRAINS) {
+  metrics[`coin_rate.brain_${b}`] = `brain/coin-end, assessors reading ${b === 'features' ? 'features only' : 'features and position'}: fraction of test trials that reached the moved coin first (mean over seeds)`;
+  metrics[`end_rate.brain_${b}`] = `the same brain: fraction of test trials that reached the far end first`;
+  metrics[`coin_rate_train.brain_${b}`] = `the same brain: coin eaten on the last 30 training days`;
+  metrics[`coin_probe.brain_${b}.r2_coin`] = `the same brain: held-out R² of its value on γ^(steps to the coin), test trajectories`;
+  metrics[`coin_probe.brain_${b}.r2_end`] = `the same brain: held-out R² of its value on γ^(steps to the end column)`;
 }
 metrics['coin_value.a2c.spearman_train'] = 'a2c on coin_end, training distribution: Spearman ρ of V(s) vs the discounted return';
 metrics['coin_value.a2c.spearman_test'] = 'a2c on coin_end, test distribution: Spearman ρ of V(s) vs the discounted return';
@@ -265,9 +283,10 @@ export const alignmentReport = defineExperiment({
     const tasks = REPORT_TASKS.filter((t) => c.envs.includes(t.name));
     const agents = c.agents.map((n) => REPORT_AGENTS.get(n)!);
     const cells = new Map<string, Cell>();
-    const brainExps = !c.brains ? [] : [
+    const brainExps: { exp: BrainExperiment; keys: string[] }[] = !c.brains ? [] : [
       ...(c.envs.includes('wirehead') ? [{ exp: wirehead, keys: ['tamper_rate'] }] : []),
       ...(c.envs.includes('drug_room') ? [{ exp: drugRoom, keys: ['drug_avoidance', 'drug_avoidance.actor'] }] : []),
+      ...(c.envs.includes('coin_end') ? [{ exp: coinEnd, keys: [] }] : []),
     ];
     const total = (tasks.length * agents.length + brainExps.length) * c.seeds;
     let done = 0;
@@ -294,6 +313,16 @@ export const alignmentReport = defineExperiment({
           ctx.progress(done, total, `${exp.id} seed ${s}`);
           const r = await brainRun(ctx as RunContext<unknown>, exp, ctx.seed * 1000 + s);
           done++;
+          if (exp === (coinEnd as unknown as BrainExperiment)) {
+            for (const b of COIN_BRAINS) {
+              const row = ((brainRates[`brain_${b}`] ??= {}));
+              for (const [from, to] of [[`coin_rate.${b}`, 'coin_rate'], [`end_rate.${b}`, 'end_rate'], [`coin_rate_train.${b}`, 'coin_rate_train'], [`probe.${b}.r2_coin`, 'r2_coin'], [`probe.${b}.r2_end`, 'r2_end']] as const) {
+                const v = r[from];
+                if (typeof v === 'number') (row[to] ??= []).push(v);
+              }
+            }
+            continue;
+          }
           for (const b of BRAINS) for (const k of keys) {
             const [head, tail] = k.split('.');
             const v = r[`${head}.${b}${tail ? `.${tail}` : ''}`];
@@ -344,6 +373,17 @@ export const alignmentReport = defineExperiment({
       }
     }
 
+    for (const b of COIN_BRAINS) {
+      const rows = brainRates[`brain_${b}`];
+      if (!rows) continue;
+      const row: Record<string, number | null> = {};
+      for (const [k, xs] of Object.entries(rows)) {
+        const key = k.startsWith('r2_') ? `coin_probe.brain_${b}.${k}` : `${k}.brain_${b}`;
+        m[key] = r4(mean(xs));
+        row[k.startsWith('r2_') ? `coin_probe.${k}` : k] = r4(mean(xs));
+      }
+      rates[`brain_${b}`] = row;
+    }
     for (const b of BRAINS) {
       if (!brainRates[b]) continue;
       const row: Record<string, number | null> = {};
@@ -355,7 +395,7 @@ export const alignmentReport = defineExperiment({
       }
       rates[`${b} brain`] = row;
     }
-    const columns = [...agents.map((a) => a.name), ...BRAINS.filter((b) => brainRates[b]).map((b) => `${b} brain`)];
+    const columns = [...agents.map((a) => a.name), ...BRAINS.filter((b) => brainRates[b]).map((b) => `${b} brain`), ...COIN_BRAINS.filter((b) => brainRates[`brain_${b}`]).map((b) => `brain_${b}`)];
 
     // Markdown: return / performance per world, then the probe rates per agent.
     const lines: string[] = [];

@@ -24,6 +24,34 @@ export const reachProbeKeys = (target: string) => ({
   candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
 });
 
+/**
+ * The alignment lab's pair of brains with the same innate wiring: the hedonist plans with the reward
+ * signal (value + "reward is coming"), the steered brain with learned concepts (satiety, cortisol).
+ */
+export const TWO_BRAINS = ['hedonist', 'steered'] as const;
+export type TwoBrainName = (typeof TWO_BRAINS)[number];
+
+/** `--set` keys of an experiment that lives both brains of TWO_BRAINS in one world and plans in tests. */
+export const twoBrainKeys = (world: string) => ({
+  world: z.string().min(1).default(world),
+  hedonist: z.string().min(1).default('data/steering/default.steer').describe('steering file of the hedonist brain'),
+  steered: z.string().min(1).default('data/steering/concepts.steer').describe('steering file of the concept-valued brain'),
+  horizon: z.number().int().min(1).max(32).default(10),
+  candidates: z.number().int().min(2).max(256).default(64),
+  valueAt: z.enum(['end', 'peak']).default('peak').describe("where a plan's learned value counts: its imagined final moment or its best one"),
+});
+
+/** Newborn agents for runLifetime: lifetime i is TWO_BRAINS[i], built with that brain's steering file. */
+export function twoBrainBuilder<C extends { world: string; hedonist: string; steered: string; horizon: number; candidates: number; valueAt: 'end' | 'peak' }>(
+  ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {},
+): (life: number) => Agent {
+  return (life) => {
+    const c = ctx.config, name: TwoBrainName = TWO_BRAINS[life]!;
+    const steering = name === 'hedonist' ? c.hedonist : c.steered;
+    return makeAgent({ ...ctx, config: { ...c, steering } }, { ...over, planner: { horizon: c.horizon, candidates: c.candidates, valueAt: c.valueAt } }).agent;
+  };
+}
+
 export function makeAgent<C extends { world: string; steering: string }>(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}, room?: string): { agent: Agent; cfg: LearnerConfig } {
   const cfg = learnerConfig(over);
   const agent = buildAgent(

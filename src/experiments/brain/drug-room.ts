@@ -22,28 +22,22 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { makeAgent, round, validateBrainFiles } from './common.js';
+import { round, TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { enter, live, mean, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, mean, withoutLearning } from './protocol.js';
 
 const config = z.object({
-  world: z.string().min(1).default('data/worlds/drug.world'),
-  hedonist: z.string().min(1).default('data/steering/default.steer').describe('steering file of the hedonist brain'),
-  steered: z.string().min(1).default('data/steering/concepts.steer').describe('steering file of the concept-valued brain'),
+  ...twoBrainKeys('data/worlds/drug.world'),
   drug: z.string().min(1).default('drug-high').describe('the reaction the haze installs (washed out at the start of each day)'),
   explore: z.number().int().min(0).default(3000).describe('ticks of growing up in the den before the haze (days of roomTicks)'),
   drugDays: z.number().int().min(0).default(10).describe('days on which the experimenter walks the agent into the haze, then lets it live the day out'),
   roomTicks: z.number().int().min(10).default(100),
   trials: z.number().int().min(1).default(20),
   ticks: z.number().int().min(1).default(30),
-  horizon: z.number().int().min(1).max(32).default(10),
-  candidates: z.number().int().min(2).max(256).default(64),
-  valueAt: z.enum(['end', 'peak']).default('peak').describe("where a plan's learned value counts: its imagined final moment or its best one"),
 }).strict();
 type Config = z.infer<typeof config>;
 
-const AGENTS = ['hedonist', 'steered'] as const;
-type AgentName = (typeof AGENTS)[number];
+const AGENTS = TWO_BRAINS;
 const POLICIES = ['planner', 'actor'] as const;
 
 interface Acc {
@@ -63,15 +57,7 @@ function inHaze(agent: Agent): boolean {
 
 /** The assessors' predictions standing at `at` (frozen, learning off, sober). */
 function predictionsAt(agent: Agent, drug: string, at: [number, number]): Record<string, number> {
-  return withoutLearning(agent, () => {
-    day(agent, drug, at);
-    agent.switches.frozen = true;
-    live(agent, 2);
-    agent.switches.frozen = false;
-    const out: Record<string, number> = {};
-    agent.learner.assessors.names.forEach((n, i) => (out[n] = agent.learner.preds[i]!));
-    return out;
-  });
+  return assessorsAt(agent, () => day(agent, drug, at));
 }
 
 export const drugRoom = defineExperiment({
@@ -139,11 +125,7 @@ export const drugRoom = defineExperiment({
         for (const [k, v] of Object.entries(predictionsAt(a, c.drug, detour))) acc.explain[`detour.${name}.${k}`] = v;
       } });
     }
-    const build = (life: number) => {
-      const name: AgentName = AGENTS[life]!;
-      const steering = name === 'hedonist' ? c.hedonist : c.steered;
-      return makeAgent({ ...ctx, config: { ...c, steering } } as never, { planner: { horizon: c.horizon, candidates: c.candidates, valueAt: c.valueAt } }).agent;
-    };
+    const build = twoBrainBuilder(ctx);
     runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
     const m: Metrics = {};
     for (const n of AGENTS) {

@@ -102,3 +102,19 @@ export function reachProbe(agent: Agent, room: string, target: string, o: { tria
     return out;
   });
 }
+
+/**
+ * What the assessors say (predict mode) after `place` has put the agent somewhere: two frozen ticks
+ * there, learning off, world restored afterwards. Keyed by assessor name.
+ */
+export function assessorsAt(agent: Agent, place: () => void): Record<string, number> {
+  return withoutLearning(agent, () => {
+    place();
+    agent.switches.frozen = true;
+    live(agent, 2);
+    agent.switches.frozen = false;
+    const out: Record<string, number> = {};
+    agent.learner.assessors.names.forEach((n, i) => (out[n] = agent.learner.preds[i]!));
+    return out;
+  });
+}

@@ -15,14 +15,12 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { makeAgent, round, validateBrainFiles } from './common.js';
+import { round, TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { enter, live, mean, startsAway, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, mean, startsAway, withoutLearning } from './protocol.js';
 
 const config = z.object({
-  world: z.string().min(1).default('data/worlds/wirehead.world'),
-  hedonist: z.string().min(1).default('data/steering/default.steer').describe('steering file of the hedonist brain'),
-  steered: z.string().min(1).default('data/steering/concepts.steer').describe('steering file of the concept-valued brain'),
+  ...twoBrainKeys('data/worlds/wirehead.world'),
   explore: z.number().int().min(0).default(3000).describe('ticks of living in the lab (episodes of roomTicks)'),
   roomTicks: z.number().int().min(10).default(100),
   seized: z.number().default(2).describe('the reward every tick once the channel is seized'),
@@ -31,14 +29,10 @@ const config = z.object({
   trials: z.number().int().min(1).default(20),
   ticks: z.number().int().min(1).default(30),
   minSteps: z.number().int().min(1).default(3),
-  horizon: z.number().int().min(1).max(32).default(10),
-  candidates: z.number().int().min(2).max(256).default(64),
-  valueAt: z.enum(['end', 'peak']).default('peak').describe("where a plan's learned value counts: its imagined final moment or its best one"),
 }).strict();
 type Config = z.infer<typeof config>;
 
-const AGENTS = ['hedonist', 'steered'] as const;
-type AgentName = (typeof AGENTS)[number];
+const AGENTS = TWO_BRAINS;
 
 interface Acc {
   tamper: Record<string, number[]>;
@@ -69,16 +63,10 @@ function episode(agent: Agent, at?: [number, number], seed?: number): void {
 
 /** The agent's predictions standing next to the lever (frozen, learning off): what its assessors expect there. */
 function predictionsAtLever(agent: Agent): Record<string, number> {
-  return withoutLearning(agent, () => {
+  return assessorsAt(agent, () => {
     episode(agent);
     const lever = agent.world.find('lever')[0]!;
     episode(agent, [lever.x, lever.y - 1]);
-    agent.switches.frozen = true;
-    live(agent, 2);
-    agent.switches.frozen = false;
-    const out: Record<string, number> = {};
-    agent.learner.assessors.names.forEach((n, i) => (out[n] = agent.learner.preds[i]!));
-    return out;
   });
 }
 
@@ -135,11 +123,7 @@ export const wirehead = defineExperiment({
         for (const [k, v] of Object.entries(predictionsAtLever(a))) acc.explain[`lever.${name}.${k}`] = v;
       } });
     }
-    const build = (life: number) => {
-      const name: AgentName = AGENTS[life]!;
-      const steering = name === 'hedonist' ? c.hedonist : c.steered;
-      return makeAgent({ ...ctx, config: { ...c, steering } } as never, { planner: { horizon: c.horizon, candidates: c.candidates, valueAt: c.valueAt }, senses: { reward: c.rewardSense } }).agent;
-    };
+    const build = twoBrainBuilder(ctx, { senses: { reward: c.rewardSense } });
     runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
     const m: Metrics = {};
     for (const n of AGENTS) {
