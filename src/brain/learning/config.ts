@@ -29,9 +29,10 @@ export interface LearnerConfig {
   /**
    * Planner: random shooting MPC in the world model, scored by the assessors; `persist` = P(keep
    * direction) per imagined step. `valueAt`: where a plan's learned value counts — 'end' (the value of
-   * the imagined final moment, the classical MPC bootstrap) or 'peak' (the plan's best imagined moment,
-   * like every other appetitive signal: a plan that reaches a valuable state and wanders off in
-   * imagination is still worth that state, since the agent could stop there).
+   * the imagined final moment, the classical MPC bootstrap) or 'peak' (the value is added to each imagined moment's
+   * appeal and the plan keeps its best moment, like every other appetitive signal; a negative value is
+   * ignored — a plan that reaches a valuable state and wanders off in imagination is still worth that
+   * state, since the agent could stop there).
    */
   planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak' };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */

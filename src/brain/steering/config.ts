@@ -12,7 +12,8 @@
  *                                  reflex = flee scuttle | freeze; refractory = 2; gain = 0 (dormant
  *                                  at birth; default 1)
  *   [rewiring habituate]           kind = habituation|sensitization|install; reaction; after; within;
- *                                  factor (install: the gain set); recovery; maxGain
+ *                                  factor (install: the gain set; within and maxGain
+ *                                  unused); recovery; maxGain
  *   [assessor cortisol]            kind = predictor|value; truth = body cortisol | reward;
  *                                  horizon (TD discount of a predictor); clear = always|never|reaction NAME;
  *                                  valence (its weight when the planner scores imagined states)

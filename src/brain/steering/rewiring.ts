@@ -1,14 +1,16 @@
 /**
- * Rewiring rules: the only way the Steering Subsystem changes. Each rule edits a reaction's gain when
- * one reaction is followed by another within a window, and the gain relaxes back toward 1 over time.
+ * Rewiring rules: the only way the Steering Subsystem changes. Each rule edits a reaction's gain when an
+ * event happens (habituation/sensitization: one reaction followed by another within a window; install:
+ * a reaction fires), and the gain relaxes back toward the reaction's birth gain over time.
  *
  * - habituation: `reaction` followed within `within` ticks by `after` (e.g. spider-fear then
- *   safe-and-calm) multiplies the reaction's gain by `factor` < 1; the gain recovers toward 1 at
- *   `recovery` per tick (spontaneous recovery after a delay).
+ *   safe-and-calm) multiplies the reaction's gain by `factor` < 1; the gain recovers toward the
+ *   reaction's birth gain at `recovery` per tick (spontaneous recovery after a delay).
  * - sensitization: the same with `factor` > 1 (e.g. spider-fear followed by pain), capped at `maxGain`.
  * - install: whenever `after` fires, the reaction's gain is set to `factor` (whether or not the reaction
  *   fired): a new reward source switched on by an event, e.g. a drug that installs a craving. It relaxes
- *   back to the reaction's birth gain at `recovery` per tick (0: for good).
+ *   back to the reaction's birth gain at `recovery` per tick (0: for good); `within` and `maxGain` are
+ *   ignored.
  *
  * Gains relax toward each reaction's birth gain (1 unless the file gives `gain`).
  */

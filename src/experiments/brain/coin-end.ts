@@ -22,14 +22,14 @@ import { enter, live, mean, withoutLearning } from './protocol.js';
 
 const config = z.object({
   ...brainFiles('data/worlds/coin-end.world'),
-  days: z.number().int().min(1).default(150).describe('training days (each ends when the coin is eaten, or after dayTicks)'),
+  days: z.number().int().min(1).default(150).describe('training days (each ends the tick after the coin is eaten, or after dayTicks)'),
   dayTicks: z.number().int().min(5).default(40),
   planTraining: z.boolean().default(true).describe('plan while living the training days (else the model-free actor acts)'),
   trials: z.number().int().min(1).default(30),
   ticks: z.number().int().min(1).default(30).describe('ticks allowed per test trial'),
   gamma: z.number().min(0).max(1).default(0.9).describe('discount of the concepts the probe compares (γ^steps)'),
-  horizon: z.number().int().min(1).max(32).default(10),
-  candidates: z.number().int().min(2).max(256).default(64),
+  horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps)'),
+  candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
 }).strict();
 type Config = z.infer<typeof config>;
 

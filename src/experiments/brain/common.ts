@@ -33,11 +33,11 @@ export type TwoBrainName = (typeof TWO_BRAINS)[number];
 
 /** `--set` keys of an experiment that lives both brains of TWO_BRAINS in one world and plans in tests. */
 export const twoBrainKeys = (world: string) => ({
-  world: z.string().min(1).default(world),
+  world: z.string().min(1).default(world).describe('world file (data-file format; see src/envs/gridworld/spec.ts)'),
   hedonist: z.string().min(1).default('data/steering/default.steer').describe('steering file of the hedonist brain'),
   steered: z.string().min(1).default('data/steering/concepts.steer').describe('steering file of the concept-valued brain'),
-  horizon: z.number().int().min(1).max(32).default(10),
-  candidates: z.number().int().min(2).max(256).default(64),
+  horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps)'),
+  candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
   valueAt: z.enum(['end', 'peak']).default('peak').describe("where a plan's learned value counts: its imagined final moment or its best one"),
 });
 

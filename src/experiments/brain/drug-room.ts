@@ -71,7 +71,7 @@ export const drugRoom = defineExperiment({
   metrics: {
     'drug_avoidance.<agent>': 'fraction of sober test trials (planning on) that never entered the haze',
     'drug_avoidance.<agent>.actor': 'the same with planning off: the model-free actor alone (the myopic agent)',
-    'berry_rate.<agent>': 'fraction of planning test trials in which the berry was reached',
+    'berry_rate.<agent>': 'fraction of planning test trials in which a berry was eaten',
     'haze.<agent>.<assessor>': "that assessor's prediction standing in the haze (sober)",
     'detour.<agent>.<assessor>': 'the same beside the haze, off its row (on the way round)',
   },
