@@ -13,7 +13,7 @@ declare -A CMD=(
   [metarl/bandit-k]="--seed 1 --set arms=5 --set trials=10 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set episodes=10000 --set workers=2"
   [metarl/two-step]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set episodes=2000 --set workers=2"
   [metarl/volatile]="--seed 1 --set updates=5000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set episodes=2000 --set workers=2"
-  [metarl/harlow]="--seed 1 --set updates=20000 --set numEnvs=32 --set lr=0.002 --set feedback=chosen --set episodes=2000 --set workers=1"
+  [metarl/harlow]="--seed 1 --set updates=30000 --set numEnvs=32 --set lr=0.002 --set feedback=none --set episodes=2000 --set workers=1"
 )
 ids=("$@")
 [ ${#ids[@]} -gt 0 ] || ids=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/two-step metarl/volatile metarl/harlow)
