@@ -31,11 +31,11 @@
  * Fixation screens after an aborted trial, and the first one of an episode, never show objects. The
  * choice step's arrangement is drawn afresh, so the feedback screen says nothing about the next sides.
  * Why 'chosen' exists: with 'none' the A2C-LSTM of the metarl/harlow experiment sits at chance on every
- * trial for a long stretch before it takes off (5000–16000 updates at lr 0.002 over four seeds; still at
- * chance after 9000 updates at lr 0.001). It must store both objects with their sides at the choice step
+ * trial for a long stretch before it takes off (after 5000–16000 updates at lr 0.002 in eight runs, seeds
+ * 1–4 × 20000/30000-update schedules; still at chance after 9000 updates at lr 0.001). It must store both objects with their sides at the choice step
  * and bind them to the previous action and reward one step later — a 4-way interaction (action, reward,
  * the two screens) with no lower-order learning signal. With 'chosen' it only has to keep the chosen
- * object and the reward, and the plateau is shorter (2500–9000 updates at lr 0.002).
+ * object and the reward, and the plateau is shorter (2500–9000 updates at lr 0.002 in six runs).
  *
  * Observation: [fixation cue (1), left object slot (featureDim), right object slot (featureDim),
  * previous action one-hot (3), previous reward, t/trials]; the object slots are zero during fixation
