@@ -14,9 +14,10 @@ declare -A CMD=(
   [metarl/two-step]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set episodes=2000 --set workers=2"
   [metarl/volatile]="--seed 1 --set updates=5000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set episodes=2000 --set workers=2"
   [metarl/informative-arm]="--seed 1 --set updates=100000 --set numEnvs=32 --set lr=0.001 --set gamma=1 --set entropyStart=0.5 --set rewardCode=21 --set episodes=10000 --set workers=1"
+  [metarl/harlow]="--seed 1 --set updates=30000 --set numEnvs=32 --set lr=0.002 --set feedback=none --set episodes=2000 --set workers=1"
 )
 ids=("$@")
-[ ${#ids[@]} -gt 0 ] || ids=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/two-step metarl/volatile metarl/informative-arm)
+[ ${#ids[@]} -gt 0 ] || ids=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/two-step metarl/volatile metarl/informative-arm metarl/harlow)
 for id in "${ids[@]}"; do
   args=${CMD[$id]:-}
   [ -n "$args" ] || { echo "no shipped recipe for $id" >&2; exit 2; }

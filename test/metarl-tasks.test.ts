@@ -27,6 +27,7 @@ const factories: [string, () => MetaRLTask, number][] = [
   ['two-step', () => new TwoStepTask(), 200],
   ['two-step-1', () => new TwoStepTask({ stepsPerTrial: 1 }), 100],
   ['harlow', () => new HarlowTask({ poolSize: 1000 }), 12],
+  ['harlow-chosen-binary', () => new HarlowTask({ poolSize: 1000, feedback: 'chosen', features: 'binary', featureDim: 12 }), 12],
 ];
 
 function rollout(env: MetaRLTask, seed: number, policy: (rng: Rng) => number) {
@@ -58,7 +59,7 @@ test('every task: observation layout, spaces, fixed episode length, termination,
     assert.ok(env.observationSpace.contains(observation), `${name}: reset observation outside the space`);
     for (let i = L.prevActionOffset; i <= L.timeIndex; i++) assert.equal(observation[i], 0, `${name}: meta slots zero after reset`);
     // Harlow: always fixate then pick left, so the episode has its full length.
-    const pol = name === 'harlow' ? (() => { let k = 0; return () => (k++ % 2 === 0 ? FIXATE : LEFT); })() : (rng: Rng) => rng.int(n);
+    const pol = name.startsWith('harlow') ? (() => { let k = 0; return () => (k++ % 2 === 0 ? FIXATE : LEFT); })() : (rng: Rng) => rng.int(n);
     const { obs, rewards, infos } = rollout(env, 3, pol);
     assert.equal(rewards.length, steps, `${name}: steps per episode`);
     for (const o of obs) assert.ok(env.observationSpace.contains(Float32Array.from(o)), `${name}: observation outside the space`);
@@ -363,4 +364,80 @@ test('Harlow: fixation then choice, one object rewarded all episode, sides shuff
   assert.equal(nc.info['correct'], false);
   assert.equal(nc.info['chosen'], null);
   assert.throws(() => env.reset({ options: { pool: 'test' } }), /pool/);
+});
+
+test('Harlow: binary features are ±1, pools disjoint; too few bits for two pools is an error', () => {
+  const p = harlowPools(0x4a71, 1000, 12, 'binary');
+  const key = (v: Float32Array) => Array.from(v).join(',');
+  const train = new Set(p.train.map(key));
+  assert.equal(train.size, 1000);
+  assert.equal(new Set(p.eval.map(key)).size, 1000);
+  for (const v of p.eval) assert.ok(!train.has(key(v)));
+  for (const v of [...p.train, ...p.eval]) for (const x of v) assert.ok(x === 1 || x === -1);
+  // Distinct from the uniform pools of the same seed and size.
+  assert.notDeepEqual(harlowPools(0x4a71, 1000, 12).train[0], p.train[0]);
+  assert.throws(() => new HarlowTask({ features: 'binary', featureDim: 10 }), /binary/);
+  assert.doesNotThrow(() => new HarlowTask({ features: 'binary', featureDim: 11 }));
+});
+
+test('Harlow feedback screens: chosen object (chosen), both objects (objects); choice screens and task unchanged', () => {
+  for (const feedback of ['chosen', 'objects'] as const) {
+    const env = new HarlowTask({ feedback });
+    const L = env.layout, d = env.featureDim;
+    const slot = (o: Float32Array, side: 0 | 1) => Array.from(o.subarray(1 + side * d, 1 + (side + 1) * d));
+    const zeros = Array.from({ length: d }, () => 0);
+    let sameLeft = 0, n = 0;
+    for (let ep = 0; ep < 200; ep++) {
+      const pool = ep % 2 === 0 ? 'train' : 'eval';
+      const r = env.reset(ep === 0 ? { seed: 3, options: { pool } } : { options: { pool } });
+      const [a, b] = r.info['objects'] as [number, number];
+      const rewarded = r.info['rewardedObject'] as number;
+      let obs = r.observation;
+      // The first fixation screen of an episode shows no objects.
+      for (let i = 1; i < L.taskSize; i++) assert.equal(obs[i], 0);
+      let prevLeft = -1;
+      for (let t = 0; t < 6; t++) {
+        assert.equal(obs[0], 1);
+        const f = env.step(FIXATE);
+        obs = f.observation;
+        // Choice screen: cue off, both objects, as without feedback.
+        assert.equal(obs[0], 0);
+        const left = f.info['left'] as number, right = left === a ? b : a;
+        assert.deepEqual(slot(obs, 0), Array.from(env.object(pool, left)));
+        assert.deepEqual(slot(obs, 1), Array.from(env.object(pool, right)));
+        // The sides are redrawn every trial, whatever the feedback screen before showed.
+        if (prevLeft >= 0) { n++; if (left === prevLeft) sameLeft++; }
+        prevLeft = left;
+        const act = (ep + t) % 3 === 0 ? RIGHT : LEFT;
+        const c = env.step(act);
+        const picked = act === LEFT ? left : right;
+        assert.equal(c.info['chosen'], picked);
+        assert.equal(c.reward, picked === rewarded ? 1 : 0);
+        assert.equal(c.info['rewardedObject'], rewarded);
+        obs = c.observation;
+        assert.equal(c.terminated, t === 5);
+        // Feedback = the next fixation screen: cue on, the previous action and reward, and the objects.
+        assert.equal(obs[0], 1);
+        assert.equal(obs[L.prevActionOffset + act], 1);
+        assert.equal(obs[L.prevRewardIndex], c.reward);
+        if (feedback === 'objects') {
+          assert.deepEqual(slot(obs, 0), Array.from(env.object(pool, left)));
+          assert.deepEqual(slot(obs, 1), Array.from(env.object(pool, right)));
+        } else {
+          assert.deepEqual(slot(obs, act === LEFT ? 0 : 1), Array.from(env.object(pool, picked)));
+          assert.deepEqual(slot(obs, act === LEFT ? 1 : 0), zeros);
+        }
+      }
+    }
+    assert.ok(Math.abs(sameLeft / n - 0.5) < 0.05, `${feedback}: ${sameLeft}/${n}`);
+    // After an aborted trial the fixation screen shows no objects; with 'chosen', nor after choosing nothing.
+    env.reset();
+    env.step(FIXATE);
+    const nothing = env.step(FIXATE);
+    assert.equal(nothing.info['chosen'], null);
+    if (feedback === 'chosen') for (let i = 1; i < L.taskSize; i++) assert.equal(nothing.observation[i], 0);
+    const br = env.step(LEFT);
+    assert.equal(br.info['aborted'], true);
+    for (let i = 1; i < L.taskSize; i++) assert.equal(br.observation[i], 0);
+  }
 });

@@ -86,6 +86,20 @@ const SHIPPED: Expectation[] = [
       assert.ok(num(m, 'mf_interaction') < 0.1 && num(m, 'interaction') > 0.3, JSON.stringify(m));
     },
   },
+  {
+    id: 'metarl/harlow',
+    episodes: 400,
+    // Evaluation-pool objects, never seen in training. Full evaluation (2000 episodes) in
+    // checkpoints/metarl/harlow.metrics.json: trial 2 ≈ 0.98; the SEM at 400 episodes ≈ 0.007 (0.025 at chance).
+    check: (m) => {
+      const acc = m['trial_accuracy'] as number[];
+      assert.equal(acc.length, 6);
+      assert.ok(acc[1]! >= 0.85, `trial-2 accuracy ${acc[1]}`);
+      assert.ok(Math.min(...acc.slice(1)) >= 0.85, `accuracy after trial 1 ${JSON.stringify(acc)}`);
+      assert.ok(Math.abs(acc[0]! - 0.5) < 0.1, `trial 1 must be at chance: ${acc[0]}`);
+      assert.ok(num(m, 'fixation_rate') >= 0.95, `fixation ${num(m, 'fixation_rate')}`);
+    },
+  },
 ];
 
 for (const e of SHIPPED) {

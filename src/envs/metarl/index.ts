@@ -8,7 +8,7 @@
  *   metarl/VolatileBandit-v0        {trials=200, pGood=0.8, blockLength=100, reversalMin=20, reversalMax=30}
  *   metarl/InformativeArm-v0        {trials=5, rewardCode=0}
  *   metarl/TwoStep-v0               {trials=100, stepsPerTrial=2, commonProb=0.8, rewardHigh=0.9, rewardLow=0.1, swapProb=0.025}
- *   metarl/Harlow-v0                {trials=6, featureDim=8, poolSize=1000, poolSeed, pool='train'|'eval', rewards…}
+ *   metarl/Harlow-v0                {trials=6, featureDim=8, features='uniform'|'binary', poolSize=1000, poolSeed, pool='train'|'eval', feedback='none'|'chosen'|'objects', rewards…}
  *
  * Episodes end by termination after the last trial, so no TimeLimit is registered.
  */
@@ -95,6 +95,8 @@ register({
     .object({
       trials: trials.default(6),
       featureDim: z.number().int().min(1).max(1024).default(8),
+      features: z.enum(['uniform', 'binary']).default('uniform'),
+      feedback: z.enum(['none', 'chosen', 'objects']).default('none'),
       poolSize: z.number().int().min(2).max(1000000).default(1000),
       poolSeed: z.number().int().optional(),
       pool: z.enum(['train', 'eval']).default('train'),
