@@ -1,0 +1,197 @@
+/**
+ * Training throughput of every shipped meta-RL checkpoint recipe, and the wall time the full recipe
+ * would take on this machine at that speed. Prints one JSON object; progress goes to stderr.
+ *
+ *   npx tsc -p . && node dist/bench/shipped.js [--only <id>[,<id>…]]… [--updates N] [--warmup N]
+ *
+ * The recipes are read from scripts/train-shipped.sh (its `[metarl/<id>]="--seed … --set k=v …"`
+ * table, the one source of truth); a change of that format is an error, not a silent skip. Each recipe
+ * builds its trainer the way `steered run` does (runner.ts trainAndEvaluate): the recipe's --set values
+ * validated by the experiment's schema, the training task of metarlTaskSpec, A2CTrainer seeded with
+ * Rng(seed).fork('train'), `workers` resolved to shards by resolveShards and, when more than one thread
+ * is used, an A2CWorkerPool of threads − 1 helpers (as bench/metarl-train.ts). Worker start-up and
+ * `--warmup` updates are excluded from the timing (start-up is reported as pool_start_s); `--updates`
+ * updates from update 0 are timed. Episodes have fixed length in these tasks, so the cost per update
+ * does not depend on where in the schedule it is taken.
+ *
+ * projected_train_minutes = recipe updates / measured updates per second / 60: training only (no
+ * worker start-up, checkpoint writes or frozen-weight evaluation). The machine is shared, so the output
+ * carries the load average and the effective-cores control of bench/metarl-train.ts (a CPU-bound loop
+ * on one thread vs two at once; ≈ 2 on an idle 2-core machine) before and after.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { installGemmFromEnv } from '../src/node/blas.js';
+import { A2CWorkerPool } from '../src/node/a2c-pool.js';
+import { A2CTrainer } from '../src/metarl/a2c.js';
+import { findExperiment } from '../src/experiments/index.js';
+import { parseSets } from '../src/experiments/config.js';
+import { metarlTaskSpec } from '../src/experiments/metarl/index.js';
+import { a2cConfig, breathe, resolveShards, type TrainingConfig } from '../src/experiments/metarl/runner.js';
+import { Rng } from '../src/math/rng.js';
+
+const SCRIPT = 'scripts/train-shipped.sh';
+/** The issue's target for the main job: metarl/bandit-independent's shipped recipe trains in ≤ 10 minutes. */
+const TARGETS: Record<string, number> = { 'metarl/bandit-independent': 10 };
+
+function fail(msg: string): never {
+  process.stderr.write(`bench/shipped: ${msg}\n`);
+  process.exit(2);
+}
+
+interface Recipe { id: string; seed: number; sets: string[] }
+
+/** The `declare -A CMD=( … )` table of scripts/train-shipped.sh, in file order. */
+function readRecipes(): Recipe[] {
+  const path = new URL(`../../${SCRIPT}`, import.meta.url); // dist/bench/shipped.js → package root
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(`cannot read ${SCRIPT}: ${(e as Error).message}`);
+  }
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^\s*declare -A CMD=\(\s*$/.test(l));
+  if (start < 0) fail(`${SCRIPT}: no 'declare -A CMD=(' line; the recipe table's format changed`);
+  const recipes: Recipe[] = [];
+  for (let i = start + 1; ; i++) {
+    if (i >= lines.length) fail(`${SCRIPT}: the CMD=( table is not closed by a ')' line; the format changed`);
+    const line = lines[i]!;
+    if (/^\s*\)\s*$/.test(line)) break;
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const m = /^\s*\[(metarl\/[A-Za-z0-9_-]+)\]="([^"$`\\]*)"\s*$/.exec(line);
+    if (!m) fail(`${SCRIPT}:${i + 1}: expected '  [metarl/<id>]="--seed N --set key=value …"', got '${line.trim()}'`);
+    const [, id, argText] = m as unknown as [string, string, string];
+    const tok = argText.trim().split(/\s+/).filter(Boolean);
+    let seed: number | null = null;
+    const sets: string[] = [];
+    for (let k = 0; k < tok.length; k += 2) {
+      const flag = tok[k]!, val = tok[k + 1];
+      if (val === undefined) fail(`${SCRIPT}:${i + 1}: '${flag}' without a value in ${id}'s recipe`);
+      if (flag === '--seed' && /^\d+$/.test(val)) seed = Number(val);
+      else if (flag === '--set' && /^[A-Za-z_]\w*=\S+$/.test(val)) sets.push(val);
+      else fail(`${SCRIPT}:${i + 1}: unexpected '${flag} ${val}' in ${id}'s recipe (only --seed N and --set key=value are understood)`);
+    }
+    if (seed === null) fail(`${SCRIPT}:${i + 1}: ${id}'s recipe has no --seed`);
+    if (recipes.some((r) => r.id === id)) fail(`${SCRIPT}:${i + 1}: ${id} listed twice`);
+    recipes.push({ id, seed, sets });
+  }
+  if (recipes.length === 0) fail(`${SCRIPT}: the CMD=( table holds no recipes`);
+  return recipes;
+}
+
+function positiveInt(name: string, raw: string | undefined, dflt: number, min: number): number {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) fail(`--${name} expects an integer ≥ ${min}, got '${raw}'`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({ options: { only: { type: 'string', multiple: true }, updates: { type: 'string' }, warmup: { type: 'string' } } }).values;
+} catch (e) {
+  fail((e as Error).message);
+}
+const UPDATES = positiveInt('updates', args.updates, 60, 1);
+const WARMUP = positiveInt('warmup', args.warmup, 3, 0);
+const all = readRecipes();
+const only = (args.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+for (const id of only) if (!all.some((r) => r.id === id)) fail(`--only ${id}: no such recipe in ${SCRIPT} (have ${all.map((r) => r.id).join(', ')})`);
+const recipes = only.length ? all.filter((r) => only.includes(r.id)) : all;
+
+const kernel = installGemmFromEnv();
+const CPUS = availableParallelism();
+
+const BURN = `let x = 0; for (let i = 0; i < N; i++) x = (x + Math.sqrt(i)) % 1e9;`;
+const burn = new Function('N', BURN) as (n: number) => void;
+
+/** The control of bench/metarl-train.ts: cores a CPU-bound loop gets on two threads at once (≈ 2 when idle). */
+async function effectiveCores(n = 6e7): Promise<number> {
+  let t0 = performance.now();
+  burn(n);
+  const one = performance.now() - t0;
+  const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (N) => { ${BURN} parentPort.postMessage(0); });`, { eval: true });
+  try {
+    t0 = performance.now();
+    const done = new Promise((r) => w.once('message', r));
+    w.postMessage(n);
+    burn(n);
+    await done;
+    return (2 * one) / (performance.now() - t0);
+  } finally {
+    await w.terminate();
+  }
+}
+
+const r2 = (x: number) => +x.toFixed(2);
+const r3 = (x: number) => +x.toFixed(3);
+
+async function measure(r: Recipe) {
+  let cfg: TrainingConfig;
+  try {
+    cfg = parseSets(findExperiment(r.id).config, r.sets, r.id) as TrainingConfig;
+  } catch (e) {
+    fail(`${r.id}: ${(e as Error).message}`);
+  }
+  const task = metarlTaskSpec(r.id, cfg as unknown as Record<string, unknown>, 'train');
+  // As trainAndEvaluate: shards from `workers` (0 = one per core), this thread + threads − 1 helpers.
+  const shards = resolveShards(cfg, CPUS);
+  const threads = Math.min(shards, CPUS);
+  process.stderr.write(`${r.id}: workers=${cfg.workers} → ${shards} shard(s) on ${threads} thread(s), numEnvs ${cfg.numEnvs}, hidden ${cfg.hidden}, ${task.maxSteps} steps/episode; ${WARMUP} warm-up + ${UPDATES} timed updates…\n`);
+  const load1 = loadavg()[0]!;
+  const trainer = new A2CTrainer(task, a2cConfig(cfg), new Rng(r.seed).fork('train'), { shards });
+  let t0 = performance.now();
+  const pool = threads > 1 ? await A2CWorkerPool.start({ experiment: r.id, config: cfg, workers: threads - 1, kernel }) : null;
+  const poolStartS = (performance.now() - t0) / 1000;
+  try {
+    const step = async () => {
+      const s = pool ? await trainer.stepParallel(pool) : trainer.step();
+      await breathe(); // the run loop's event-loop turn (at most every 50 ms)
+      return s;
+    };
+    for (let i = 0; i < WARMUP; i++) await step();
+    let rows = 0;
+    t0 = performance.now();
+    for (let i = 0; i < UPDATES; i++) rows += (await step()).envSteps;
+    const seconds = (performance.now() - t0) / 1000;
+    const ups = UPDATES / seconds;
+    const projected = cfg.updates / ups / 60;
+    const target = TARGETS[r.id];
+    const out = {
+      id: r.id, seed: r.seed, sets: r.sets.join(' '),
+      workers: cfg.workers, shards, threads, numEnvs: cfg.numEnvs, hidden: cfg.hidden, steps_per_episode: task.maxSteps,
+      pool_start_s: r3(poolStartS), loadavg_1m_start: r2(load1),
+      updates_timed: UPDATES, seconds: r3(seconds), updates_per_s: r2(ups), ms_per_update: r2(1000 / ups),
+      env_steps_per_s: Math.round((UPDATES * cfg.numEnvs * task.maxSteps) / seconds),
+      // Unmasked rows actually played (equal to the above when no episode ends before maxSteps).
+      env_steps_per_s_played: Math.round(rows / seconds),
+      recipe_updates: cfg.updates,
+      projected_train_minutes: r2(projected),
+      ...(target !== undefined ? { target_minutes: target, meets_target: projected <= target } : {}),
+    };
+    process.stderr.write(`${r.id}: ${out.updates_per_s} updates/s, ${out.env_steps_per_s} env steps/s → ${cfg.updates} updates ≈ ${out.projected_train_minutes} min` +
+      (target !== undefined ? ` (target ≤ ${target} min: ${out.meets_target ? 'met' : 'NOT met'})` : '') + '\n');
+    return out;
+  } finally {
+    await pool?.close();
+  }
+}
+
+const loadBefore = loadavg();
+const coresBefore = await effectiveCores();
+const results = [];
+for (const r of recipes) results.push(await measure(r));
+const loadAfter = loadavg();
+const coresAfter = await effectiveCores();
+
+process.stdout.write(JSON.stringify({
+  bench: 'shipped', script: SCRIPT, kernel, cpus: CPUS, updates_timed: UPDATES, warmup_updates: WARMUP,
+  loadavg_before: loadBefore.map(r2), loadavg_after: loadAfter.map(r2),
+  effective_cores_before: r2(coresBefore), effective_cores_after: r2(coresAfter),
+  results,
+  total_projected_train_minutes: r2(results.reduce((a, x) => a + x.projected_train_minutes, 0)),
+}) + '\n');
