@@ -4,7 +4,7 @@
  * run function (runner.ts) trains the A2C-LSTM and evaluates it with frozen weights.
  */
 import { z } from 'zod';
-import { defineExperiment, type Experiment, type Metrics } from '../experiment.js';
+import { defineExperiment, type Experiment, type Metrics, type ShippedVariant } from '../experiment.js';
 import { evaluateCheckpoint, trainAndEvaluate, trainingSchema, type EvalRecord, type TrainingConfig } from './runner.js';
 import type { TaskSpec } from '../../metarl/a2c.js';
 import type { A2CConfig } from '../../metarl/a2c.js';
@@ -76,6 +76,7 @@ function banditAnalysis(makeEnv: () => TwoArmedIndependentBandit | TwoArmedDepen
       regret_mean: r4(mean(st.regrets)),
       regret_sem: r4(sem(st.regrets)),
       reward_mean: r4(mean(st.rewards)),
+      reward_sem: r4(sem(st.rewards)),
       episodes: eps,
       optimal_arm_rate_last10: r4(mean(st.optimal.subarray(T - 10))),
     };
@@ -114,12 +115,15 @@ interface Row {
   /** Task used for frozen-weight evaluation when it differs from training (Harlow's held-out pool). */
   evalTask?: (c: Record<string, unknown>) => TaskSpec;
   analyze: (c: Record<string, unknown>) => (rec: EvalRecord, ctx: Fig & { config: TrainingConfig }) => Metrics;
+  /** Shipped checkpoints for other settings than checkpoints/<id>.ckpt (Experiment.shippedVariants). */
+  variants?: ShippedVariant[];
 }
 
 const BANDIT_METRICS = {
   regret_mean: 'mean cumulative regret per episode (Σ max p − p_chosen), frozen weights',
   regret_sem: 'standard error of regret_mean',
   reward_mean: 'mean total reward per episode',
+  reward_sem: 'standard error of reward_mean',
   episodes: 'evaluation episodes',
   optimal_arm_rate_last10: 'P(best arm) over the last 10 trials',
   thompson_regret: 'Thompson sampling on the same number of episodes',
@@ -279,6 +283,7 @@ function build(row: Row): Experiment {
     config: schema,
     metrics: row.metrics,
     shippedCheckpoint: `checkpoints/${row.id}.ckpt`,
+    ...(row.variants ? { shippedVariants: row.variants } : {}),
     run: (ctx) => trainAndEvaluate(ctx, row.task(ctx.config), (row.evalTask ?? row.task)(ctx.config), row.analyze(ctx.config)),
     evaluate: (ctx) => evaluateCheckpoint(ctx, (row.evalTask ?? row.task)(ctx.config), row.analyze(ctx.config)),
   }) as unknown as Experiment;
