@@ -18,7 +18,7 @@ declare -A CMD=(
   [metarl/informative-arm]="--seed 1 --set updates=100000 --set numEnvs=32 --set lr=0.001 --set gamma=1 --set entropyStart=0.5 --set rewardCode=21 --set episodes=10000 --set workers=1"
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k VARIANTS metarl/two-step metarl/volatile metarl/informative-arm)
+[ ${#targets[@]} -gt 0 ] || targets=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/two-step metarl/volatile metarl/informative-arm)
 for target in "${targets[@]}"; do
   args=${CMD[$target]:-}
   [ -n "$args" ] || { echo "no shipped recipe for $target" >&2; exit 2; }
