@@ -21,8 +21,8 @@ import { TwoArmedIndependentBandit } from '../src/envs/metarl/index.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'steered.js');
 
-function evalJson(id: string, episodes: number): Record<string, number | number[]> {
-  const r = spawnSync(process.execPath, [BIN, 'eval', id, '--set', `episodes=${episodes}`, '--json'], {
+function evalJson(id: string, episodes: number, sets: readonly string[] = []): Record<string, number | number[]> {
+  const r = spawnSync(process.execPath, [BIN, 'eval', id, ...sets.flatMap((s) => ['--set', s]), '--set', `episodes=${episodes}`, '--json'], {
     encoding: 'utf8', env: { ...process.env, STEERED_RUNS_ROOT: mkdtempSync(join(tmpdir(), 'steered-ship-')) },
   });
   assert.equal(r.status, 0, `${id}: ${r.stderr}`);
@@ -32,6 +32,8 @@ function evalJson(id: string, episodes: number): Record<string, number | number[
 
 interface Expectation {
   id: string;
+  /** Shipped variant (checkpoints/<id>-<variant>.ckpt) and the --set values that select it in `steered eval`. */
+  variant?: { name: string; sets: string[] };
   episodes: number;
   check: (m: Record<string, number | number[]>) => void;
 }
@@ -103,10 +105,11 @@ const SHIPPED: Expectation[] = [
 ];
 
 for (const e of SHIPPED) {
-  test(`shipped ${e.id}: frozen-weight evaluation within margins`, () => {
-    const path = join(ROOT, 'checkpoints', `${e.id}.ckpt`);
+  const name = e.variant ? `${e.id}-${e.variant.name}` : e.id;
+  test(`shipped ${name}: frozen-weight evaluation within margins`, () => {
+    const path = join(ROOT, 'checkpoints', `${name}.ckpt`);
     assert.ok(existsSync(path), `missing shipped checkpoint ${path} (scripts/train-shipped.sh makes it)`);
-    e.check(evalJson(e.id, e.episodes));
+    e.check(evalJson(e.id, e.episodes, e.variant?.sets));
   });
 }
 

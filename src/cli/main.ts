@@ -94,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
         config: describeConfig(e.config),
         metrics: e.metrics,
         shippedCheckpoint: e.shippedCheckpoint ?? null,
+        shippedVariants: e.shippedVariants ?? [],
       }));
       const envs = listEnvironments();
       if (o.json) {

@@ -185,18 +185,25 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
 export async function evalCommand(o: Common & { checkpoint?: string; out?: string }): Promise<number> {
   const { exp } = o;
   if (!exp.evaluate) throw new UsageError(`${exp.id} has nothing to evaluate (no trained agent); use steered run`);
+  const base = parseSets(exp.config, o.sets, exp.id) as Record<string, unknown>;
+  const given = new Set(o.sets.map((s) => s.slice(0, s.indexOf('='))));
   let path = o.checkpoint;
   if (!path) {
     if (!exp.shippedCheckpoint) throw new UsageError(`${exp.id} ships no checkpoint; pass --checkpoint PATH`);
     path = join(packageRoot(), exp.shippedCheckpoint);
+    if (exp.shippedVariants?.length) {
+      // A variant matches when each of its keys equals the --set value, or else the default checkpoint's stored one.
+      const dflt = existsSync(path) ? ((loadCheckpoint(path).meta as { config?: Record<string, unknown> }).config ?? {}) : {};
+      const value = (k: string) => (given.has(k) || !(k in dflt) ? base[k] : dflt[k]);
+      const v = exp.shippedVariants.find((x) => Object.entries(x.when).every(([k, want]) => value(k) === want));
+      if (v) path = join(packageRoot(), v.path);
+    }
   }
   const ck = loadCheckpoint(path);
   const ckExp = (ck.meta as { experiment?: string }).experiment;
   if (ckExp && ckExp !== exp.id) throw new UsageError(`checkpoint ${path} belongs to '${ckExp}', not '${exp.id}'`);
   // The trained config comes from the checkpoint; --set may change evaluation keys on top of it.
-  const base = parseSets(exp.config, o.sets, exp.id) as Record<string, unknown>;
   const stored = ((ck.meta as { config?: Record<string, unknown> }).config ?? {});
-  const given = new Set(o.sets.map((s) => s.slice(0, s.indexOf('='))));
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(stored)) if (!given.has(k) && k in base) merged[k] = v;
   const config = validateConfig(exp.config, merged, exp.id);

@@ -65,6 +65,13 @@ export interface EvalContext<C> extends Omit<RunContext<C>, 'resume' | 'checkpoi
   readonly checkpoint: Snapshot;
 }
 
+/** A shipped checkpoint for the configs whose keys equal `when` (see Experiment.shippedVariants). */
+export interface ShippedVariant {
+  when: Readonly<Record<string, unknown>>;
+  /** Repository-relative path. */
+  path: string;
+}
+
 export interface Experiment<S extends z.ZodObject = z.ZodObject> {
   /** Stable id, e.g. "metarl/bandit-independent". Renaming is a breaking change. */
   readonly id: string;
@@ -79,6 +86,13 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
   readonly expected?: string;
   /** Repository-relative path of the checkpoint `steered eval` uses without --checkpoint. */
   readonly shippedCheckpoint?: string;
+  /**
+   * Further shipped checkpoints for other settings of the task (e.g. another number of arms), each with
+   * the config values it was trained for. `steered eval` without --checkpoint takes the first variant
+   * whose `when` keys all equal the evaluation's values (a --set value, else the value stored in
+   * shippedCheckpoint's config), and shippedCheckpoint when none matches.
+   */
+  readonly shippedVariants?: readonly ShippedVariant[];
   /**
    * Check what the config points at (e.g. data files) before anything is stored; throw a one-line
    * error (DataFileError, ConfigError) for bad input. Optional.
