@@ -11,7 +11,6 @@
  * at once (effective_cores ≈ 2 on an idle machine). The speed-up can only be read against it.
  */
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { installGemmFromEnv } from '../src/node/blas.js';
@@ -22,6 +21,7 @@ import { parseSets } from '../src/experiments/config.js';
 import { metarlTaskSpec } from '../src/experiments/metarl/index.js';
 import { a2cConfig, type TrainingConfig } from '../src/experiments/metarl/runner.js';
 import { Rng } from '../src/math/rng.js';
+import { effectiveCores } from './machine.js';
 
 const { values: o } = parseArgs({ options: { updates: { type: 'string' }, rounds: { type: 'string' }, numEnvs: { type: 'string' }, warmup: { type: 'string' } } });
 const UPDATES = Number(o.updates ?? 40), ROUNDS = Number(o.rounds ?? 3), WARMUP = Number(o.warmup ?? 3);
@@ -50,25 +50,6 @@ async function measure(workers: number): Promise<Sample> {
   }
 }
 
-const BURN = `let x = 0; for (let i = 0; i < N; i++) x = (x + Math.sqrt(i)) % 1e9;`;
-const burn = new Function('N', BURN) as (n: number) => void;
-
-async function effectiveCores(n = 6e7): Promise<number> {
-  let t0 = performance.now();
-  burn(n);
-  const one = performance.now() - t0;
-  const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (N) => { ${BURN} parentPort.postMessage(0); });`, { eval: true });
-  try {
-    t0 = performance.now();
-    const done = new Promise((r) => w.once('message', r));
-    w.postMessage(n);
-    burn(n);
-    await done;
-    return (2 * one) / (performance.now() - t0);
-  } finally {
-    await w.terminate();
-  }
-}
 
 const loadBefore = loadavg();
 const coresBefore = await effectiveCores();

@@ -21,7 +21,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { installGemmFromEnv } from '../src/node/blas.js';
@@ -32,6 +31,7 @@ import { parseSets } from '../src/experiments/config.js';
 import { metarlTaskSpec } from '../src/experiments/metarl/index.js';
 import { a2cConfig, breathe, resolveShards, type TrainingConfig } from '../src/experiments/metarl/runner.js';
 import { Rng } from '../src/math/rng.js';
+import { effectiveCores } from './machine.js';
 
 const SCRIPT = 'scripts/train-shipped.sh';
 /** The issue's target for the main job: metarl/bandit-independent's shipped recipe trains in ≤ 10 minutes. */
@@ -106,26 +106,6 @@ const recipes = only.length ? all.filter((r) => only.includes(r.id)) : all;
 const kernel = installGemmFromEnv();
 const CPUS = availableParallelism();
 
-const BURN = `let x = 0; for (let i = 0; i < N; i++) x = (x + Math.sqrt(i)) % 1e9;`;
-const burn = new Function('N', BURN) as (n: number) => void;
-
-/** The control of bench/metarl-train.ts: cores a CPU-bound loop gets on two threads at once (≈ 2 when idle). */
-async function effectiveCores(n = 6e7): Promise<number> {
-  let t0 = performance.now();
-  burn(n);
-  const one = performance.now() - t0;
-  const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (N) => { ${BURN} parentPort.postMessage(0); });`, { eval: true });
-  try {
-    t0 = performance.now();
-    const done = new Promise((r) => w.once('message', r));
-    w.postMessage(n);
-    burn(n);
-    await done;
-    return (2 * one) / (performance.now() - t0);
-  } finally {
-    await w.terminate();
-  }
-}
 
 const r2 = (x: number) => +x.toFixed(2);
 const r3 = (x: number) => +x.toFixed(3);
