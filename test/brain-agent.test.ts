@@ -83,3 +83,49 @@ test('a reflex overrides the motor command; a frozen agent does not move', () =>
   live(a, 20);
   assert.deepEqual(a.world.agent, p);
 });
+
+test('a lead-0 assessor is taught each moment\'s own truth; a lead-1 assessor the next tick\'s', () => {
+  const orchard = {
+    world: { text: readFileSync(join(ROOT, 'data/worlds/orchard.world'), 'utf8'), file: 'orchard.world' },
+    steering: src.steering,
+  };
+  const a = buildAgent(orchard, learnerConfig(), 5);
+  enter(a, 'orchard');
+  const specs = a.learner.assessors.specs;
+  const now = specs.findIndex((s) => s.name === 'reward-now'), next = specs.findIndex((s) => s.name === 'reward');
+  assert.equal(specs[now]!.lead, 0);
+  assert.equal(specs[next]!.lead, 1);
+  const rewardAt = new Map<number, number>();
+  live(a, 400, { onTick: (t, ag) => rewardAt.set(ag.learner.tick, t.up.reward) });
+  const L = a.learner, K = L.K, rp = L.replay;
+  let checked = 0, tasted = 0;
+  for (const [t, r] of rewardAt) {
+    if (!rp.has(t) || !rewardAt.has(t + 1) || t === Math.min(...rewardAt.keys())) continue;
+    const s = rp.slot(t);
+    assert.equal(rp.target[s * K + now], Math.fround(r), `tick ${t}: "this is rewarding" is the moment's own reward`);
+    assert.equal(rp.target[s * K + next], Math.fround(rewardAt.get(t + 1)!), `tick ${t}: "reward is coming" is the next tick's`);
+    checked++;
+    if (r > 0) tasted++;
+  }
+  assert.ok(checked > 350 && tasted > 0, `checked ${checked} transitions, ${tasted} with food`);
+});
+
+test('a perspective-taker sees the other agent taste what it eats', () => {
+  const orchard = {
+    world: { text: readFileSync(join(ROOT, 'data/worlds/orchard.world'), 'utf8'), file: 'orchard.world' },
+    steering: src.steering,
+  };
+  const a = buildAgent(orchard, learnerConfig(), 5);
+  enter(a, 'orchard-empty', [6, 6]);
+  const W = a.world, tasteAt = W.obsLayout.taste;
+  W.place('cake', 2, 3);
+  const other = W.place('neighbour', 2, 2);
+  let sawTaste = 0;
+  for (let i = 0; i < 20 && sawTaste === 0; i++) {
+    if (W.step(0).info.otherAte === 'cake') sawTaste = W.observeOther(other)[tasteAt]!;
+  }
+  assert.equal(sawTaste, 1, 'cake (sweet 3) seen eaten: taste 1 after clipping');
+  W.step(0);
+  assert.equal(W.observeOther(other)[tasteAt], 0, 'no taste on a step where it ate nothing');
+  assert.equal(W.observe()[tasteAt], 0, 'the perceiver tastes nothing itself');
+});

@@ -32,7 +32,8 @@ test('shipped world and steering files load', () => {
     for (const r of w.rooms.values()) assert.equal(r.walls.length, w.width * w.height);
   }
   const s = parseSteering(read('data/steering/default.steer'), 'default.steer');
-  assert.deepEqual(s.assessors.map((a) => a.name), ['value', 'cortisol', 'reward']);
+  assert.deepEqual(s.assessors.map((a) => a.name), ['value', 'cortisol', 'reward', 'reward-now']);
+  assert.deepEqual(s.assessors.map((a) => a.lead), [1, 1, 1, 0]);
   assert.equal(s.reactions.find((r) => r.name === 'spider-fear')!.innate, true);
   assert.equal(s.reactions.find((r) => r.name === 'anticipatory-fear')!.innate, false);
 });
@@ -73,6 +74,8 @@ test('steering semantic errors name the line', () => {
   fails(() => parseSteering(ok.replace('body = cortisol +1.0 heart +0.4', 'body = cortisol +1.0 adrenaline +0.4'), 's'), line('body = cortisol +1.0'), /body variable 'adrenaline' is not declared/);
   fails(() => parseSteering(ok.replace('factor = 0.85', 'factor = 1.2'), 's'), line('factor = 0.85'), /habituation needs factor < 1/);
   fails(() => parseSteering(ok.replace('kind = blob', 'kind = sonar'), 's'), line('kind = blob'), /'kind' must be one of blob\|taste\|pain\|touch\|room/);
+  fails(() => parseSteering(ok.replace('lead = 0', 'lead = 0.5'), 's'), line('lead = 0'), /'lead' must be 0 \(this moment\) or 1/);
+  fails(() => parseSteering(ok.replace('kind = value\n', 'kind = value\nlead = 0\n'), 's'), line('kind = value') + 1, /'lead = 0' is for predictors/);
 });
 
 test('steered run with a broken world file: exit 2, one line naming file and line, nothing stored', async () => {

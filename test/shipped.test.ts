@@ -64,6 +64,17 @@ const SHIPPED: Expectation[] = [
     },
   },
   {
+    id: 'metarl/bandit-k',
+    variant: { name: '5x100', sets: ['arms=5', 'trials=100'] },
+    episodes: 1000,
+    // Full evaluation (10000 episodes): 78.35 ± 0.16 (criterion RL² 78.7 − 1% = 77.9); per-episode SD ≈ 16,
+    // so the SEM at 1000 episodes ≈ 0.5 and 76.4 is the criterion minus 3 SEM.
+    check: (m) => {
+      assert.ok(num(m, 'reward_mean') > 76.4, `reward ${num(m, 'reward_mean')}`);
+      assert.ok(num(m, 'regret_mean') < num(m, 'thompson_regret'), 'meta-RL must beat Thompson sampling');
+    },
+  },
+  {
     id: 'metarl/volatile',
     episodes: 1000,
     check: (m) => assert.ok(num(m, 'lr_volatile') > num(m, 'lr_stable') + 0.03, JSON.stringify(m)),

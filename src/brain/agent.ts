@@ -91,7 +91,7 @@ export class Agent {
       const other = this.world.objects.find((o) => o.present && o.def.agent);
       const a = this.world.agent;
       if (other && Math.max(Math.abs(other.x - a.x), Math.abs(other.y - a.y)) <= this.world.spec.view) {
-        this.world.observeFrom(other.x, other.y, this.otherObs);
+        this.world.observeOther(other, this.otherObs);
         L.empathize(this.otherObs, outputs);
         empathized = true;
       }
@@ -118,7 +118,7 @@ export class Agent {
   // ---- checkpoint ----------------------------------------------------------------------------------
   private optimizers(): [string, Optimizer][] {
     const L = this.learner;
-    return [['wm', L.wm.opt], ['assessors', L.assessors.opt], ['actor', L.actor.opt], ['habit', L.actor.habitOpt]];
+    return [['wm', L.wm.opt], ...L.assessors.groups.map((g): [string, Optimizer] => [g.name, g.opt]), ['actor', L.actor.opt], ['habit', L.actor.habitOpt]];
   }
 
   private buffers(): [string, Float32Array | Int32Array | Uint8Array][] {
@@ -128,7 +128,7 @@ export class Agent {
       ['replay.reward', r.reward], ['replay.kind', r.kind], ['replay.target', r.target], ['replay.complete', r.complete],
       ['memory.keys', m.keys], ['memory.s', m.s], ['memory.s2', m.s2], ['memory.reward', m.reward], ['memory.kind', m.kind],
       ['memory.target', m.target], ['memory.len', m.len], ['memory.salience', m.salience],
-      ['learner.x', L.x], ['learner.h', L.h], ['learner.hPrev', L.hPrev], ['learner.s', L.s], ['planner.best', L.planner.bestPlan],
+      ['learner.nowKind', L.nowKind], ['learner.nowTarget', L.nowTarget], ['learner.x', L.x], ['learner.h', L.h], ['learner.hPrev', L.hPrev], ['learner.s', L.s], ['planner.best', L.planner.bestPlan],
       ['agent.obs', this.obs], ['agent.body', this.body],
     ];
   }

@@ -34,15 +34,31 @@ export function assessorTargets(
   }
 }
 
+/** One network and its optimizer for a group of assessors (`idx`: their places in spec order). */
+interface AssessorNet {
+  readonly name: string;
+  readonly idx: readonly number[];
+  readonly net: MLP;
+  readonly opt: Adam;
+}
+
 export class ThoughtAssessors {
   readonly specs: readonly AssessorSpec[];
   readonly names: readonly string[];
   readonly inDim: number;
+  /**
+   * The predictors of what comes next (and the value) share one MLP; "this moment" predictors (lead 0)
+   * have their own. Sharing a hidden layer with a new head perturbs the others' training (measured: adding
+   * reward-now to the shared net moved brain/spider-fear seed 2's avoidance from above to below baseline).
+   */
+  readonly groups: readonly AssessorNet[];
   readonly net: MLP;
   readonly opt: Adam;
   private readonly y: Float32Array;
   private readonly next: Float32Array;
+  private readonly pred: Float32Array;
   private readonly grad: Float32Array;
+  private readonly gGroup: Float32Array;
   lastLoss = NaN;
   /** 0 for thought entries the assessors must not read (LearnerConfig.assessors.seesBody/readsLatent), else null. */
   private readonly mask: Float32Array | null;
@@ -54,27 +70,45 @@ export class ThoughtAssessors {
     this.names = specs.map((s) => s.name);
     this.inDim = inDim;
     const mb = Math.max(maxBatch, cfg.batch);
-    this.net = new MLP('assessors', [inDim, cfg.hidden, specs.length], { rng: rng.fork('assessors'), maxBatch: mb });
-    // An assessor that has learned nothing predicts nothing: the output layer starts at zero, so an
-    // untrained (or never-trained, in a control) brain sends no spurious signals down.
-    const out = this.net.layers[this.net.layers.length - 1]!;
-    out.w.data.fill(0);
-    out.b?.data.fill(0);
-    this.opt = new Adam(this.params(), { lr: cfg.lr, clipNorm: 5 });
+    const ahead = specs.flatMap((s, i) => (s.lead === 0 ? [] : [i])), now = specs.flatMap((s, i) => (s.lead === 0 ? [i] : []));
+    const make = (name: string, idx: number[]): AssessorNet => {
+      const net = new MLP(name, [inDim, cfg.hidden, idx.length], { rng: rng.fork(name), maxBatch: mb });
+      // An assessor that has learned nothing predicts nothing: the output layer starts at zero, so an
+      // untrained (or never-trained, in a control) brain sends no spurious signals down.
+      const out = net.layers[net.layers.length - 1]!;
+      out.w.data.fill(0);
+      out.b?.data.fill(0);
+      return { name, idx, net, opt: new Adam(prefixed(name, net.params()), { lr: cfg.lr, clipNorm: 5 }) };
+    };
+    this.groups = [...(ahead.length ? [make('assessors', ahead)] : []), ...(now.length ? [make('assessors-now', now)] : [])];
+    this.net = this.groups[0]!.net;
+    this.opt = this.groups[0]!.opt;
     this.mask = hidden.some(([a, b]) => b > a) ? Float32Array.from({ length: inDim }, (_, j) => (hidden.some(([a, b]) => j >= a && j < b) ? 0 : 1)) : null;
     this.masked = new Float32Array(this.mask ? mb * inDim : 0);
     this.y = new Float32Array(mb * specs.length);
     this.next = new Float32Array(mb * specs.length);
+    this.pred = new Float32Array(mb * specs.length);
     this.grad = new Float32Array(mb * specs.length);
+    this.gGroup = new Float32Array(mb * specs.length);
   }
 
   params(): Param[] {
-    return prefixed('assessors', this.net.params());
+    return this.groups.flatMap((g) => prefixed(g.name, g.net.params()));
   }
 
   /** Predictions for B thoughts [B×inDim]; a view [B×K] valid until the next call. */
   assess(s: Float32Array, B: number): Float32Array {
-    return this.net.forward(this.view(s, B), B) as Float32Array;
+    return this.forwardAll(this.view(s, B), B, this.pred);
+  }
+
+  /** Every group's outputs, scattered into `out` [B×K] in spec order. */
+  private forwardAll(v: Float32Array, B: number, out: Float32Array): Float32Array {
+    const K = this.specs.length;
+    for (const g of this.groups) {
+      const o = g.net.forward(v, B), n = g.idx.length;
+      for (let b = 0; b < B; b++) for (let j = 0; j < n; j++) out[b * K + g.idx[j]!] = o[b * n + j]!;
+    }
+    return out;
   }
 
   private view(s: Float32Array, B: number): Float32Array {
@@ -92,24 +126,28 @@ export class ThoughtAssessors {
    */
   train(s: Float32Array, s2: Float32Array, B: number, reward: Float32Array, kind: Uint8Array, target: Float32Array, onlineDopamine: number | null): void {
     const K = this.specs.length;
-    const nx = this.net.forward(this.view(s2, B), B);
-    this.next.set(nx.subarray(0, B * K));
+    this.forwardAll(this.view(s2, B), B, this.next);
     assessorTargets(this.specs, B, reward, kind, target, this.next, this.y);
-    const p = this.net.forward(this.view(s, B), B);
-    if (onlineDopamine !== null) {
-      const vi = this.specs.findIndex((a) => a.kind === 'value');
-      if (vi >= 0) this.y[vi] = p[vi]! + onlineDopamine;
-    }
+    // Forward s last per group just before its backward (each MLP keeps one forward's activations).
     let loss = 0;
-    const g = this.grad, sc = 2 / B;
-    for (let j = 0; j < B * K; j++) {
-      const e = p[j]! - this.y[j]!;
-      loss += e * e;
-      g[j] = sc * e;
+    const g = this.grad, sc = 2 / B, vs = this.view(s, B);
+    const vi = onlineDopamine !== null ? this.specs.findIndex((a) => a.kind === 'value') : -1;
+    for (const grp of this.groups) {
+      const p = grp.net.forward(vs, B), n = grp.idx.length, gg = this.gGroup;
+      for (let b = 0; b < B; b++) {
+        for (let j = 0; j < n; j++) {
+          const i = grp.idx[j]!, pv = p[b * n + j]!;
+          // Row 0's value target is the prediction plus the dopamine the body sent (stored in f32, as every target).
+          if (b === 0 && i === vi) this.y[i] = pv + onlineDopamine!;
+          const e = pv - this.y[b * K + i]!;
+          loss += e * e;
+          g[b * K + i] = gg[b * n + j] = sc * e;
+        }
+      }
+      grp.opt.zeroGrad();
+      grp.net.backward(gg.subarray(0, B * n), B, null);
+      grp.opt.step();
     }
     this.lastLoss = loss / (B * K);
-    this.opt.zeroGrad();
-    this.net.backward(g.subarray(0, B * K), B, null);
-    this.opt.step();
   }
 }

@@ -102,12 +102,14 @@ export class EpisodicMemory {
   }
 
   /**
-   * The remembered moment: the thought just before the surprise (the last transition's s) — e.g.
-   * standing at the cake about to eat it, where "reward is coming" was true.
+   * The remembered moment: the surprise itself (the last transition's s′) — e.g. tasting the cake. The
+   * cue that brings it back is what came just before (the key: the cake in sight); re-assessing the
+   * surprise lets "this is rewarding" (a lead-0 assessor) judge what was remembered, whatever one was
+   * doing at the time.
    */
   moment(e: number): Float32Array {
     const r = e * this.window + Math.max(0, this.len[e]! - 1);
-    return this.s.subarray(r * this.S, (r + 1) * this.S);
+    return this.s2.subarray(r * this.S, (r + 1) * this.S);
   }
 
   /** A random stored transition as a row index into s/s2/reward/kind/target, or -1 if empty. */

@@ -34,6 +34,8 @@ export interface LearnerDims {
   body: number;
   /** Where the position one-hot sits in the observation (the planner sharpens it). */
   pos: { start: number; len: number };
+  /** Where the room context sits in the observation (the planner can hold it fixed in imagination). */
+  context?: { start: number; len: number };
 }
 
 export class LearningSubsystem {
@@ -75,6 +77,9 @@ export class LearningSubsystem {
   private readonly bt: Float32Array;
   private readonly kindBuf: Uint8Array;
   private readonly targetBuf: Float32Array;
+  /** This tick's ground truth for "this moment" (lead 0) assessors, used as the next transition's target. */
+  readonly nowKind: Uint8Array;
+  readonly nowTarget: Float32Array;
   private readonly tmpS: Float32Array;
 
   constructor(specs: readonly AssessorSpec[], dims: LearnerDims, cfg: LearnerConfig, rng: Rng) {
@@ -92,7 +97,7 @@ export class LearningSubsystem {
       cfg.assessors.readsPosition ? [0, 0] : [dims.pos.start, dims.pos.start + dims.pos.len],
     ]);
     this.actor = new ThoughtGenerator(this.S, this.X, cfg.actor, cfg.habit, rng.fork('actor'));
-    this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos);
+    this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos, dims.context);
     this.memory = new EpisodicMemory(cfg.memory.capacity, cfg.memory.window, this.X, this.L, this.K);
     this.replay = new Replay(cfg.replay.size, this.X, this.L, this.K);
     this.x = new Float32Array(this.X);
@@ -109,6 +114,8 @@ export class LearningSubsystem {
     this.bk = new Uint8Array(B * this.K);
     this.bt = new Float32Array(B * this.K);
     this.kindBuf = new Uint8Array(this.K);
+    this.nowKind = new Uint8Array(this.K);
+    this.nowTarget = new Float32Array(this.K);
     this.targetBuf = new Float32Array(this.K);
     this.tmpS = new Float32Array(this.S);
   }
@@ -191,13 +198,24 @@ export class LearningSubsystem {
    */
   learn(up: UpMessage): void {
     const t = this.tick, prev = t - 1;
-    if (this.unrecorded || this.afterGap || prev < 0 || !this.replay.has(prev)) return;
+    const ready = !(this.unrecorded || this.afterGap || prev < 0 || !this.replay.has(prev));
     const specs = this.assessors.specs;
     for (let i = 0; i < this.K; i++) {
       const tg = up.targets[specs[i]!.name];
-      this.kindBuf[i] = tg && tg.kind === 'truth' ? 1 : 0;
-      this.targetBuf[i] = tg && tg.kind === 'truth' ? tg.value : 0;
+      const k = tg && tg.kind === 'truth' ? 1 : 0, v = tg && tg.kind === 'truth' ? tg.value : 0;
+      if (specs[i]!.lead === 0) {
+        // A "this moment" predictor learns the previous thought from the previous tick's truth (its own
+        // moment); this tick's truth waits for the next transition.
+        this.kindBuf[i] = this.nowKind[i]!;
+        this.targetBuf[i] = this.nowTarget[i]!;
+        this.nowKind[i] = k;
+        this.nowTarget[i] = v;
+      } else {
+        this.kindBuf[i] = k;
+        this.targetBuf[i] = v;
+      }
     }
+    if (!ready) return;
     const ps = this.replay.slot(prev);
     this.replay.complete_(prev, this.replay.prevAction[this.replay.slot(t)]!, up.reward, this.kindBuf, this.targetBuf);
     const p = this.plasticity;

@@ -67,7 +67,10 @@ export class Planner {
   readonly indifference = 1e-3;
   goals: InjectedGoal[] = [];
 
-  constructor(wm: WorldModel, as: ThoughtAssessors, cfg: LearnerConfig['planner'], pos: { start: number; len: number }) {
+  private readonly ctx: { start: number; len: number } | null;
+
+  constructor(wm: WorldModel, as: ThoughtAssessors, cfg: LearnerConfig['planner'], pos: { start: number; len: number }, context?: { start: number; len: number }) {
+    this.ctx = cfg.holdContext && context && context.len > 0 ? context : null;
     this.wm = wm;
     this.as = as;
     this.cfg = cfg;
@@ -123,6 +126,7 @@ export class Planner {
       const xp = this.wm.predict(this.hB, this.xB, this.acts, N);
       this.xB.set(xp.subarray(0, N * X));
       this.sharpenPositions();
+      if (this.ctx) this.holdContext(x);
       this.wm.advance(this.xB, this.acts, N, this.hB, this.hB);
       for (let n = 0; n < N; n++) {
         this.sB.set(this.xB.subarray(n * X, (n + 1) * X), n * S);
@@ -180,6 +184,12 @@ export class Planner {
       this.xB.fill(0, o, o + P);
       this.xB[o + bj] = 1;
     }
+  }
+
+  /** No action changes the room one is in: imagined steps keep the present context. */
+  private holdContext(x: Float32Array): void {
+    const X = this.wm.xDim, { start, len } = this.ctx!;
+    for (let n = 0; n < this.N; n++) for (let j = 0; j < len; j++) this.xB[n * X + start + j] = x[start + j]!;
   }
 
   /** The plan kept for warm start (checkpointed with the learner). */

@@ -33,6 +33,13 @@ export interface AssessorSpec {
   /** When the Steering Subsystem asserts ground truth even when the signal is 0. */
   clear: { kind: 'always' } | { kind: 'never' } | { kind: 'reaction'; name: string };
   valence: number;
+  /**
+   * Which moment the prediction is about. 1 (default): the signal on the next tick — "reward is
+   * coming", which depends on what one is about to do. 0: the signal of the moment being thought of
+   * itself — "this is rewarding" (tasting cake), the same whatever one does next, so an imagined,
+   * remembered or another's moment is judged on its own merits.
+   */
+  lead: 0 | 1;
 }
 
 export interface SteeringSpec {
@@ -107,7 +114,10 @@ export function parseSteering(text: string, file: string): SteeringSpec {
       if (!reactionNames.has(cw[1]!)) throw r.error(r.field('clear')!.line, `reaction '${cw[1]}' is not declared`);
       clear = { kind: 'reaction', name: cw[1]! };
     } else throw r.error(r.field('clear')!.line, `'clear' must be always, never or 'reaction NAME', got '${cw.join(' ')}'`);
-    assessors.push({ name: s.name!, kind, truth, horizon: r.number('horizon', kind === 'value' ? gamma : 0.7, [0, 0.999]), clear, valence: r.number('valence', kind === 'value' ? 1 : 0) });
+    const lead = r.number('lead', 1, [0, 1]);
+    if (lead !== 0 && lead !== 1) throw r.error(r.field('lead')!.line, `'lead' must be 0 (this moment) or 1 (the next tick), got ${lead}`);
+    if (lead === 0 && kind !== 'predictor') throw r.error(r.field('lead')!.line, "'lead = 0' is for predictors (the value always looks ahead)");
+    assessors.push({ name: s.name!, kind, truth, horizon: r.number('horizon', kind === 'value' ? gamma : 0.7, [0, 0.999]), clear, valence: r.number('valence', kind === 'value' ? 1 : 0), lead });
     r.done();
   }
   const assessorNames = new Set(assessors.map((a) => a.name));

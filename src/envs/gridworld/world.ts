@@ -85,6 +85,9 @@ export class GridWorld implements Env<Float32Array, number> {
   private painNow = 0;
   private lastAte: string | null = null;
   private otherAte: string | null = null;
+  /** Which other agent ate on the last step, and the taste of what it ate (a perspective-taker sees it eat). */
+  private otherEater = -1;
+  private otherTaste: { kind: string; amount: number } | null = null;
   private nextId = 0;
 
   constructor(spec: WorldSpec, room?: string) {
@@ -144,6 +147,8 @@ export class GridWorld implements Env<Float32Array, number> {
     this.tasteNow.fill(0);
     this.painNow = 0;
     this.lastAte = this.otherAte = null;
+    this.otherEater = -1;
+    this.otherTaste = null;
     return { observation: this.observe(), info: this.info() };
   }
 
@@ -183,6 +188,8 @@ export class GridWorld implements Env<Float32Array, number> {
     this.tasteNow.fill(0);
     this.painNow = 0;
     this.lastAte = this.otherAte = null;
+    this.otherEater = -1;
+    this.otherTaste = null;
     for (const o of this.objs) {
       o.movedLastTick = false;
       if (!o.present) {
@@ -239,6 +246,8 @@ export class GridWorld implements Env<Float32Array, number> {
     }
     if (best && bd === 0) {
       this.otherAte = best.def.name;
+      this.otherEater = o.id;
+      this.otherTaste = best.def.taste;
       this.consume(best);
       return;
     }
@@ -250,15 +259,15 @@ export class GridWorld implements Env<Float32Array, number> {
     return { room: this.room.name, tick: this.t, ate: this.lastAte, otherAte: this.otherAte, pain: this.painNow };
   }
 
-  /** The learner's observation as if the agent stood at (x, y) — what a perspective-taker would see. */
-  observeFrom(x: number, y: number, out?: Float32Array): Float32Array {
+  /** The learner's observation as if the agent stood at (x, y) (as `self`, if given: it is not in its own view). */
+  observeFrom(x: number, y: number, out?: Float32Array, self?: WorldObject): Float32Array {
     const L = this.obsLayout, s = this.spec;
     const obs = out ?? new Float32Array(L.dim);
     obs.fill(0);
     obs[L.pos + y * s.width + x] = 1;
     const r = s.view;
     for (const o of this.objs) {
-      if (!o.present) continue;
+      if (!o.present || o === self) continue; // one does not see oneself in one's own view
       const d = Math.max(Math.abs(o.x - x), Math.abs(o.y - y));
       if (d > r) continue;
       const w = 1 - d / (r + 1);
@@ -266,6 +275,20 @@ export class GridWorld implements Env<Float32Array, number> {
     }
     for (let k = 0; k < s.features.length; k++) if (obs[L.features + k]! > 1) obs[L.features + k] = 1;
     for (const c of this.room.context) obs[L.context + s.contexts.indexOf(c)] = 1;
+    return obs;
+  }
+
+  /**
+   * What a perspective-taker perceives of another agent's situation: the view from where it stands,
+   * and — if it ate on the last step — the taste of what it ate (seeing someone eat cake is seeing
+   * them taste it).
+   */
+  observeOther(o: WorldObject, out?: Float32Array): Float32Array {
+    const obs = this.observeFrom(o.x, o.y, out, o);
+    if (this.otherEater === o.id && this.otherTaste) {
+      const k = this.obsLayout.taste + this.spec.tastes.indexOf(this.otherTaste.kind);
+      obs[k] = Math.min(1, this.otherTaste.amount);
+    }
     return obs;
   }
 
