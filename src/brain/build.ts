@@ -24,6 +24,6 @@ export function buildAgent(src: BrainSources, cfg: LearnerConfig, seed: number, 
   world.reset({ seed: rng.fork('world').nextU32(), options: room ? { room } : {} });
   const steering = new SteeringSubsystem(steeringSpec);
   const L = world.obsLayout;
-  const learner = new LearningSubsystem(steeringSpec.assessors, { obs: L.dim, body: steeringSpec.body.vars.length, pos: { start: L.pos, len: L.features - L.pos }, context: { start: L.context, len: L.taste - L.context } }, cfg, rng.fork('learner'));
+  const learner = new LearningSubsystem(steeringSpec.assessors, { obs: L.dim, body: steeringSpec.body.vars.length, pos: { start: L.pos, len: L.features - L.pos, width: spec.width }, context: { start: L.context, len: L.taste - L.context } }, cfg, rng.fork('learner'));
   return new Agent(world, steering, learner);
 }

@@ -5,8 +5,8 @@
 import type { Mode } from './modes.js';
 
 export interface LearnerConfig {
-  /** World model: GRU latent size, decoder hidden size, learning rate, and how it trains online. */
-  worldModel: { latent: number; hidden: number; lr: number; every: number; batch: number; window: number };
+  /** World model: GRU latent size, decoder hidden size, learning rate, how it trains online, and its position head (world-model.ts). */
+  worldModel: { latent: number; hidden: number; lr: number; every: number; batch: number; window: number; positionHead: 'cell' | 'move' };
   /** Thought assessors: one MLP with a head per assessor (value + short-term predictors). */
   /**
    * seesBody: whether the assessors read the body part of the senses. Off by default: a prediction
@@ -54,7 +54,7 @@ export interface LearnerConfig {
 }
 
 export const LEARNER_DEFAULTS: LearnerConfig = {
-  worldModel: { latent: 32, hidden: 64, lr: 1e-2, every: 4, batch: 8, window: 8 },
+  worldModel: { latent: 32, hidden: 64, lr: 1e-2, every: 4, batch: 8, window: 8, positionHead: 'cell' },
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },

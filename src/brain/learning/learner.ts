@@ -33,7 +33,7 @@ export interface LearnerDims {
   obs: number;
   body: number;
   /** Where the position one-hot sits in the observation (the planner sharpens it). */
-  pos: { start: number; len: number };
+  pos: { start: number; len: number; width?: number };
   /** Where the room context sits in the observation (the planner can hold it fixed in imagination). */
   context?: { start: number; len: number };
 }

@@ -10,6 +10,12 @@
  * softmax trained by cross-entropy; every other sense is a sigmoid trained by binary cross-entropy.
  * (With one sigmoid-MSE head over everything, next-cell accuracy was 0.16 after 3000 ticks: the
  * one-hot's gradient vanishes under the sigmoid.)
+ *
+ * `positionHead = 'move'` (default 'cell'): the position block's first five logits are a softmax over
+ * the displacement (stay, up, down, left, right) and the next cell is the present one moved by it. A
+ * step then means the same everywhere, so it generalises across cells; the cell head must learn every
+ * (cell, action) pair on its own (in brain/wirehead it imagined (2,5) + down → (3,4) beside the lever,
+ * a pair lived through a handful of times).
  */
 import { GRU } from '../../nn/gru.js';
 import { MLP } from '../../nn/mlp.js';
@@ -20,6 +26,16 @@ import type { Replay } from './replay.js';
 import type { LearnerConfig } from './config.js';
 
 export const N_ACTIONS = 5;
+/** Displacements of the five moves (as the gridworld's actions: stay, up, down, left, right). */
+const MOVE_DX = [0, 0, 0, -1, 1];
+const MOVE_DY = [0, -1, 1, 0, 0];
+
+/** Where the position block of a sense vector has its largest entry. */
+function argmaxAt(x: Float32Array, o: number, n: number): number {
+  let b = 0;
+  for (let j = 1; j < n; j++) if (x[o + j]! > x[o + b]!) b = j;
+  return b;
+}
 
 export class WorldModel {
   readonly xDim: number;
@@ -37,11 +53,15 @@ export class WorldModel {
   /** Mean squared prediction error of the last training batch (for figures). */
   lastLoss = NaN;
 
-  private readonly pos: { start: number; len: number };
+  private readonly pos: { start: number; len: number; width?: number };
   private readonly probs: Float32Array;
+  /** Grid width for the move head (0: cell head). */
+  private readonly moveW: number;
 
-  constructor(xDim: number, cfg: LearnerConfig['worldModel'], maxImagine: number, rng: Rng, pos: { start: number; len: number }) {
+  constructor(xDim: number, cfg: LearnerConfig['worldModel'], maxImagine: number, rng: Rng, pos: { start: number; len: number; width?: number }) {
     this.pos = pos;
+    if (cfg.positionHead === 'move' && !(pos.width && pos.len % pos.width === 0 && pos.len >= N_ACTIONS)) throw new RangeError('WorldModel: positionHead = move needs the grid width of the position code');
+    this.moveW = cfg.positionHead === 'move' ? pos.width! : 0;
     this.cfg = cfg;
     this.xDim = xDim;
     this.latent = cfg.latent;
@@ -59,9 +79,13 @@ export class WorldModel {
     this.probs = new Float32Array(Math.max(T * B, maxB) * xDim);
   }
 
-  /** Logits [R×X] → senses: softmax over the position block, sigmoid elsewhere (into this.probs). */
+  /**
+   * Logits [R×X] → senses: softmax over the position block, sigmoid elsewhere (into this.probs). With the
+   * move head the position block's first five entries of `out` hold the move probabilities until
+   * `placeMoves` turns them into cells (training reads them there).
+   */
   private toSenses(z: Float32Array, R: number): Float32Array {
-    const X = this.xDim, p0 = this.pos.start, p1 = p0 + this.pos.len, out = this.probs;
+    const X = this.xDim, p0 = this.pos.start, p1 = p0 + (this.moveW ? N_ACTIONS : this.pos.len), out = this.probs;
     for (let r = 0; r < R; r++) {
       const o = r * X;
       let m = -Infinity;
@@ -69,9 +93,31 @@ export class WorldModel {
       let sum = 0;
       for (let k = p0; k < p1; k++) sum += out[o + k] = Math.exp(z[o + k]! - m);
       for (let k = p0; k < p1; k++) out[o + k]! /= sum;
-      for (let k = 0; k < X; k++) if (k < p0 || k >= p1) out[o + k] = 1 / (1 + Math.exp(-z[o + k]!));
+      for (let k = 0; k < X; k++) if (k < p0 || k >= p0 + this.pos.len) out[o + k] = 1 / (1 + Math.exp(-z[o + k]!));
     }
     return out;
+  }
+
+  /** Move head: the next-cell distribution = the present cell (row r of `x`) moved by each move's probability. */
+  private placeMoves(x: Float32Array, R: number): void {
+    const X = this.xDim, p0 = this.pos.start, P = this.pos.len, W = this.moveW, H = P / W, out = this.probs, pm = [0, 0, 0, 0, 0];
+    for (let r = 0; r < R; r++) {
+      const o = r * X, cur = argmaxAt(x, r * X + p0, P), cx = cur % W, cy = (cur / W) | 0;
+      for (let d = 0; d < N_ACTIONS; d++) pm[d] = out[o + p0 + d]!;
+      out.fill(0, o + p0, o + p0 + P);
+      for (let d = 0; d < N_ACTIONS; d++) {
+        const nx = cx + MOVE_DX[d]!, ny = cy + MOVE_DY[d]!;
+        const cell = nx >= 0 && nx < W && ny >= 0 && ny < H ? ny * W + nx : cur;
+        out[o + p0 + cell]! += pm[d]!;
+      }
+    }
+  }
+
+  /** The move that takes cell `a` to cell `b` (one of the five), or -1 (a teleport). */
+  private moveBetween(a: number, b: number): number {
+    const W = this.moveW;
+    for (let d = 0; d < N_ACTIONS; d++) if ((a % W) + MOVE_DX[d]! === b % W && ((a / W) | 0) + MOVE_DY[d]! === ((b / W) | 0)) return d;
+    return -1;
   }
 
   params(): Param[] {
@@ -99,7 +145,9 @@ export class WorldModel {
       d.fill(0, b * W + L + X, (b + 1) * W);
       d[b * W + L + X + actions[b]!] = 1;
     }
-    return this.toSenses(this.dec.forward(d, B) as Float32Array, B);
+    const out = this.toSenses(this.dec.forward(d, B) as Float32Array, B);
+    if (this.moveW) this.placeMoves(x, B);
+    return out;
   }
 
   /** One online training step on `batch` windows of the replay; false if there is not enough history. */
@@ -138,13 +186,28 @@ export class WorldModel {
     // Cross-entropy gradients wrt the logits are (prediction − target) for both heads.
     let loss = 0;
     const g = this.decGrad, scale = 1 / R;
+    const p0 = this.pos.start, P = this.pos.len;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
         const r = t * B + b, sn = replay.slot(starts[b]! + t + 1);
         for (let k = 0; k < X; k++) {
+          if (this.moveW && k >= p0 && k < p0 + P) continue;
           const e = y[r * X + k]! - replay.x[sn * X + k]!;
           loss += e * e;
           g[r * X + k] = scale * e;
+        }
+        if (this.moveW) {
+          // Cross-entropy on the move actually made (none across a teleport).
+          const sc = replay.slot(starts[b]! + t);
+          const mv = this.moveBetween(argmaxAt(replay.x, sc * X + p0, P), argmaxAt(replay.x, sn * X + p0, P));
+          g.fill(0, r * X + p0, r * X + p0 + P);
+          if (mv >= 0) {
+            for (let d = 0; d < N_ACTIONS; d++) {
+              const e = y[r * X + p0 + d]! - (d === mv ? 1 : 0);
+              loss += e * e;
+              g[r * X + p0 + d] = scale * e;
+            }
+          }
         }
       }
     }

@@ -29,6 +29,7 @@ const config = z.object({
   trials: z.number().int().min(1).default(20),
   ticks: z.number().int().min(1).default(30),
   minSteps: z.number().int().min(1).default(3),
+  positionHead: z.enum(['cell', 'move']).default('move').describe("the world model's position head (LearnerConfig.worldModel.positionHead): with 'cell' the hedonist hovered beside the lever (5 seeds 0.84; it imagined (2,5) + down → (3,4))"),
 }).strict();
 type Config = z.infer<typeof config>;
 
@@ -123,7 +124,7 @@ export const wirehead = defineExperiment({
         for (const [k, v] of Object.entries(predictionsAtLever(a))) acc.explain[`lever.${name}.${k}`] = v;
       } });
     }
-    const build = twoBrainBuilder(ctx, { senses: { reward: c.rewardSense } });
+    const build = twoBrainBuilder(ctx, { senses: { reward: c.rewardSense }, worldModel: { positionHead: c.positionHead } });
     runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
     const m: Metrics = {};
     for (const n of AGENTS) {
