@@ -14,13 +14,14 @@ declare -A CMD=(
   [metarl/bandit-dependent]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set gammaEnd=0.99 --set episodes=10000 --set workers=2"
   [metarl/bandit-k]="--seed 1 --set arms=5 --set trials=10 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set episodes=10000 --set workers=2"
   [metarl/bandit-k@5x100]="--seed 1 --set arms=5 --set trials=100 --set updates=60000 --set hidden=96 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set entropyStart=0.1 --set gaeLambda=0.95 --set episodes=10000 --set workers=1"
+  [metarl/bandit-k@10x100]="--seed 1 --set arms=10 --set trials=100 --set updates=100000 --set hidden=96 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set entropyStart=0.1 --set gaeLambda=0.95 --set episodes=10000 --set workers=1"
   [metarl/two-step]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set episodes=2000 --set workers=2"
   [metarl/volatile]="--seed 1 --set updates=5000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set episodes=2000 --set workers=2"
   [metarl/informative-arm]="--seed 1 --set updates=100000 --set numEnvs=32 --set lr=0.001 --set gamma=1 --set entropyStart=0.5 --set rewardCode=21 --set episodes=10000 --set workers=1"
   [metarl/harlow]="--seed 1 --set updates=30000 --set numEnvs=32 --set lr=0.002 --set feedback=none --set episodes=2000 --set workers=1"
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/bandit-k@5x100 metarl/two-step metarl/volatile metarl/informative-arm metarl/harlow)
+[ ${#targets[@]} -gt 0 ] || targets=(metarl/bandit-independent metarl/bandit-dependent metarl/bandit-k metarl/bandit-k@5x100 metarl/bandit-k@10x100 metarl/two-step metarl/volatile metarl/informative-arm metarl/harlow)
 for target in "${targets[@]}"; do
   args=${CMD[$target]:-}
   [ -n "$args" ] || { echo "no shipped recipe for $target" >&2; exit 2; }

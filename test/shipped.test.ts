@@ -75,6 +75,17 @@ const SHIPPED: Expectation[] = [
     },
   },
   {
+    id: 'metarl/bandit-k',
+    variant: { name: '10x100', sets: ['arms=10', 'trials=100'] },
+    episodes: 1000,
+    // Full evaluation (10000 episodes): 83.27 ± 0.12 (criterion RL² 83.5 − 1% = 82.7); per-episode SD ≈ 12,
+    // so the SEM at 1000 episodes ≈ 0.37 and 81.6 is the criterion minus 3 SEM.
+    check: (m) => {
+      assert.ok(num(m, 'reward_mean') > 81.6, `reward ${num(m, 'reward_mean')}`);
+      assert.ok(num(m, 'regret_mean') < num(m, 'thompson_regret'), 'meta-RL must beat Thompson sampling');
+    },
+  },
+  {
     id: 'metarl/volatile',
     episodes: 1000,
     check: (m) => assert.ok(num(m, 'lr_volatile') > num(m, 'lr_stable') + 0.03, JSON.stringify(m)),
