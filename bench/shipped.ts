@@ -42,7 +42,8 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-interface Recipe { id: string; seed: number; sets: string[] }
+/** target: the script's key (`metarl/<id>` or `metarl/<id>@<variant>`); id: the experiment. */
+interface Recipe { target: string; id: string; seed: number; sets: string[] }
 
 /** The `declare -A CMD=( … )` table of scripts/train-shipped.sh, in file order. */
 function readRecipes(): Recipe[] {
@@ -62,9 +63,10 @@ function readRecipes(): Recipe[] {
     const line = lines[i]!;
     if (/^\s*\)\s*$/.test(line)) break;
     if (/^\s*(#.*)?$/.test(line)) continue;
-    const m = /^\s*\[(metarl\/[A-Za-z0-9_-]+)\]="([^"$`\\]*)"\s*$/.exec(line);
-    if (!m) fail(`${SCRIPT}:${i + 1}: expected '  [metarl/<id>]="--seed N --set key=value …"', got '${line.trim()}'`);
-    const [, id, argText] = m as unknown as [string, string, string];
+    const m = /^\s*\[(metarl\/[A-Za-z0-9_-]+)(@[A-Za-z0-9_-]+)?\]="([^"$`\\]*)"\s*$/.exec(line);
+    if (!m) fail(`${SCRIPT}:${i + 1}: expected '  [metarl/<id>[@variant]]="--seed N --set key=value …"', got '${line.trim()}'`);
+    const [, id, variant, argText] = m as unknown as [string, string, string | undefined, string];
+    const target = id + (variant ?? '');
     const tok = argText.trim().split(/\s+/).filter(Boolean);
     let seed: number | null = null;
     const sets: string[] = [];
@@ -76,8 +78,8 @@ function readRecipes(): Recipe[] {
       else fail(`${SCRIPT}:${i + 1}: unexpected '${flag} ${val}' in ${id}'s recipe (only --seed N and --set key=value are understood)`);
     }
     if (seed === null) fail(`${SCRIPT}:${i + 1}: ${id}'s recipe has no --seed`);
-    if (recipes.some((r) => r.id === id)) fail(`${SCRIPT}:${i + 1}: ${id} listed twice`);
-    recipes.push({ id, seed, sets });
+    if (recipes.some((r) => r.target === target)) fail(`${SCRIPT}:${i + 1}: ${target} listed twice`);
+    recipes.push({ target, id, seed, sets });
   }
   if (recipes.length === 0) fail(`${SCRIPT}: the CMD=( table holds no recipes`);
   return recipes;
@@ -100,8 +102,8 @@ const UPDATES = positiveInt('updates', args.updates, 60, 1);
 const WARMUP = positiveInt('warmup', args.warmup, 3, 0);
 const all = readRecipes();
 const only = (args.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-for (const id of only) if (!all.some((r) => r.id === id)) fail(`--only ${id}: no such recipe in ${SCRIPT} (have ${all.map((r) => r.id).join(', ')})`);
-const recipes = only.length ? all.filter((r) => only.includes(r.id)) : all;
+for (const t of only) if (!all.some((r) => r.target === t)) fail(`--only ${t}: no such recipe in ${SCRIPT} (have ${all.map((r) => r.target).join(', ')})`);
+const recipes = only.length ? all.filter((r) => only.includes(r.target)) : all;
 
 const kernel = installGemmFromEnv();
 const CPUS = availableParallelism();
@@ -115,13 +117,13 @@ async function measure(r: Recipe) {
   try {
     cfg = parseSets(findExperiment(r.id).config, r.sets, r.id) as TrainingConfig;
   } catch (e) {
-    fail(`${r.id}: ${(e as Error).message}`);
+    fail(`${r.target}: ${(e as Error).message}`);
   }
   const task = metarlTaskSpec(r.id, cfg as unknown as Record<string, unknown>, 'train');
   // As trainAndEvaluate: shards from `workers` (0 = one per core), this thread + threads − 1 helpers.
   const shards = resolveShards(cfg, CPUS);
   const threads = Math.min(shards, CPUS);
-  process.stderr.write(`${r.id}: workers=${cfg.workers} → ${shards} shard(s) on ${threads} thread(s), numEnvs ${cfg.numEnvs}, hidden ${cfg.hidden}, ${task.maxSteps} steps/episode; ${WARMUP} warm-up + ${UPDATES} timed updates…\n`);
+  process.stderr.write(`${r.target}: workers=${cfg.workers} → ${shards} shard(s) on ${threads} thread(s), numEnvs ${cfg.numEnvs}, hidden ${cfg.hidden}, ${task.maxSteps} steps/episode; ${WARMUP} warm-up + ${UPDATES} timed updates…\n`);
   const load1 = loadavg()[0]!;
   const trainer = new A2CTrainer(task, a2cConfig(cfg), new Rng(r.seed).fork('train'), { shards });
   let t0 = performance.now();
@@ -142,7 +144,7 @@ async function measure(r: Recipe) {
     const projected = cfg.updates / ups / 60;
     const target = TARGETS[r.id];
     const out = {
-      id: r.id, seed: r.seed, sets: r.sets.join(' '),
+      id: r.target, seed: r.seed, sets: r.sets.join(' '),
       workers: cfg.workers, shards, threads, numEnvs: cfg.numEnvs, hidden: cfg.hidden, steps_per_episode: task.maxSteps,
       pool_start_s: r3(poolStartS), loadavg_1m_start: r2(load1),
       updates_timed: UPDATES, seconds: r3(seconds), updates_per_s: r2(ups), ms_per_update: r2(1000 / ups),
@@ -153,7 +155,7 @@ async function measure(r: Recipe) {
       projected_train_minutes: r2(projected),
       ...(target !== undefined ? { target_minutes: target, meets_target: projected <= target } : {}),
     };
-    process.stderr.write(`${r.id}: ${out.updates_per_s} updates/s, ${out.env_steps_per_s} env steps/s → ${cfg.updates} updates ≈ ${out.projected_train_minutes} min` +
+    process.stderr.write(`${r.target}: ${out.updates_per_s} updates/s, ${out.env_steps_per_s} env steps/s → ${cfg.updates} updates ≈ ${out.projected_train_minutes} min` +
       (target !== undefined ? ` (target ≤ ${target} min: ${out.meets_target ? 'met' : 'NOT met'})` : '') + '\n');
     return out;
   } finally {
