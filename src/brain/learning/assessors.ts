@@ -60,6 +60,7 @@ export class ThoughtAssessors {
   private readonly grad: Float32Array;
   private readonly gGroup: Float32Array;
   lastLoss = NaN;
+  private readonly valueIdx: number;
   /** 0 for thought entries the assessors must not read (LearnerConfig.assessors.seesBody/readsLatent), else null. */
   private readonly mask: Float32Array | null;
   private readonly masked: Float32Array;
@@ -81,6 +82,7 @@ export class ThoughtAssessors {
       return { name, idx, net, opt: new Adam(prefixed(name, net.params()), { lr: cfg.lr, clipNorm: 5 }) };
     };
     this.groups = [...(ahead.length ? [make('assessors', ahead)] : []), ...(now.length ? [make('assessors-now', now)] : [])];
+    this.valueIdx = specs.findIndex((a) => a.kind === 'value');
     this.net = this.groups[0]!.net;
     this.opt = this.groups[0]!.opt;
     this.mask = hidden.some(([a, b]) => b > a) ? Float32Array.from({ length: inDim }, (_, j) => (hidden.some(([a, b]) => j >= a && j < b) ? 0 : 1)) : null;
@@ -131,7 +133,7 @@ export class ThoughtAssessors {
     // Forward s last per group just before its backward (each MLP keeps one forward's activations).
     let loss = 0;
     const g = this.grad, sc = 2 / B, vs = this.view(s, B);
-    const vi = onlineDopamine !== null ? this.specs.findIndex((a) => a.kind === 'value') : -1;
+    const vi = onlineDopamine !== null ? this.valueIdx : -1;
     for (const grp of this.groups) {
       const p = grp.net.forward(vs, B), n = grp.idx.length, gg = this.gGroup;
       for (let b = 0; b < B; b++) {

@@ -57,6 +57,7 @@ export class WorldModel {
   private readonly probs: Float32Array;
   /** Grid width for the move head (0: cell head). */
   private readonly moveW: number;
+  private readonly pm = new Float64Array(N_ACTIONS);
 
   constructor(xDim: number, cfg: LearnerConfig['worldModel'], maxImagine: number, rng: Rng, pos: { start: number; len: number; width?: number }) {
     this.pos = pos;
@@ -100,7 +101,7 @@ export class WorldModel {
 
   /** Move head: the next-cell distribution = the present cell (row r of `x`) moved by each move's probability. */
   private placeMoves(x: Float32Array, R: number): void {
-    const X = this.xDim, p0 = this.pos.start, P = this.pos.len, W = this.moveW, H = P / W, out = this.probs, pm = [0, 0, 0, 0, 0];
+    const X = this.xDim, p0 = this.pos.start, P = this.pos.len, W = this.moveW, H = P / W, out = this.probs, pm = this.pm;
     for (let r = 0; r < R; r++) {
       const o = r * X, cur = argmaxAt(x, r * X + p0, P), cx = cur % W, cy = (cur / W) | 0;
       for (let d = 0; d < N_ACTIONS; d++) pm[d] = out[o + p0 + d]!;
