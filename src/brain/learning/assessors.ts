@@ -52,12 +52,9 @@ export class ThoughtAssessors {
    * reward-now to the shared net moved brain/spider-fear seed 2's avoidance from above to below baseline).
    */
   readonly groups: readonly AssessorNet[];
-  readonly net: MLP;
-  readonly opt: Adam;
   private readonly y: Float32Array;
   private readonly next: Float32Array;
   private readonly pred: Float32Array;
-  private readonly grad: Float32Array;
   private readonly gGroup: Float32Array;
   lastLoss = NaN;
   private readonly valueIdx: number;
@@ -83,14 +80,11 @@ export class ThoughtAssessors {
     };
     this.groups = [...(ahead.length ? [make('assessors', ahead)] : []), ...(now.length ? [make('assessors-now', now)] : [])];
     this.valueIdx = specs.findIndex((a) => a.kind === 'value');
-    this.net = this.groups[0]!.net;
-    this.opt = this.groups[0]!.opt;
     this.mask = hidden.some(([a, b]) => b > a) ? Float32Array.from({ length: inDim }, (_, j) => (hidden.some(([a, b]) => j >= a && j < b) ? 0 : 1)) : null;
     this.masked = new Float32Array(this.mask ? mb * inDim : 0);
     this.y = new Float32Array(mb * specs.length);
     this.next = new Float32Array(mb * specs.length);
     this.pred = new Float32Array(mb * specs.length);
-    this.grad = new Float32Array(mb * specs.length);
     this.gGroup = new Float32Array(mb * specs.length);
   }
 
@@ -130,9 +124,9 @@ export class ThoughtAssessors {
     const K = this.specs.length;
     this.forwardAll(this.view(s2, B), B, this.next);
     assessorTargets(this.specs, B, reward, kind, target, this.next, this.y);
-    // Forward s last per group just before its backward (each MLP keeps one forward's activations).
+    // Each group's forward on s comes just before its backward (an MLP keeps one forward's activations).
     let loss = 0;
-    const g = this.grad, sc = 2 / B, vs = this.view(s, B);
+    const sc = 2 / B, vs = this.view(s, B);
     const vi = onlineDopamine !== null ? this.valueIdx : -1;
     for (const grp of this.groups) {
       const p = grp.net.forward(vs, B), n = grp.idx.length, gg = this.gGroup;
@@ -143,7 +137,7 @@ export class ThoughtAssessors {
           if (b === 0 && i === vi) this.y[i] = pv + onlineDopamine!;
           const e = pv - this.y[b * K + i]!;
           loss += e * e;
-          g[b * K + i] = gg[b * n + j] = sc * e;
+          gg[b * n + j] = sc * e;
         }
       }
       grp.opt.zeroGrad();
