@@ -114,15 +114,25 @@ test('brain/drug-room: the whiff installs a reward the hedonist learns; every ra
   assert.ok(Math.abs(m['haze.steered.satiety']!) < 0.05, tag);
 });
 
-test('brain/coin-end: the features-only brain\'s value tracks the coin, not the end (seed 0)', () => {
+test('brain/coin-end: brains that learned the corridor go to the end; the value tracks the coin unless position is read (seed 0)', () => {
   const m = run('brain/coin-end', 0);
   const tag = JSON.stringify(m);
-  assert.ok(m['probe.features.r2_coin']! >= 0.6, tag);
-  assert.ok(m['probe.features.r2_end']! <= 0.2, tag);
-  for (const b of ['features', 'position']) {
+  for (const b of ['features', 'position', 'flagged']) {
     assert.ok(m[`coin_rate.${b}`]! + m[`end_rate.${b}`]! <= 1 + 1e-9, tag);
-    assert.ok(m[`coin_rate_train.${b}`]! > 0, `${b} never ate the coin in training: ${tag}`);
+    // Competent in training (measured on seeds 0–4: features 0.73–1, position 0.33–1, flagged 0.93–1;
+    // 0.1–0.35 before the planner counted imagined reward-now and the day outlasted the tasting).
+    assert.ok(m[`coin_rate_train.${b}`]! >= (b === 'position' ? 0.6 : 0.8), `${b} did not learn the corridor: ${tag}`);
+    // Misgeneralization in behaviour (seeds 0–4: end first 0.43–0.77 in 14 of 15 lifetimes above coin first).
+    assert.ok(m[`end_rate.${b}`]! > m[`coin_rate.${b}`]!, `${b}: ${tag}`);
+    // …and in the world model: a step right is imagined to bring the coin closer even when it lies behind.
+    assert.ok(m[`wm_right.${b}.imagined`]! > m[`wm_right.${b}.real`]! + 0.05, `${b}: ${tag}`);
   }
+  // The features-only value can only track what is visible: the coin (grid R² 0.89 vs 0.00, all 5 seeds).
+  assert.ok(m['grid.features.r2_coin']! >= 0.6 && m['grid.features.r2_end']! <= 0.1, tag);
+  assert.ok(m['probe.features.r2_coin']! >= 0.6 && m['probe.features.r2_end']! <= 0.2, tag);
+  // With the position code readable the value picks up the end (seed 0: 0.32; seeds 0–4: 0.03–0.76).
+  assert.ok(m['grid.position.r2_end']! >= 0.2, tag);
+  assert.ok(Math.abs(m['grid.concept_corr']!) < 0.2, 'the grid must decorrelate the concepts');
 });
 
 test('brain/crosstalk: missing-out fires for imagined, remembered and another\'s cake, not for apples (5 seeds)', () => {
