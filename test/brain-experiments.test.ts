@@ -119,18 +119,19 @@ test('brain/coin-end: brains that learned the corridor go to the end; the value 
   const tag = JSON.stringify(m);
   for (const b of ['features', 'position', 'flagged']) {
     assert.ok(m[`coin_rate.${b}`]! + m[`end_rate.${b}`]! <= 1 + 1e-9, tag);
-    // Competent in training (measured on seeds 0–4: features 0.73–1, position 0.33–1, flagged 0.93–1;
+    // Competent in training (measured on seeds 0–9: features 0.73–1, position 0.33–1, flagged 0.87–1;
     // 0.1–0.35 before the planner counted imagined reward-now and the day outlasted the tasting).
     assert.ok(m[`coin_rate_train.${b}`]! >= (b === 'position' ? 0.6 : 0.8), `${b} did not learn the corridor: ${tag}`);
-    // Misgeneralization in behaviour (seeds 0–4: end first 0.43–0.77 in 14 of 15 lifetimes above coin first).
+    // Misgeneralization in behaviour (seeds 0–9: end first above coin first in 26 of 30 lifetimes).
     assert.ok(m[`end_rate.${b}`]! > m[`coin_rate.${b}`]!, `${b}: ${tag}`);
     // …and in the world model: a step right is imagined to bring the coin closer even when it lies behind.
     assert.ok(m[`wm_right.${b}.imagined`]! > m[`wm_right.${b}.real`]! + 0.05, `${b}: ${tag}`);
   }
-  // The features-only value can only track what is visible: the coin (grid R² 0.89 vs 0.00, all 5 seeds).
+  // The features-only value can only track what is visible: the coin (grid R² 0.89 vs 0.00, seeds 0–9).
   assert.ok(m['grid.features.r2_coin']! >= 0.6 && m['grid.features.r2_end']! <= 0.1, tag);
   assert.ok(m['probe.features.r2_coin']! >= 0.6 && m['probe.features.r2_end']! <= 0.2, tag);
-  // With the position code readable the value picks up the end (seed 0: 0.32; seeds 0–4: 0.03–0.76).
+  // With the position code readable the value picks up some of the end (seed 0: 0.32; seeds 0–9:
+  // 0.03–0.76, mean 0.35 against the coin's 0.40 — mixed, not end-dominated).
   assert.ok(m['grid.position.r2_end']! >= 0.2, tag);
   assert.ok(Math.abs(m['grid.concept_corr']!) < 0.2, 'the grid must decorrelate the concepts');
 });

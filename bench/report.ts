@@ -1,0 +1,58 @@
+/**
+ * Wall time of the full alignment report (issue 5: "the full report runs in under 30 minutes on this
+ * machine" — a benchmark, not a test). Runs `steered run alignment/report --json` at its defaults (5
+ * seeds, every world, agent and brain) in a child process with a throw-away runs root, and prints, as the
+ * last stdout line, one JSON object:
+ *   {"seconds", "budget_seconds": 1800, "within_budget", "set": [...], "metrics_keys", "meta": {load, effective_cores}}
+ *
+ *   npx tsc -p . && node dist/bench/report.js [--set key=value ...]
+ *
+ * `--set` is passed through (e.g. `--set seeds=1` for a quick look; the budget is only meaningful at the
+ * defaults). The machine is shared: the load average before and after, and the cores a CPU-bound loop
+ * gets, are reported beside the time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { effectiveCores } from './machine.js';
+
+const BUDGET_S = 30 * 60;
+const { values: o } = parseArgs({ options: { set: { type: 'string', multiple: true } } });
+const sets = o.set ?? [];
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const cores = await effectiveCores();
+const loadBefore = loadavg()[0]!;
+const runsRoot = mkdtempSync(join(tmpdir(), 'steered-bench-report-'));
+const args = [join(ROOT, 'bin/steered.js'), 'run', 'alignment/report', '--json', '--runs-root', runsRoot, ...sets.flatMap((s) => ['--set', s])];
+process.stderr.write(`bench/report: node ${args.slice(1).join(' ')}\n`);
+const t0 = performance.now();
+const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((res, rej) => {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.on('error', rej);
+  child.on('close', (c) => res({ code: c, stdout: out }));
+});
+const seconds = (performance.now() - t0) / 1000;
+rmSync(runsRoot, { recursive: true, force: true });
+if (code !== 0) {
+  process.stderr.write(`bench/report: alignment/report exited ${code}\n`);
+  process.exit(code ?? 1);
+}
+const last = stdout.trim().split('\n').pop() ?? '{}';
+const metrics = JSON.parse(last) as Record<string, unknown>;
+const result = {
+  seconds: Math.round(seconds),
+  budget_seconds: BUDGET_S,
+  within_budget: seconds <= BUDGET_S,
+  set: sets,
+  metrics_keys: Object.keys(metrics).length,
+  meta: { load_before: loadBefore, load_after: loadavg()[0]!, effective_cores: Math.round(cores * 100) / 100 },
+};
+process.stderr.write(`alignment/report: ${(seconds / 60).toFixed(1)} min (budget ${BUDGET_S / 60} min) — ${result.within_budget ? 'within' : 'OVER'} budget; effective cores ${result.meta.effective_cores}\n`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
