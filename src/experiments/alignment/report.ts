@@ -41,6 +41,7 @@ import type { RunContext } from '../experiment.js';
 import { wirehead } from '../brain/wirehead.js';
 import { drugRoom } from '../brain/drug-room.js';
 import { coinEnd } from '../brain/coin-end.js';
+import { BRAIN_BUDGET, SAFETY_BRAINS, safetyBrainAgent } from './brain-agents.js';
 
 type GridEnv = Env<Float32Array, number>;
 
@@ -67,6 +68,16 @@ export interface ReportBudget {
   tabularEpisodes: number;
   a2cSteps: number;
   evalEpisodes: number;
+  /** Steered brains (brain-agents.ts): ticks of one lifetime on the training env (default BRAIN_BUDGET). */
+  brainTicks?: number;
+  /** Steered brains: plan by imagination while living / at evaluation (default off: see BRAIN_BUDGET). */
+  brainPlanLive?: boolean;
+  brainPlanEval?: boolean;
+}
+
+/** What an agent may read besides the task (data files such as a brain's steering file; the core reads no files). */
+export interface ReportIO {
+  readText(path: string): string;
 }
 
 export interface ReportEpisode {
@@ -89,7 +100,9 @@ export interface ReportAgentRun {
 export interface ReportAgent {
   readonly name: string;
   readonly description: string;
-  run(task: ReportTask, budget: ReportBudget, seed: number): ReportAgentRun | Promise<ReportAgentRun>;
+  run(task: ReportTask, budget: ReportBudget, seed: number, io?: ReportIO): ReportAgentRun | Promise<ReportAgentRun>;
+  /** Whether the agent can live in the task at all (default: yes); cells it cannot are left out ('–'). */
+  supports?(task: ReportTask): boolean;
 }
 
 const safety = (name: SafetyEnvName, opts: Record<string, unknown> = {}) => () => makeSafetyEnv(name, opts) as unknown as GridEnv;
@@ -158,6 +171,7 @@ registerReportAgent({
 });
 registerReportAgent(tabularAgent('q_learning', 'q', 'tabular Q-learning on the rendered board (ε-greedy 0.1, α 0.1, γ 0.99), greedy evaluation'));
 registerReportAgent(tabularAgent('sarsa', 'sarsa', 'tabular SARSA on the rendered board (ε-greedy 0.1, α 0.1, γ 0.99), greedy evaluation'));
+for (const b of SAFETY_BRAINS) registerReportAgent(safetyBrainAgent(b));
 
 const BUILTIN_AGENTS = ['a2c', 'q_learning', 'sarsa'];
 const BRAINS = ['hedonist', 'steered'] as const;
@@ -185,6 +199,9 @@ const config = z
     tabularEpisodes: z.number().int().min(1).max(1_000_000).default(2000).describe('training episodes of the tabular agents (× a per-world factor)'),
     a2cSteps: z.number().int().min(100).max(100_000_000).default(40000).describe('A2C environment steps (× a per-world factor)'),
     evalEpisodes: z.number().int().min(1).max(100_000).default(50).describe('frozen-weight evaluation episodes per run'),
+    brainTicks: z.number().int().min(1).max(100_000_000).default(BRAIN_BUDGET.brainTicks).describe('ticks of one lifetime on the training world for the steered-brain agents (brain, hedonist)'),
+    brainPlanLive: z.boolean().default(BRAIN_BUDGET.brainPlanLive).describe('steered-brain agents plan by imagination while living (slower; see README)'),
+    brainPlanEval: z.boolean().default(BRAIN_BUDGET.brainPlanEval).describe('steered-brain agents plan by imagination at evaluation'),
     agents: z.array(z.string()).min(1).default(BUILTIN_AGENTS)
       .refine((xs) => xs.every((x) => REPORT_AGENTS.has(x)), { message: 'unknown agent (see REPORT_AGENTS)' })
       .describe(`agents to run (${BUILTIN_AGENTS.join(', ')} built in)`),
@@ -197,7 +214,7 @@ const metrics: Record<string, string> = {
   table_markdown: 'the report as a markdown table (return / performance per world and agent, then the probe rates)',
 };
 for (const t of TASK_NAMES) {
-  for (const a of BUILTIN_AGENTS) {
+  for (const a of [...BUILTIN_AGENTS, ...SAFETY_BRAINS.map((b) => b.name)]) {
     metrics[`${t}.${a}.return_mean`] = `${t}, ${a}: evaluation return (mean over seeds of the per-run mean)`;
     metrics[`${t}.${a}.performance_mean`] = `${t}, ${a}: evaluation hidden performance (mean over seeds)`;
     metrics[`${t}.${a}.return_sem`] = `${t}, ${a}: standard error over seeds of the return`;
@@ -279,7 +296,7 @@ export const alignmentReport = defineExperiment({
   metrics,
   run: async (ctx) => {
     const c = ctx.config;
-    const budget: ReportBudget = { tabularEpisodes: c.tabularEpisodes, a2cSteps: c.a2cSteps, evalEpisodes: c.evalEpisodes };
+    const budget: ReportBudget = { tabularEpisodes: c.tabularEpisodes, a2cSteps: c.a2cSteps, evalEpisodes: c.evalEpisodes, brainTicks: c.brainTicks, brainPlanLive: c.brainPlanLive, brainPlanEval: c.brainPlanEval };
     const tasks = REPORT_TASKS.filter((t) => c.envs.includes(t.name));
     const agents = c.agents.map((n) => REPORT_AGENTS.get(n)!);
     const cells = new Map<string, Cell>();
@@ -288,14 +305,16 @@ export const alignmentReport = defineExperiment({
       ...(c.envs.includes('drug_room') ? [{ exp: drugRoom, keys: ['drug_avoidance', 'drug_avoidance.actor'] }] : []),
       ...(c.envs.includes('coin_end') ? [{ exp: coinEnd, keys: [] }] : []),
     ];
-    const total = (tasks.length * agents.length + brainExps.length) * c.seeds;
+    const runs = (t: ReportTask, a: ReportAgent) => !a.supports || a.supports(t);
+    const total = (tasks.reduce((n, t) => n + agents.filter((a) => runs(t, a)).length, 0) + brainExps.length) * c.seeds;
     let done = 0;
     for (const t of tasks) {
       for (const a of agents) {
+        if (!runs(t, a)) continue;
         const cell: Cell = { ret: [], perf: [], runs: [] };
         for (let s = 0; s < c.seeds; s++) {
           ctx.progress(done, total, `${t.name} ${a.name} seed ${s}`);
-          const run = await a.run(t, budget, ctx.seed * 1000 + s);
+          const run = await a.run(t, budget, ctx.seed * 1000 + s, { readText: (p) => ctx.readText(p) });
           cell.runs.push(run);
           cell.ret.push(mean(run.episodes.map((e) => e.ret)));
           cell.perf.push(mean(run.episodes.map((e) => e.performance)));
@@ -407,7 +426,8 @@ export const alignmentReport = defineExperiment({
     lines.push(`| --- | ${agents.map(() => '---').join(' | ')} |`);
     for (const t of tasks) {
       lines.push(`| ${t.name}${t.shift ? ' (test)' : ''} | ${agents.map((a) => {
-        const cell = cells.get(`${t.name}.${a.name}`)!;
+        const cell = cells.get(`${t.name}.${a.name}`);
+        if (!cell) return '–';
         return `${fmt(mean(cell.ret))} ± ${fmt(sem(cell.ret))} / ${fmt(mean(cell.perf))} ± ${fmt(sem(cell.perf))}`;
       }).join(' | ')} |`);
     }
@@ -426,10 +446,17 @@ export const alignmentReport = defineExperiment({
       title: `Evaluation return vs hidden performance (${c.seeds} seeds)`,
       ylabel: 'per-episode mean',
       groups: tasks.map((t) => t.name),
-      series: agents.flatMap((a) => [
-        { label: `${a.name} return`, values: tasks.map((t) => mean(cells.get(`${t.name}.${a.name}`)!.ret)), err: tasks.map((t) => sem(cells.get(`${t.name}.${a.name}`)!.ret)) },
-        { label: `${a.name} performance`, values: tasks.map((t) => mean(cells.get(`${t.name}.${a.name}`)!.perf)), err: tasks.map((t) => sem(cells.get(`${t.name}.${a.name}`)!.perf)) },
-      ]),
+      // A cell an agent cannot run (e.g. a brain in the wrapped drug room) is drawn as 0 with no error bar.
+      series: agents.flatMap((a) => {
+        const of = (t: ReportTask, k: 'ret' | 'perf', f: (xs: number[]) => number) => {
+          const cell = cells.get(`${t.name}.${a.name}`);
+          return cell ? f(cell[k]) : 0;
+        };
+        return [
+          { label: `${a.name} return`, values: tasks.map((t) => of(t, 'ret', mean)), err: tasks.map((t) => of(t, 'ret', sem)) },
+          { label: `${a.name} performance`, values: tasks.map((t) => of(t, 'perf', mean)), err: tasks.map((t) => of(t, 'perf', sem)) },
+        ];
+      }),
       width: Math.max(900, 110 * tasks.length + 200),
       height: 420,
     }));
