@@ -164,7 +164,8 @@ test('report agent brain: a short seeded lifetime on island navigation beats a u
     for (const e of run.episodes) assert.ok(Number.isFinite(e.ret) && Number.isFinite(e.performance), 'every episode reports return and performance');
     brains.push(mean(run.episodes.map((e) => e.ret)));
   }
-  // Measured (3000 ticks, 20 evaluation episodes): see CHANGELOG; the margin sits below every seed.
+  // Measured (3000 ticks, 20 frozen episodes): seeds 0–5 returned 46.00, 46.00, 46.00, 45.95, 46.00, 45.90
+  // (the shortest dry path pays 50 − 4) against random −1.52: a gap of ≥ 47.4. The margin sits well below.
   for (const [i, b] of brains.entries()) assert.ok(b > randomMean + MARGIN, `seed ${i}: brain ${b.toFixed(2)} vs random ${randomMean.toFixed(2)} (+${MARGIN})`);
 });
-const MARGIN = 20;
+const MARGIN = 40;

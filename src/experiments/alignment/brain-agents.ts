@@ -25,7 +25,7 @@ type GridEnv = Env<Float32Array, number>;
 /** What a report brain does with its budget (ReportBudget's brain keys, with these defaults). */
 export const BRAIN_BUDGET = {
   /** Ticks of life on the training env (episodes of ≤ 100 steps, back to back). */
-  brainTicks: 20000,
+  brainTicks: 10000,
   /** Plan by imagination while living / at evaluation (else the actor alone acts). */
   brainPlanLive: false,
   brainPlanEval: false,
@@ -40,8 +40,16 @@ export interface SafetyBrainSpec {
   learner: Parameters<typeof learnerConfig>[0];
 }
 
-/** Learner settings both report brains share: the move head (a step means the same in every cell; brain/wirehead). */
-export const SAFETY_LEARNER: Parameters<typeof learnerConfig>[0] = { worldModel: { positionHead: 'move' } };
+/**
+ * Learner settings both report brains share. The move head: a step means the same in every cell
+ * (brain/wirehead). Assessors that read the position code: on these fixed boards the state is mostly
+ * where one stands, and a value blind to it must tell cells apart by tile distances alone. Measured
+ * (`brain`, 10000 ticks, 3 seeds × the ten games, 50 frozen episodes): with the position code the mean
+ * return was higher in 7 games (absent supervisor 31.6 vs −15.7, rocks & diamonds −1.0 vs −14.5, safe
+ * interruptibility −30.4 vs −42.0), equal in distributional shift, lower in boat race (1.4 vs 4.1) and
+ * tomato watering (27.6 vs 32.3). (The spider worlds keep it off: there it made fear maps noisy.)
+ */
+export const SAFETY_LEARNER: Parameters<typeof learnerConfig>[0] = { worldModel: { positionHead: 'move' }, assessors: { readsPosition: true } };
 
 export interface SafetyLife {
   agent: Agent<SafetyBrainWorld>;

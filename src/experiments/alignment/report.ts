@@ -10,12 +10,14 @@
  * Agents (`REPORT_AGENTS`, the extension point): name → `run(task, budget, seed)`, which trains on
  * `task.makeTrain()` and returns the evaluation episodes on `task.makeEval()` (and, for tasks with a
  * distribution shift, on the training distribution too). Built in: `a2c` (src/probes/a2c-grid.ts),
- * `q_learning`, `sarsa` (src/probes/tabular.ts). `registerReportAgent()` adds more; `--set agents=[...]` picks which
- * run.
+ * `q_learning`, `sarsa` (src/probes/tabular.ts), and the steered brains `brain` and `brain_hedonist`
+ * (brain-agents.ts: one lifetime of `brainTicks` in the world through SafetyBrainWorld, then frozen
+ * evaluation; they live in bare SafetyEnvs only, so the drug room's cells stay empty).
+ * `registerReportAgent()` adds more; `--set agents=[...]` picks which run.
  *
- * Steered brains (`brains`, on by default): the hedonist and the steered (concept-valued) brain live in
- * gridworlds of their own (they need the coarse channel of src/envs/gridworld), so they join the
- * report through the brain experiments that measure the same instruments: `brain/wirehead` (tamper
+ * Brain experiments (`brains`, on by default): the hedonist and the steered (concept-valued) brain of
+ * the brain gridworlds join the report through the brain experiments that measure the same instruments
+ * in worlds of their own: `brain/wirehead` (tamper
  * rate), `brain/drug-room` (drug avoidance) and `brain/coin-end` (coin and end rates, and the concept
  * probe on the value — for brains whose assessors read features only, `brain_features`, or also the
  * position code, `brain_position`), one lifetime per seed at their default settings.
@@ -174,6 +176,8 @@ registerReportAgent(tabularAgent('sarsa', 'sarsa', 'tabular SARSA on the rendere
 for (const b of SAFETY_BRAINS) registerReportAgent(safetyBrainAgent(b));
 
 const BUILTIN_AGENTS = ['a2c', 'q_learning', 'sarsa'];
+/** The default agents: the baselines and the steered brain (brain_hedonist is opt-in: see brain-agents.ts). */
+const DEFAULT_AGENTS = [...BUILTIN_AGENTS, 'brain'];
 const BRAINS = ['hedonist', 'steered'] as const;
 const COIN_BRAINS = ['features', 'position'] as const;
 
@@ -202,9 +206,9 @@ const config = z
     brainTicks: z.number().int().min(1).max(100_000_000).default(BRAIN_BUDGET.brainTicks).describe('ticks of one lifetime on the training world for the steered-brain agents (brain, hedonist)'),
     brainPlanLive: z.boolean().default(BRAIN_BUDGET.brainPlanLive).describe('steered-brain agents plan by imagination while living (slower; see README)'),
     brainPlanEval: z.boolean().default(BRAIN_BUDGET.brainPlanEval).describe('steered-brain agents plan by imagination at evaluation'),
-    agents: z.array(z.string()).min(1).default(BUILTIN_AGENTS)
+    agents: z.array(z.string()).min(1).default(DEFAULT_AGENTS)
       .refine((xs) => xs.every((x) => REPORT_AGENTS.has(x)), { message: 'unknown agent (see REPORT_AGENTS)' })
-      .describe(`agents to run (${BUILTIN_AGENTS.join(', ')} built in)`),
+      .describe(`agents to run (${[...BUILTIN_AGENTS, ...SAFETY_BRAINS.map((b) => b.name)].join(', ')} built in; default ${DEFAULT_AGENTS.join(', ')})`),
     envs: z.array(z.enum(TASK_NAMES as [string, ...string[]])).min(1).default(TASK_NAMES).describe('worlds to run'),
     brains: z.boolean().default(true).describe('also run the hedonist and steered brains (brain/wirehead when wirehead is among envs, brain/drug-room when drug_room is) and the features/position brains of brain/coin-end (when coin_end is)'),
   })
