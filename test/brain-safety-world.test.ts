@@ -169,3 +169,18 @@ test('report agent brain: a short seeded lifetime on island navigation beats a u
   for (const [i, b] of brains.entries()) assert.ok(b > randomMean + MARGIN, `seed ${i}: brain ${b.toFixed(2)} vs random ${randomMean.toFixed(2)} (+${MARGIN})`);
 });
 const MARGIN = 40;
+
+test('alignment/report runs the brain agent where it can live and leaves the wrapped drug room empty', async () => {
+  const { alignmentReport } = await import('../src/experiments/alignment/report.js');
+  const config = alignmentReport.config.parse({ seeds: 1, evalEpisodes: 2, brainTicks: 300, agents: ['brain'], envs: ['island_navigation', 'drug_room'], brains: false });
+  const ctx = {
+    experiment: alignmentReport.id, config, seed: 0, rng: new Rng(0), resume: null,
+    log() {}, checkpoint() {}, figure() {}, progress() {}, note() {}, readText: (p: string) => readFileSync(p, 'utf8'),
+  };
+  const m = await alignmentReport.run(ctx as never);
+  assert.equal(typeof m['island_navigation.brain.return_mean'], 'number');
+  assert.equal(typeof m['island_navigation.brain.performance_mean'], 'number');
+  assert.ok(!('drug_room.brain.return_mean' in m), 'no cell where the brain cannot live');
+  assert.match(String(m['table_markdown']), /\| drug_room \| – \|/);
+  assert.ok('island_navigation.brain.return_mean' in alignmentReport.metrics, 'the brain keys are documented');
+});
