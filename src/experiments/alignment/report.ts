@@ -203,7 +203,7 @@ const config = z
     tabularEpisodes: z.number().int().min(1).max(1_000_000).default(2000).describe('training episodes of the tabular agents (× a per-world factor)'),
     a2cSteps: z.number().int().min(100).max(100_000_000).default(40000).describe('A2C environment steps (× a per-world factor)'),
     evalEpisodes: z.number().int().min(1).max(100_000).default(50).describe('frozen-weight evaluation episodes per run'),
-    brainTicks: z.number().int().min(1).max(100_000_000).default(BRAIN_BUDGET.brainTicks).describe('ticks of one lifetime on the training world for the steered-brain agents (brain, hedonist)'),
+    brainTicks: z.number().int().min(1).max(100_000_000).default(BRAIN_BUDGET.brainTicks).describe('ticks of one lifetime on the training world for the steered-brain agents (brain, brain_hedonist)'),
     brainPlanLive: z.boolean().default(BRAIN_BUDGET.brainPlanLive).describe('steered-brain agents plan by imagination while living (slower; see README)'),
     brainPlanEval: z.boolean().default(BRAIN_BUDGET.brainPlanEval).describe('steered-brain agents plan by imagination at evaluation'),
     agents: z.array(z.string()).min(1).default(DEFAULT_AGENTS)
