@@ -261,6 +261,11 @@ export class SafetyBrainWorld implements BrainWorld {
     return false;
   }
 
+  /**
+   * Plain data for probes and checkpoints. Not included: the env's own random stream (SafetyEnv keeps
+   * it private), so a restored world replays the current episode exactly but may draw the next
+   * episode's random choices (supervisor, interruption, bandit) differently.
+   */
   getState(): SafetyBrainWorldState {
     return { env: this.env.getState(), rng: this.rng.state(), taste: this.taste, pain: this.pain, done: this.isDone, lastInfo: structuredClone(this.info), at: this.at };
   }
