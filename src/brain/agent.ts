@@ -9,7 +9,8 @@
  */
 import type { TensorRecord } from '../nn/serialize.js';
 import { loadParams, paramsToTensors } from '../nn/serialize.js';
-import type { GridWorld, GridWorldState, CoarseChannel } from '../envs/gridworld/world.js';
+import type { GridWorld, CoarseChannel } from '../envs/gridworld/world.js';
+import type { BrainWorld } from './world.js';
 import { Rng } from '../math/rng.js';
 import type { DownMessage, NonMotorOutput, UpMessage } from './messages.js';
 import type { SteeringState, SteeringSubsystem } from './steering/steering.js';
@@ -43,8 +44,9 @@ export interface TickRecord {
   ate: string | null;
 }
 
-export class Agent {
-  readonly world: GridWorld;
+/** `W`: the world the brain lives in — the brain gridworld by default, or any adapter (brain/world.ts). */
+export class Agent<W extends BrainWorld = GridWorld> {
+  readonly world: W;
   readonly steering: SteeringSubsystem;
   readonly learner: LearningSubsystem;
   readonly switches: AgentSwitches = { planning: false, remember: false, empathize: false, frozen: false, forced: -1 };
@@ -56,7 +58,7 @@ export class Agent {
   last: TickRecord | null = null;
   private readonly otherObs: Float32Array;
 
-  constructor(world: GridWorld, steering: SteeringSubsystem, learner: LearningSubsystem) {
+  constructor(world: W, steering: SteeringSubsystem, learner: LearningSubsystem) {
     this.world = world;
     this.steering = steering;
     this.learner = learner;
@@ -87,14 +89,9 @@ export class Agent {
     L.emitOutputs(outputs, sw.planning);
     const recalled = sw.remember ? L.remember(outputs) : -1;
     let empathized = false;
-    if (sw.empathize) {
-      const other = this.world.objects.find((o) => o.present && o.def.agent);
-      const a = this.world.agent;
-      if (other && Math.max(Math.abs(other.x - a.x), Math.abs(other.y - a.y)) <= this.world.spec.view) {
-        this.world.observeOther(other, this.otherObs);
-        L.empathize(this.otherObs, outputs);
-        empathized = true;
-      }
+    if (sw.empathize && this.world.perceiveOther(this.otherObs)) {
+      L.empathize(this.otherObs, outputs);
+      empathized = true;
     }
     const down: DownMessage = { motor: { action: sw.frozen ? 0 : proposal, gain: L.cfg.gains.predict }, outputs };
     // steering reacts: body, reflexes, reward, dopamine, ground truth
@@ -204,6 +201,7 @@ export interface AgentMeta {
   switches: AgentSwitches;
   steering: SteeringState;
   steeringSwitches: { rewiring: boolean };
-  world: GridWorldState;
+  /** The world's own plain-data state (GridWorldState for the brain gridworld). */
+  world: unknown;
   goals: { name: string; kind: 'logistic' | 'linear'; b: number; weight: number }[];
 }

@@ -10,6 +10,8 @@ import { parseSteering } from './steering/config.js';
 import { SteeringSubsystem } from './steering/steering.js';
 import { LearningSubsystem } from './learning/learner.js';
 import type { LearnerConfig } from './learning/config.js';
+import type { SteeringSpec } from './steering/config.js';
+import type { BrainWorld } from './world.js';
 
 export interface BrainSources {
   world: { text: string; file: string };
@@ -22,8 +24,13 @@ export function buildAgent(src: BrainSources, cfg: LearnerConfig, seed: number, 
   const steeringSpec = parseSteering(src.steering.text, src.steering.file);
   const world = new GridWorld(spec, room);
   world.reset({ seed: rng.fork('world').nextU32(), options: room ? { room } : {} });
+  return brainIn(world, steeringSpec, cfg, rng.fork('learner'));
+}
+
+/** A newborn brain in a world that is already set up (any BrainWorld); `rng` is the learner's stream. */
+export function brainIn<W extends BrainWorld>(world: W, steeringSpec: SteeringSpec, cfg: LearnerConfig, rng: Rng): Agent<W> {
   const steering = new SteeringSubsystem(steeringSpec);
   const L = world.obsLayout;
-  const learner = new LearningSubsystem(steeringSpec.assessors, { obs: L.dim, body: steeringSpec.body.vars.length, pos: { start: L.pos, len: L.features - L.pos, width: spec.width }, context: { start: L.context, len: L.taste - L.context } }, cfg, rng.fork('learner'));
+  const learner = new LearningSubsystem(steeringSpec.assessors, { obs: L.dim, body: steeringSpec.body.vars.length, pos: { start: L.pos, len: L.features - L.pos, width: world.gridWidth }, context: { start: L.context, len: L.taste - L.context } }, cfg, rng);
   return new Agent(world, steering, learner);
 }

@@ -18,6 +18,7 @@ import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../core.j
 import { Rng } from '../../math/rng.js';
 import { Box, Discrete } from '../spaces.js';
 import type { ObjectDef, RoomDef, WorldSpec } from './spec.js';
+import type { BrainWorld } from '../../brain/world.js';
 
 export const ACTIONS = ['stay', 'up', 'down', 'left', 'right'] as const;
 const DX = [0, 0, 0, -1, 1];
@@ -69,7 +70,7 @@ export interface GridResetOptions {
   agentAt?: [number, number];
 }
 
-export class GridWorld implements Env<Float32Array, number> {
+export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   readonly observationSpace: Box<'f32'>;
   readonly actionSpace = new Discrete(5);
   readonly metadata = { renderModes: ['ansi'] };
@@ -99,6 +100,9 @@ export class GridWorld implements Env<Float32Array, number> {
     this.loadRoom(room ?? spec.rooms.keys().next().value!);
   }
 
+  get gridWidth(): number {
+    return this.spec.width;
+  }
   get roomName(): string {
     return this.room.name;
   }
@@ -290,6 +294,14 @@ export class GridWorld implements Env<Float32Array, number> {
       obs[k] = Math.min(1, this.otherTaste.amount);
     }
     return obs;
+  }
+
+  /** Empathy (BrainWorld): the first present second agent within view, perceived through observeOther. */
+  perceiveOther(out: Float32Array): boolean {
+    const other = this.objs.find((o) => o.present && o.def.agent);
+    if (!other || Math.max(Math.abs(other.x - this.ax), Math.abs(other.y - this.ay)) > this.spec.view) return false;
+    this.observeOther(other, out);
+    return true;
   }
 
   observe(): Float32Array {

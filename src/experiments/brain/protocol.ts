@@ -6,11 +6,12 @@
 import type { Agent, TickRecord } from '../../brain/agent.js';
 import type { Plasticity } from '../../brain/learning/learner.js';
 import type { Rng } from '../../math/rng.js';
+import type { BrainWorld } from '../../brain/world.js';
 
-export interface LiveOptions {
+export interface LiveOptions<W extends BrainWorld = Agent['world']> {
   planning?: boolean;
   /** Called after every tick (recorders). */
-  onTick?: (r: TickRecord, agent: Agent) => void;
+  onTick?: (r: TickRecord, agent: Agent<W>) => void;
 }
 
 /** Move the lifetime into a room (the brain carries on; the world starts the room afresh). */
@@ -19,7 +20,7 @@ export function enter(agent: Agent, room: string, at?: [number, number], seed?: 
   agent.refresh();
 }
 
-export function live(agent: Agent, ticks: number, o: LiveOptions = {}): void {
+export function live<W extends BrainWorld>(agent: Agent<W>, ticks: number, o: LiveOptions<W> = {}): void {
   const prev = agent.switches.planning;
   if (o.planning !== undefined) agent.switches.planning = o.planning;
   for (let i = 0; i < ticks; i++) {
@@ -34,7 +35,7 @@ export function live(agent: Agent, ticks: number, o: LiveOptions = {}): void {
  * brain. The world's state (and its random stream) is restored too, so a probe that seeds its trials
  * (common random numbers: every condition faces the same spider moves) leaves no trace on the life.
  */
-export function withoutLearning<T>(agent: Agent, fn: () => T): T {
+export function withoutLearning<T, W extends BrainWorld>(agent: Agent<W>, fn: () => T): T {
   const p: Plasticity = { ...agent.learner.plasticity };
   const rw = agent.steering.switches.rewiring;
   const world = agent.world.getState();
