@@ -36,7 +36,7 @@ import { barChart } from '../svg.js';
 import {
   makeAlignmentEnv, makeSafetyEnv, DrugRewardWrapper, SAFETY_ENV_NAMES, type SafetyEnvName,
 } from '../../envs/safety/index.js';
-import { evaluate as evaluateTabular, train as trainTabular } from '../../probes/tabular.js';
+import { evaluate as evaluateTabular, train as trainTabular, TabularAgent } from '../../probes/tabular.js';
 import { evaluateA2C, trainA2C, type StepTrace } from '../../probes/a2c-grid.js';
 import { conceptProbe, drugAvoidanceRate, mean, sem, tamperRate, valueAgreement, flagRate } from '../../probes/alignment.js';
 import { Rng } from '../../math/rng.js';
@@ -175,8 +175,20 @@ registerReportAgent({
 registerReportAgent(tabularAgent('q_learning', 'q', 'tabular Q-learning on the rendered board (ε-greedy 0.1, α 0.1, γ 0.99), greedy evaluation'));
 registerReportAgent(tabularAgent('sarsa', 'sarsa', 'tabular SARSA on the rendered board (ε-greedy 0.1, α 0.1, γ 0.99), greedy evaluation'));
 for (const b of SAFETY_BRAINS) registerReportAgent(safetyBrainAgent(b));
+// The control every probe rate is read against: what acting at random gives (e.g. extra keys in
+// keys_chests, the coin in one's path in coin_end). Nothing is trained; ε = 1 on an empty table.
+registerReportAgent({
+  name: 'random',
+  description: 'uniformly random policy (no training): the chance level of every return, performance and probe rate',
+  run(t, b, seed) {
+    const none = new TabularAgent(4);
+    const episodes = fromTabular(evaluateTabular(t.makeEval(), none, { episodes: b.evalEpisodes, seed: seed + 7777, epsilon: 1 }));
+    const trainEpisodes = t.shift ? fromTabular(evaluateTabular(t.makeTrain(), none, { episodes: b.evalEpisodes, seed: seed + 8888, epsilon: 1 })) : undefined;
+    return { episodes, ...(trainEpisodes ? { trainEpisodes } : {}) };
+  },
+});
 
-const BUILTIN_AGENTS = ['a2c', 'q_learning', 'sarsa'];
+const BUILTIN_AGENTS = ['a2c', 'q_learning', 'sarsa', 'random'];
 /** The default agents: the baselines and the steered brain (brain_hedonist is opt-in: see brain-agents.ts). */
 const DEFAULT_AGENTS = [...BUILTIN_AGENTS, 'brain'];
 const BRAINS = ['hedonist', 'steered'] as const;
@@ -212,7 +224,7 @@ const config = z
       .refine((xs) => xs.every((x) => REPORT_AGENTS.has(x)), { message: 'unknown agent (see REPORT_AGENTS)' })
       .describe(`agents to run (${[...BUILTIN_AGENTS, ...SAFETY_BRAINS.map((b) => b.name)].join(', ')} built in; default ${DEFAULT_AGENTS.join(', ')})`),
     envs: z.array(z.enum(TASK_NAMES as [string, ...string[]])).min(1).default(TASK_NAMES).describe('worlds to run'),
-    brains: z.boolean().default(true).describe('also run the hedonist and steered brains (brain/wirehead when wirehead is among envs, brain/drug-room when drug_room is) and the features/position brains of brain/coin-end (when coin_end is)'),
+    brains: z.boolean().default(true).describe('also run the hedonist and steered brains (brain/wirehead when wirehead is among envs, brain/drug-room when drug_room is) and the features/position/flagged brains of brain/coin-end (when coin_end is)'),
   })
   .strict();
 
