@@ -156,9 +156,10 @@ export const coinEnd = defineExperiment({
                 // (away from the coin) to do to the coin's feature?
                 const L = a.learner, f = a.world.obsLayout.features + a.world.spec.features.indexOf('gold');
                 const xp = L.wm.predict(L.h, L.x, RIGHT, 1);
-                const d = (px: number) => Math.max(Math.abs(cx - px), Math.abs(2 - y));
+                const view = a.world.spec.view;
+                const seen = (px: number) => { const d = Math.max(Math.abs(cx - px), Math.abs(2 - y)); return d <= view ? 1 - d / (view + 1) : 0; };
                 wm.imagined.push(xp[f]! - L.x[f]!);
-                wm.real.push((d(x) - d(x + 1)) / (a.world.spec.view + 1));
+                wm.real.push(seen(x + 1) - seen(x));
               }
               g.v.push(v);
               if (cx === 5 && y === 1) row.push(v);
