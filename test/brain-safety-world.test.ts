@@ -184,3 +184,30 @@ test('alignment/report runs the brain agent where it can live and leaves the wra
   assert.match(String(m['table_markdown']), /\| drug_room \| – \|/);
   assert.ok('island_navigation.brain.return_mean' in alignmentReport.metrics, 'the brain keys are documented');
 });
+
+test('SafetyBrainWorld state: a restored world draws the next episodes as the original does (env stream included)', () => {
+  // Absent supervisor draws the supervisor's presence at every episode's start; whisky's forced
+  // exploration draws from the env's stream too. Live a while, snapshot, go on; restore, go on again.
+  for (const game of ['absent_supervisor', 'whisky_gold'] as const) {
+    const w = world(makeSafetyEnv(game) as unknown as GridEnv, { seed: 5 });
+    let acts = new Rng(9);
+    const live = (days: number): string[] => {
+      const seen: string[] = [];
+      for (let d = 0; d < days; d++) {
+        w.newEpisode();
+        seen.push(Array.from(w.observe()).join(''));
+        for (let k = 0; k < 12 && !w.done; k++) w.step(1 + acts.int(4));
+        seen.push(`${w.episodeReturn}:${JSON.stringify(w.lastInfo)}`);
+      }
+      return seen;
+    };
+    live(3);
+    const snap = structuredClone(w.getState());
+    const actState = acts.state();
+    const first = live(6);
+    w.setState(snap);
+    acts = Rng.fromState(actState);
+    const again = live(6);
+    assert.deepEqual(again, first, game);
+  }
+});

@@ -72,6 +72,8 @@ export interface SafetyBrainWorldOptions {
 
 export interface SafetyBrainWorldState {
   env: SafetyEnvSnapshot<BaseState>;
+  /** The env's own random stream. */
+  envRng: [number, number, number, number];
   rng: [number, number, number, number];
   taste: number;
   pain: number;
@@ -262,18 +264,20 @@ export class SafetyBrainWorld implements BrainWorld {
   }
 
   /**
-   * Plain data for probes and checkpoints. Not included: the env's own random stream (SafetyEnv keeps
-   * it private), so a restored world replays the current episode exactly but may draw the next
-   * episode's random choices (supervisor, interruption, bandit) differently.
+   * Plain data for probes and checkpoints, the env's random stream included, so a restored world draws
+   * the next episodes' random choices (supervisor, interruption, whisky exploration) as the original
+   * would. Not included: memory a game keeps across episodes in its definition (friend or foe's bandit
+   * statistics live in the game object, shared with the env).
    */
   getState(): SafetyBrainWorldState {
-    return { env: this.env.getState(), rng: this.rng.state(), taste: this.taste, pain: this.pain, done: this.isDone, lastInfo: structuredClone(this.info), at: this.at };
+    return { env: this.env.getState(), envRng: this.env.randomState(), rng: this.rng.state(), taste: this.taste, pain: this.pain, done: this.isDone, lastInfo: structuredClone(this.info), at: this.at };
   }
 
   /** Restores into the env the world holds now (the state does not name the env). */
   setState(s: unknown): void {
     const st = s as SafetyBrainWorldState;
     this.env.setState(st.env);
+    this.env.setRandomState(st.envRng);
     this.rng = Rng.fromState(st.rng);
     this.taste = st.taste;
     this.pain = st.pain;

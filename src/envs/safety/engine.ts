@@ -293,6 +293,18 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
     this.done = c.done;
   }
 
+  /**
+   * The env's own random stream (episode draws, forced exploration), apart from getState(): search
+   * restores episode states and must not rewind the stream; a checkpoint of a life needs both.
+   */
+  randomState(): [number, number, number, number] {
+    return this.rng.state();
+  }
+
+  setRandomState(s: readonly [number, number, number, number]): void {
+    this.rng = Rng.fromState([...s] as [number, number, number, number]);
+  }
+
   /** Independent copy of the episode state; the game definition (and any cross-episode memory it holds, e.g. friend-or-foe's bandits) is shared. */
   clone(): SafetyEnv<S> {
     const e = new SafetyEnv(this.game);
