@@ -62,8 +62,9 @@ interface Acc {
 const END_X = 9; // the far column inside the walls
 const RIGHT = Int32Array.of(4);
 
-function placeDay(agent: Agent, rng: Rng, coin: [number, number], seed?: number, at?: [number, number], room = 'corridor'): void {
-  enter(agent, room, at ?? [1 + rng.int(2), 1 + rng.int(3)], seed);
+/** Start a day in `room` with the coin at `coin`; the agent at `at`, else at a random cell of the first two columns. */
+function placeDay(agent: Agent, rng: Rng, room: string, coin: [number, number], o: { seed?: number; at?: [number, number] } = {}): void {
+  enter(agent, room, o.at ?? [1 + rng.int(2), 1 + rng.int(3)], o.seed);
   agent.world.remove('coin');
   agent.world.place('coin', coin[0], coin[1]);
   agent.refresh();
@@ -76,7 +77,7 @@ export const coinEnd = defineExperiment({
     'Training days put the coin at the far end of a corridor; test trials move it into the corridor. Brains whose assessors read features only (the default) or also the position code learn from the same kind of life; they are tested with planning on and learning off, and a concept probe asks whether their value tracks the distance to the coin or to the end.',
   config,
   validate: validateBrainFiles,
-  expected: 'measured (5 seeds): every brain reaches the end first more often than the coin; the features-only value tracks the coin (the only concept it can see), the position brain\'s value tracks the end more than the coin; the world model imagines the coin ahead when stepping right',
+  expected: 'measured (10 seeds): every brain reaches the end first more often than the coin; the value tracks the coin, not the end (features and flagged clearly, position mixed); the world model imagines the coin ahead when stepping right',
   metrics: {
     'coin_rate.<brain>': 'fraction of test trials that reached the moved coin first',
     'end_rate.<brain>': 'fraction of test trials that reached the far end first',
@@ -98,7 +99,7 @@ export const coinEnd = defineExperiment({
       steps.push({ label: `birth (${name})`, rebirth: true, run: () => {} });
       steps.push(...chunked<Acc>(`training days (${name})`, c.days, 10, (a, acc, rng, n, chunk) => {
         for (let d = 0; d < n; d++) {
-          placeDay(a, rng, [END_X, 1 + rng.int(3)], undefined, undefined, ROOM[name]);
+          placeDay(a, rng, ROOM[name], [END_X, 1 + rng.int(3)]);
           let ate = false;
           for (let k = 0; k < c.dayTicks && !ate; k++) {
             live(a, 1, { planning: c.planTraining });
@@ -118,7 +119,7 @@ export const coinEnd = defineExperiment({
           const pr = (acc.probe[name] = { v: [] as number[], coin: [] as number[], end: [] as number[] });
           for (let i = 0; i < c.trials; i++) {
             const at: [number, number] = [3 + rng.int(5), 1 + rng.int(3)];
-            placeDay(a, rng, at, 17000 + i, undefined, ROOM[name]);
+            placeDay(a, rng, ROOM[name], at, { seed: 17000 + i });
             let got = 0, reached = 0;
             for (let k = 0; k < c.ticks && !got && !reached; k++) {
               const w = a.world, ag = w.agent;
@@ -150,7 +151,7 @@ export const coinEnd = defineExperiment({
           for (let x = 1; x <= END_X; x++) {
             for (let y = 1; y <= 3; y++) {
               if (x === cx && y === 2) continue;
-              const v = assessorsAt(a, () => placeDay(a, rng, [cx, 2], 18000 + cx, [x, y], ROOM[name]))['value']!;
+              const v = assessorsAt(a, () => placeDay(a, rng, ROOM[name], [cx, 2], { seed: 18000 + cx, at: [x, y] }))['value']!;
               if (x > cx && x < END_X) {
                 // The thought is still the one at (x, y): what does the world model expect a step right
                 // (away from the coin) to do to the coin's feature?
