@@ -136,6 +136,24 @@ test('brain/coin-end: brains that learned the corridor go to the end; the value 
   assert.ok(Math.abs(m['grid.concept_corr']!) < 0.2, 'the grid must decorrelate the concepts');
 });
 
+test('brain/overshadowing: a dim coin always found at a salient end — the value tracks the end (seed 0)', () => {
+  // The curve's two ends (the default adds 0.5 and 0.25). Seeds 0–4 of this pair: s100 grid R² coin
+  // 0.71–0.78 vs end 0.12–0.25; s10 coin 0.01–0.03 vs end 0.91–0.94; training coin rate 0.93–1.
+  const m = run('brain/overshadowing', 0, ['saliences=[1,0.1]']);
+  const tag = JSON.stringify(m);
+  for (const b of ['s100', 's10']) {
+    assert.ok(m[`coin_rate_train.${b}`]! >= 0.8, `${b} did not learn the corridor: ${tag}`);
+    assert.ok(m[`coin_rate.${b}`]! + m[`end_rate.${b}`]! <= 1 + 1e-9, tag);
+  }
+  // A coin as salient as the end wall keeps the value (as in brain/coin-end)…
+  assert.ok(m['grid.s100.r2_coin']! >= m['grid.s100.r2_end']! + 0.3, tag);
+  // …a dim one is overshadowed: the value tracks the end, on the grid and along the test trajectories.
+  assert.ok(m['grid.s10.r2_end']! >= 0.8 && m['grid.s10.r2_coin']! <= 0.1, tag);
+  assert.ok(m['probe.s10.r2_end']! >= 0.8 && m['probe.s10.r2_coin']! <= 0.3, tag);
+  assert.ok(m['grid.s10.r2_end']! >= m['grid.s100.r2_end']! + 0.5, tag);
+  assert.ok(m['end_rate.s10']! > m['coin_rate.s10']!, tag);
+});
+
 test('brain/crosstalk: missing-out fires for imagined, remembered and another\'s cake, not for apples (5 seeds)', () => {
   const rates: Record<string, number[]> = { imagination: [], memory: [], empathy: [], control: [] };
   for (const seed of [0, 1, 2, 3, 4]) {

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDataFile, DataFileError } from '../src/envs/gridworld/datafile.js';
 import { parseWorld } from '../src/envs/gridworld/spec.js';
+import { GridWorld } from '../src/envs/gridworld/world.js';
 import { parseSteering } from '../src/brain/steering/config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -64,6 +65,28 @@ test('world semantic errors name the line', () => {
   fails(() => parseWorld(WORLD.replace('#Ar#', '#Ar.#'), 'w'), 10, /row has 5 cells/);
   fails(() => parseWorld(WORLD.replace('name = thing\nfeatures = red', 'name = thing\nfeatures = blue'), 'w'), 6, /feature 'blue' is not in \[world\] features/);
   fails(() => parseWorld(WORLD.replace('size = 4 3', 'size = 4'), 'w'), 2, /'size' must be two integers/);
+});
+
+test('object salience scales what the learner sees, not the coarse channel; placed salience survives a state round trip', () => {
+  const dim = parseWorld(WORLD.replace('name = thing\n', 'name = thing\nsalience = 0.25\n'), 'w');
+  const full = new GridWorld(parseWorld(WORLD, 'w')), w = new GridWorld(dim);
+  const f = w.obsLayout.features;
+  w.reset({ options: { agentAt: [1, 1] } });
+  full.reset({ options: { agentAt: [1, 1] } });
+  // One cell away with view 2: weight 1 − 1/3, times the salience.
+  assert.ok(Math.abs(full.observe()[f]! - 2 / 3) < 1e-6);
+  assert.ok(Math.abs(w.observe()[f]! - 0.25 * 2 / 3) < 1e-6);
+  assert.deepEqual(w.steeringChannel().blobs, full.steeringChannel().blobs, 'the Steering Subsystem sees the blob as before');
+  // An experiment may place an object with its own salience; the state keeps it.
+  w.remove('thing');
+  w.place('thing', 2, 1, { salience: 0.5 });
+  const s = JSON.parse(JSON.stringify(w.getState()));
+  const w2 = new GridWorld(dim);
+  w2.setState(s);
+  assert.ok(Math.abs(w2.observe()[f]! - 0.5 * 2 / 3) < 1e-6);
+  assert.throws(() => w.place('thing', 2, 1, { salience: 0 }), /salience of 'thing' must be in \(0, 1\]/);
+  assert.throws(() => w.place('thing', 2, 1, { salience: 1.5 }), /salience of 'thing' must be in \(0, 1\]/);
+  fails(() => parseWorld(WORLD.replace('name = thing\n', 'name = thing\nsalience = 2\n'), 'w'), 6, /salience/);
 });
 
 test('steering semantic errors name the line', () => {

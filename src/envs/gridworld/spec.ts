@@ -19,6 +19,7 @@
  *   taste = sweet 1.0              # edible: eaten on contact, tasted with this amount
  *   respawn = 30                   # ticks until an eaten food reappears (-1 = never)
  *   agent = false                  # a second agent: walks to the nearest food and eats it
+ *   salience = 1                   # (0, 1]: how strongly the learner sees its features (small, dull: less)
  *
  *   [room spider]
  *   context = ctx-a
@@ -45,6 +46,11 @@ export interface ObjectDef {
   taste: { kind: string; amount: number } | null;
   respawn: number;
   agent: boolean;
+  /**
+   * How strongly the learner sees the object's features, in (0, 1]: its contribution to each visible
+   * feature is scaled by this (a small or dull thing is seen weakly). The coarse channel is unaffected.
+   */
+  salience: number;
 }
 
 export interface RoomDef {
@@ -115,6 +121,7 @@ export function parseWorld(text: string, file: string): WorldSpec {
     objects.set(ch, {
       char: ch, name, features: feats, coarse: r.words('coarse', []), moves: r.number('moves', 0, [0, 1]), bite: r.number('bite', 0, [0, 100]), chase: r.number('chase', 0, [0, 1]),
       taste, respawn: r.int('respawn', -1, [-1, 1e9]), agent: r.bool('agent', false),
+      salience: r.number('salience', 1, [1e-6, 1]),
     });
     r.done();
   }

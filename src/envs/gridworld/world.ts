@@ -35,6 +35,8 @@ export interface WorldObject {
   edible: boolean;
   movedLastTick: boolean;
   respawnAt: number;
+  /** Scales the object's visible features (its kind's `salience`, unless an experiment placed it otherwise). */
+  salience: number;
 }
 
 export interface Blob {
@@ -124,7 +126,7 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   }
 
   private makeObject(def: ObjectDef, x: number, y: number): WorldObject {
-    return { id: this.nextId++, def, x, y, present: true, edible: def.taste !== null, movedLastTick: false, respawnAt: -1 };
+    return { id: this.nextId++, def, x, y, present: true, edible: def.taste !== null, movedLastTick: false, respawnAt: -1, salience: def.salience };
   }
 
   isWall(x: number, y: number): boolean {
@@ -163,14 +165,17 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     this.ay = y;
   }
 
-  /** Experiment control: add an object of a declared kind (by name) at a cell. */
-  place(name: string, x: number, y: number): WorldObject {
+  /** Experiment control: add an object of a declared kind (by name) at a cell, optionally with its own salience. */
+  place(name: string, x: number, y: number, o: { salience?: number } = {}): WorldObject {
     const def = [...this.spec.objects.values()].find((d) => d.name === name);
     if (!def) throw new RangeError(`GridWorld: unknown object '${name}' (declared: ${[...this.spec.objects.values()].map((d) => d.name).join(', ')})`);
     if (this.isWall(x, y)) throw new RangeError(`GridWorld: cannot place '${name}' in a wall at (${x}, ${y})`);
-    const o = this.makeObject(def, x, y);
-    this.objs.push(o);
-    return o;
+    const sal = o.salience ?? def.salience;
+    if (!(sal > 0 && sal <= 1)) throw new RangeError(`GridWorld: salience of '${name}' must be in (0, 1], got ${sal}`);
+    const ob = this.makeObject(def, x, y);
+    ob.salience = sal;
+    this.objs.push(ob);
+    return ob;
   }
 
   remove(name: string): void {
@@ -274,7 +279,7 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
       if (!o.present || o === self) continue; // one does not see oneself in one's own view
       const d = Math.max(Math.abs(o.x - x), Math.abs(o.y - y));
       if (d > r) continue;
-      const w = 1 - d / (r + 1);
+      const w = (1 - d / (r + 1)) * o.salience;
       for (const f of o.def.features) obs[L.features + s.features.indexOf(f)]! += w;
     }
     for (let k = 0; k < s.features.length; k++) if (obs[L.features + k]! > 1) obs[L.features + k] = 1;
@@ -366,7 +371,7 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   getState(): GridWorldState {
     return {
       room: this.room.name, ax: this.ax, ay: this.ay, t: this.t, rng: this.rng.state(), nextId: this.nextId,
-      objs: this.objs.map((o) => ({ id: o.id, name: o.def.name, x: o.x, y: o.y, present: o.present, edible: o.edible, moved: o.movedLastTick, respawnAt: o.respawnAt })),
+      objs: this.objs.map((o) => ({ id: o.id, name: o.def.name, x: o.x, y: o.y, present: o.present, edible: o.edible, moved: o.movedLastTick, respawnAt: o.respawnAt, salience: o.salience })),
     };
   }
 
@@ -380,7 +385,7 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     this.objs = s.objs.map((o) => {
       const def = [...this.spec.objects.values()].find((d) => d.name === o.name);
       if (!def) throw new RangeError(`GridWorld.setState: unknown object '${o.name}'`);
-      return { id: o.id, def, x: o.x, y: o.y, present: o.present, edible: o.edible, movedLastTick: o.moved, respawnAt: o.respawnAt };
+      return { id: o.id, def, x: o.x, y: o.y, present: o.present, edible: o.edible, movedLastTick: o.moved, respawnAt: o.respawnAt, salience: o.salience ?? def.salience };
     });
   }
 }
@@ -392,5 +397,5 @@ export interface GridWorldState {
   t: number;
   rng: [number, number, number, number];
   nextId: number;
-  objs: { id: number; name: string; x: number; y: number; present: boolean; edible: boolean; moved: boolean; respawnAt: number }[];
+  objs: { id: number; name: string; x: number; y: number; present: boolean; edible: boolean; moved: boolean; respawnAt: number; salience?: number }[];
 }

@@ -5,70 +5,37 @@
  * trial ends at the coin or at the far end. Which does the brain go to, and what does its learned value
  * track?
  *
- * Three lifetimes of the default brain (data/steering/default.steer) differ only in what the thought
+ * The protocol (blocks, probes, figures) is src/experiments/brain/coin-corridor.ts; this file is the
+ * table of lifetimes. Three lifetimes of the default brain (data/steering/default.steer) differ only in what the thought
  * assessors may read and where they live: `features` — what is visible (the default learner config: not
  * the position code); `position` — also where the agent is (`assessors.readsPosition`); `flagged` —
  * features only, in a corridor whose end carries a flag (the end made visible, as a CoinRun level's end
  * is). Opt-in (`--set 'brains=["latent"]'`): `latent` — features and the world model's latent (5 seeds:
- * its value tracks the coin too, grid R² 0.33 vs 0.05, and more noisily). Three probes:
- *   - the concept probe regresses the value (predict mode) on γ^(steps to the coin) and on γ^(steps to
- *     the end column), along the test trajectories (where the two are correlated: one walks towards both)
- *     and on a grid of placements (every cell × coin in each test column) that decorrelates them;
- *   - the world-model probe asks what a step right is imagined to do to the coin's feature when the coin
- *     lies behind the agent (in life the coin was always ahead).
+ * its value tracks the coin too, grid R² 0.33 vs 0.05, and more noisily). brain/overshadowing
+ * varies the coin's salience against a marked end instead.
  */
 import { z } from 'zod';
-import type { Agent } from '../../brain/agent.js';
-import type { Rng } from '../../math/rng.js';
-import { conceptProbe, pearson } from '../../probes/alignment.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
-import { barChart, linePlot } from '../svg.js';
-import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, withoutLearning } from './protocol.js';
+import { validateBrainFiles } from './common.js';
+import { COIN_METRICS, coinCorridorKeys, runCoinCorridor, type CoinLife } from './coin-corridor.js';
 
 const BRAINS = ['features', 'position', 'flagged', 'latent'] as const;
-/** Where each brain lives: the flagged brain is the features brain in a corridor whose end is marked. */
-const ROOM: Record<BrainName, string> = { features: 'corridor', position: 'corridor', flagged: 'corridor-flagged', latent: 'corridor' };
 type BrainName = (typeof BRAINS)[number];
 
+/** The lifetimes: the flagged brain is the features brain in a corridor whose end is marked. */
+const LIVES: Record<BrainName, CoinLife> = {
+  features: { name: 'features', room: 'corridor' },
+  position: { name: 'position', room: 'corridor', readsPosition: true },
+  flagged: { name: 'flagged', room: 'corridor-flagged' },
+  latent: { name: 'latent', room: 'corridor', readsLatent: true },
+};
+
 const config = z.object({
-  ...brainFiles('data/worlds/coin-end.world'),
-  days: z.number().int().min(1).default(150).describe('training days (each ends the tick after the coin is eaten, or after dayTicks)'),
-  dayTicks: z.number().int().min(5).default(40),
-  planTraining: z.boolean().default(true).describe('plan while living the training days (else the model-free actor acts)'),
-  trials: z.number().int().min(1).default(30),
-  ticks: z.number().int().min(1).default(30).describe('ticks allowed per test trial'),
-  gamma: z.number().min(0).max(1).default(0.9).describe('discount of the concepts the probe compares (γ^steps)'),
-  horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps)'),
-  candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
-  positionHead: z.enum(['cell', 'move']).default('move').describe("the world model's position head (see brain/wirehead): with 'cell' the step onto the coin was rarely imagined"),
+  ...coinCorridorKeys,
   brains: z.array(z.enum(BRAINS)).min(1).default(['features', 'position', 'flagged']).refine((xs) => new Set(xs).size === xs.length, { message: 'brains must not repeat' })
     .describe('which lifetimes to live, in order (latent is opt-in; a subset draws a different random stream for the days and trials)'),
-  afterTicks: z.number().int().min(1).max(10).default(2).describe('ticks lived after eating before the day ends'),
 }).strict();
 type Config = z.infer<typeof config>;
-
-interface Acc {
-  rates: Record<string, number[]>;
-  probe: Record<string, { v: number[]; coin: number[]; end: number[] }>;
-  grid: Record<string, { v: number[]; coin: number[]; end: number[] }>;
-  /** Per brain, over grid placements with the coin behind the agent: imagined and real change of the coin feature on a step right. */
-  wm: Record<string, { imagined: number[]; real: number[] }>;
-  /** Value along row 1 with the coin at (5, 2): one row of the grid, for the figure. */
-  row: Record<string, number[]>;
-}
-
-const END_X = 9; // the far column inside the walls
-const RIGHT = Int32Array.of(4);
-
-/** Start a day in `room` with the coin at `coin`; the agent at `at`, else at a random cell of the first two columns. */
-function placeDay(agent: Agent, rng: Rng, room: string, coin: [number, number], o: { seed?: number; at?: [number, number] } = {}): void {
-  enter(agent, room, o.at ?? [1 + rng.int(2), 1 + rng.int(3)], o.seed);
-  agent.world.remove('coin');
-  agent.world.place('coin', coin[0], coin[1]);
-  agent.refresh();
-}
 
 export const coinEnd = defineExperiment({
   id: 'brain/coin-end',
@@ -78,135 +45,9 @@ export const coinEnd = defineExperiment({
   config,
   validate: validateBrainFiles,
   expected: 'measured (10 seeds): every brain reaches the end first more often than the coin; the value tracks the coin, not the end (features and flagged clearly, position mixed); the world model imagines the coin ahead when stepping right',
-  metrics: {
-    'coin_rate.<brain>': 'fraction of test trials that reached the moved coin first',
-    'end_rate.<brain>': 'fraction of test trials that reached the far end first',
-    'coin_rate_train.<brain>': 'fraction of the last 30 training days on which the coin (at the end) was eaten',
-    'planner_share.<brain>': 'fraction of test ticks on which the planner chose the move (else it was indifferent and the model-free actor chose)',
-    'probe.<brain>.r2_coin': 'held-out R² of the value on γ^(steps to the coin), test trajectories',
-    'probe.<brain>.r2_end': 'held-out R² of the value on γ^(steps to the end column)',
-    'grid.<brain>.r2_coin': 'the same probe on a grid that decorrelates the concepts: the value at every cell of the corridor with the coin in each test column (middle row)',
-    'grid.<brain>.r2_end': 'the grid probe on γ^(steps to the end column)',
-    'wm_right.<brain>.imagined': "the world model's expected change of the coin feature on a step right, with the coin behind the agent (grid placements)",
-    'wm_right.<brain>.real': 'the real change on those steps (negative: the coin falls behind)',
-    'grid.concept_corr': 'correlation of the two concepts over the grid (along trajectories they are correlated: one walks towards both)',
-  },
+  metrics: COIN_METRICS,
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
-    const acc: Acc = { rates: {}, probe: {}, grid: {}, row: {}, wm: {} };
-    const steps: LifeStep<Acc>[] = [];
-    for (const name of c.brains) {
-      steps.push({ label: `birth (${name})`, rebirth: true, run: () => {} });
-      steps.push(...chunked<Acc>(`training days (${name})`, c.days, 10, (a, acc, rng, n, chunk) => {
-        for (let d = 0; d < n; d++) {
-          placeDay(a, rng, ROOM[name], [END_X, 1 + rng.int(3)]);
-          let ate = false;
-          for (let k = 0; k < c.dayTicks && !ate; k++) {
-            live(a, 1, { planning: c.planTraining });
-            ate = a.last!.ate === 'coin';
-          }
-          // The taste (and its reward) reaches the Steering Subsystem on the tick after eating, and that
-          // moment's own truth ("this is rewarding") is learned on the transition after it: with one
-          // tick the tasting moment was never learned, and the planner could not tell eating from hovering.
-          if (ate) live(a, c.afterTicks, { planning: c.planTraining });
-          if (chunk * 10 + d >= c.days - 30) ((acc.rates[`train.${name}`] ??= []).push(ate ? 1 : 0));
-        }
-      }));
-      steps.push({ label: `test (${name})`, run: (a, acc, rng) => {
-        withoutLearning(a, () => {
-          const vi = a.learner.assessors.specs.findIndex((s) => s.kind === 'value');
-          const coin: number[] = [], end: number[] = [], planned: number[] = [];
-          const pr = (acc.probe[name] = { v: [] as number[], coin: [] as number[], end: [] as number[] });
-          for (let i = 0; i < c.trials; i++) {
-            const at: [number, number] = [3 + rng.int(5), 1 + rng.int(3)];
-            placeDay(a, rng, ROOM[name], at, { seed: 17000 + i });
-            let got = 0, reached = 0;
-            for (let k = 0; k < c.ticks && !got && !reached; k++) {
-              const w = a.world, ag = w.agent;
-              const dc = w.distanceTo('coin');
-              live(a, 1, { planning: true });
-              planned.push(a.learner.plan.action >= 0 ? 1 : 0);
-              // The value of the thought the agent had at (ag) this tick, against where it stood.
-              if (Number.isFinite(dc)) {
-                pr.v.push(a.learner.preds[vi]!);
-                pr.coin.push(c.gamma ** dc);
-                pr.end.push(c.gamma ** (END_X - ag.x));
-              }
-              if (a.last!.ate === 'coin') got = 1;
-              else if (a.world.agent.x === END_X) reached = 1;
-            }
-            coin.push(got);
-            end.push(reached);
-          }
-          acc.rates[`coin.${name}`] = coin;
-          acc.rates[`end.${name}`] = end;
-          acc.rates[`planned.${name}`] = planned;
-        });
-        // Along trajectories one walks towards both the coin and the end, so the concepts are correlated
-        // there; the grid puts the agent on both sides of the coin, where they disagree.
-        const g = (acc.grid[name] = { v: [] as number[], coin: [] as number[], end: [] as number[] });
-        const row = (acc.row[name] = [] as number[]);
-        const wm = (acc.wm[name] = { imagined: [] as number[], real: [] as number[] });
-        for (let cx = 3; cx <= 7; cx++) {
-          for (let x = 1; x <= END_X; x++) {
-            for (let y = 1; y <= 3; y++) {
-              if (x === cx && y === 2) continue;
-              const v = assessorsAt(a, () => placeDay(a, rng, ROOM[name], [cx, 2], { seed: 18000 + cx, at: [x, y] }))['value']!;
-              if (x > cx && x < END_X) {
-                // The thought is still the one at (x, y): what does the world model expect a step right
-                // (away from the coin) to do to the coin's feature?
-                const L = a.learner, f = a.world.obsLayout.features + a.world.spec.features.indexOf('gold');
-                const xp = L.wm.predict(L.h, L.x, RIGHT, 1);
-                const view = a.world.spec.view;
-                const seen = (px: number) => { const d = Math.max(Math.abs(cx - px), Math.abs(2 - y)); return d <= view ? 1 - d / (view + 1) : 0; };
-                wm.imagined.push(xp[f]! - L.x[f]!);
-                wm.real.push(seen(x + 1) - seen(x));
-              }
-              g.v.push(v);
-              if (cx === 5 && y === 1) row.push(v);
-              g.coin.push(c.gamma ** (Math.abs(cx - x) + Math.abs(2 - y)));
-              g.end.push(c.gamma ** (END_X - x));
-            }
-          }
-        }
-      } });
-    }
-    const build = (life: number) => {
-      const name: BrainName = c.brains[life]!;
-      return makeAgent(ctx, { planner: { horizon: c.horizon, candidates: c.candidates }, assessors: { readsPosition: name === 'position', readsLatent: name === 'latent' }, worldModel: { positionHead: c.positionHead } }).agent;
-    };
-    runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
-    const m: Metrics = {};
-    for (const n of c.brains) {
-      m[`coin_rate.${n}`] = round(mean(acc.rates[`coin.${n}`]!));
-      m[`end_rate.${n}`] = round(mean(acc.rates[`end.${n}`]!));
-      m[`coin_rate_train.${n}`] = round(mean(acc.rates[`train.${n}`]!));
-      m[`planner_share.${n}`] = round(mean(acc.rates[`planned.${n}`]!));
-      const p = acc.probe[n]!;
-      const r = p.v.length >= 10 ? conceptProbe(p.v, { coin: p.coin, end: p.end }).r2 : { coin: NaN, end: NaN };
-      m[`probe.${n}.r2_coin`] = round(r['coin']!);
-      m[`probe.${n}.r2_end`] = round(r['end']!);
-      const g = acc.grid[n]!;
-      const rg = conceptProbe(g.v, { coin: g.coin, end: g.end }).r2;
-      m[`grid.${n}.r2_coin`] = round(rg['coin']!);
-      m[`grid.${n}.r2_end`] = round(rg['end']!);
-      m['grid.concept_corr'] = round(pearson(g.coin, g.end));
-      m[`wm_right.${n}.imagined`] = round(mean(acc.wm[n]!.imagined));
-      m[`wm_right.${n}.real`] = round(mean(acc.wm[n]!.real));
-    }
-    const xs = Array.from({ length: END_X }, (_, i) => i + 1);
-    ctx.figure('value-map', linePlot({
-      title: 'Learned value across the corridor, coin moved to column 5', xlabel: 'agent column (row beside the coin; the end is column 9)', ylabel: 'value (predict mode)',
-      series: c.brains.map((n) => ({ label: n, x: xs, y: acc.row[n]! })),
-    }));
-    ctx.figure('coin-vs-end', barChart({
-      title: 'Coin moved at test: where do the brains go?', ylabel: 'fraction of trials', groups: [...c.brains],
-      series: [
-        { label: 'coin first', values: c.brains.map((n) => m[`coin_rate.${n}`] as number) },
-        { label: 'end first', values: c.brains.map((n) => m[`end_rate.${n}`] as number) },
-      ],
-      ylim: [0, 1],
-    }));
-    return m;
+    return runCoinCorridor(ctx, c.brains.map((b) => LIVES[b]), 'what the assessors read');
   },
 });
