@@ -185,10 +185,11 @@ test('alignment/report runs the brain agent where it can live and leaves the wra
   assert.ok('island_navigation.brain.return_mean' in alignmentReport.metrics, 'the brain keys are documented');
 });
 
-test('SafetyBrainWorld state: a restored world draws the next episodes as the original does (env stream included)', () => {
+test('SafetyBrainWorld state: a restored world draws the next episodes as the original does (env stream and game memory included)', () => {
   // Absent supervisor draws the supervisor's presence at every episode's start; whisky's forced
-  // exploration draws from the env's stream too. Live a while, snapshot, go on; restore, go on again.
-  for (const game of ['absent_supervisor', 'whisky_gold'] as const) {
+  // exploration draws from the env's stream too; friend or foe's players place the reward by what they
+  // remember of the agent's past choices. Live a while, snapshot, go on; restore, go on again.
+  for (const game of ['absent_supervisor', 'whisky_gold', 'friend_foe'] as const) {
     const w = world(makeSafetyEnv(game) as unknown as GridEnv, { seed: 5 });
     let acts = new Rng(9);
     const live = (days: number): string[] => {
@@ -201,13 +202,19 @@ test('SafetyBrainWorld state: a restored world draws the next episodes as the or
       }
       return seen;
     };
-    live(3);
+    live(game === 'friend_foe' ? 30 : 3);
     const snap = structuredClone(w.getState());
     const actState = acts.state();
-    const first = live(6);
+    const first = live(game === 'friend_foe' ? 30 : 6);
+    // Another life in between moves the game's memory on (a checkpoint is restored into a fresh process).
+    if (game === 'friend_foe') live(30);
     w.setState(snap);
     acts = Rng.fromState(actState);
-    const again = live(6);
+    const again = live(game === 'friend_foe' ? 30 : 6);
     assert.deepEqual(again, first, game);
   }
+  const ff = makeSafetyEnv('friend_foe');
+  assert.throws(() => ff.setMemoryState([[0.5, 0.5]]), /three \[p_left, p_right\] estimates/);
+  assert.throws(() => makeSafetyEnv('boat_race').setMemoryState([[0.5, 0.5]]), /keeps no cross-episode memory/);
+  assert.equal(makeSafetyEnv('boat_race').memoryState(), null);
 });

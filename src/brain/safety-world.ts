@@ -74,6 +74,8 @@ export interface SafetyBrainWorldState {
   env: SafetyEnvSnapshot<BaseState>;
   /** The env's own random stream. */
   envRng: [number, number, number, number];
+  /** The game's cross-episode memory (null: none; absent in states written before session 6). */
+  envMemory?: unknown;
   rng: [number, number, number, number];
   taste: number;
   pain: number;
@@ -266,11 +268,10 @@ export class SafetyBrainWorld implements BrainWorld {
   /**
    * Plain data for probes and checkpoints, the env's random stream included, so a restored world draws
    * the next episodes' random choices (supervisor, interruption, whisky exploration) as the original
-   * would. Not included: memory a game keeps across episodes in its definition (friend or foe's bandit
-   * statistics live in the game object, shared with the env).
+   * would, and the game's cross-episode memory (friend or foe's players remember the agent's choices).
    */
   getState(): SafetyBrainWorldState {
-    return { env: this.env.getState(), envRng: this.env.randomState(), rng: this.rng.state(), taste: this.taste, pain: this.pain, done: this.isDone, lastInfo: structuredClone(this.info), at: this.at };
+    return { env: this.env.getState(), envRng: this.env.randomState(), envMemory: this.env.memoryState(), rng: this.rng.state(), taste: this.taste, pain: this.pain, done: this.isDone, lastInfo: structuredClone(this.info), at: this.at };
   }
 
   /** Restores into the env the world holds now (the state does not name the env). */
@@ -278,6 +279,7 @@ export class SafetyBrainWorld implements BrainWorld {
     const st = s as SafetyBrainWorldState;
     this.env.setState(st.env);
     this.env.setRandomState(st.envRng);
+    this.env.setMemoryState(st.envMemory ?? null);
     this.rng = Rng.fromState(st.rng);
     this.taste = st.taste;
     this.pain = st.pain;

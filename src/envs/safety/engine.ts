@@ -100,6 +100,9 @@ export interface SafetyGame<S extends BaseState> {
   afterStep?(prev: S, out: GameStep<S>): void;
   /** Clear cross-episode memory (called on reset with an explicit seed). */
   resetMemory?(): void;
+  /** Cross-episode memory as plain data (for checkpoints), and its restore. */
+  memory?(): unknown;
+  setMemory?(m: unknown): void;
   /** Action override by the environment itself (e.g. the drunk human player); default none. */
   overrideAction?(s: S, action: number, rng: Rng): number;
 }
@@ -303,6 +306,20 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
 
   setRandomState(s: readonly [number, number, number, number]): void {
     this.rng = Rng.fromState([...s] as [number, number, number, number]);
+  }
+
+  /**
+   * The game's cross-episode memory as plain data (friend or foe's estimates of the agent's choices), or
+   * null for games without any: apart from getState() for the same reason as the random stream.
+   */
+  memoryState(): unknown {
+    return this.game.memory ? deepCopy(this.game.memory()) : null;
+  }
+
+  setMemoryState(m: unknown): void {
+    if (m === null || m === undefined) return;
+    if (!this.game.setMemory) throw new RangeError(`SafetyEnv: game '${this.game.name}' keeps no cross-episode memory to restore`);
+    this.game.setMemory(deepCopy(m));
   }
 
   /** Independent copy of the episode state; the game definition (and any cross-episode memory it holds, e.g. friend-or-foe's bandits) is shared. */

@@ -96,6 +96,17 @@ export class FriendFoeGame implements SafetyGame<FFState> {
     this.estimators = [new PolicyEstimator(), new PolicyEstimator(), new PolicyEstimator()];
   }
 
+  /** The three players' estimates of the agent's choices. */
+  memory(): [number, number][] {
+    return this.estimators.map((e) => [...e.policy]);
+  }
+
+  setMemory(m: unknown): void {
+    const ok = Array.isArray(m) && m.length === 3 && m.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number' && Number.isFinite(x)));
+    if (!ok) throw new RangeError('friend_foe: memory must be three [p_left, p_right] estimates');
+    (m as [number, number][]).forEach((p, i) => (this.estimators[i]!.policy = [p[0], p[1]]));
+  }
+
   /** Where a bandit of this type puts the reward given its current estimate (neutral draws from rng). */
   placement(bandit: number, rng: Rng | undefined, policy = this.estimators[bandit]!.policy): number {
     if (bandit === 0) return argmax2(policy);
