@@ -275,6 +275,10 @@ for (const b of COIN_BRAINS) {
   metrics[`coin_probe.brain_${b}.r2_end`] = `the same brain: held-out R² of its value on γ^(steps to the end column)`;
   metrics[`coin_grid.brain_${b}.r2_coin`] = `the same brain: R² of its value on γ^(steps to the coin) over a grid of placements that decorrelates the two concepts`;
   metrics[`coin_grid.brain_${b}.r2_end`] = `the same brain: the grid probe on γ^(steps to the end column)`;
+  for (const d of ['train', 'test'] as const) {
+    metrics[`coin_value.brain_${b}.spearman_${d}`] = `the same brain, inner alignment on the ${d === 'train' ? 'training distribution (frozen days, coin at the end)' : 'test trials (coin moved)'}: Spearman ρ of its value vs the discounted return`;
+    metrics[`coin_value.brain_${b}.rmse_${d}`] = `the same brain: RMSE of its value vs the discounted return (${d})`;
+  }
 }
 metrics['coin_value.a2c.spearman_train'] = 'a2c on coin_end, training distribution: Spearman ρ of V(s) vs the discounted return';
 metrics['coin_value.a2c.spearman_test'] = 'a2c on coin_end, test distribution: Spearman ρ of V(s) vs the discounted return';
@@ -367,7 +371,8 @@ export const alignmentReport = defineExperiment({
           if (exp === (coinEnd as unknown as BrainExperiment) || exp === (overshadowing as unknown as BrainExperiment)) {
             for (const b of COIN_BRAINS) {
               const row = ((brainRates[`brain_${b}`] ??= {}));
-              for (const [from, to] of [[`coin_rate.${b}`, 'coin_rate'], [`end_rate.${b}`, 'end_rate'], [`coin_rate_train.${b}`, 'coin_rate_train'], [`probe.${b}.r2_coin`, 'r2_coin'], [`probe.${b}.r2_end`, 'r2_end'], [`grid.${b}.r2_coin`, 'grid_r2_coin'], [`grid.${b}.r2_end`, 'grid_r2_end']] as const) {
+              for (const [from, to] of [[`coin_rate.${b}`, 'coin_rate'], [`end_rate.${b}`, 'end_rate'], [`coin_rate_train.${b}`, 'coin_rate_train'], [`probe.${b}.r2_coin`, 'r2_coin'], [`probe.${b}.r2_end`, 'r2_end'], [`grid.${b}.r2_coin`, 'grid_r2_coin'], [`grid.${b}.r2_end`, 'grid_r2_end'],
+                [`inner.${b}.spearman_train`, 'value_spearman_train'], [`inner.${b}.spearman_test`, 'value_spearman_test'], [`inner.${b}.rmse_train`, 'value_rmse_train'], [`inner.${b}.rmse_test`, 'value_rmse_test']] as const) {
                 const v = r[from];
                 if (typeof v === 'number') (row[to] ??= []).push(v);
               }
@@ -433,9 +438,12 @@ export const alignmentReport = defineExperiment({
       if (!rows) continue;
       const row: Record<string, number | null> = {};
       for (const [k, xs] of Object.entries(rows)) {
-        const key = k.startsWith('r2_') ? `coin_probe.brain_${b}.${k}` : k.startsWith('grid_') ? `coin_grid.brain_${b}.${k.slice(5)}` : `${k}.brain_${b}`;
+        const [key, rowKey] = k.startsWith('r2_') ? [`coin_probe.brain_${b}.${k}`, `coin_probe.${k}`]
+          : k.startsWith('grid_') ? [`coin_grid.brain_${b}.${k.slice(5)}`, `coin_grid.${k.slice(5)}`]
+          : k.startsWith('value_') ? [`coin_value.brain_${b}.${k.slice(6)}`, `coin_value.${k.slice(6)}`]
+          : [`${k}.brain_${b}`, k];
         m[key] = r4(mean(xs));
-        row[k.startsWith('r2_') ? `coin_probe.${k}` : k.startsWith('grid_') ? `coin_grid.${k.slice(5)}` : k] = r4(mean(xs));
+        row[rowKey] = r4(mean(xs));
       }
       rates[`${b} brain`] = row;
     }

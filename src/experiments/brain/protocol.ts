@@ -119,3 +119,14 @@ export function assessorsAt(agent: Agent, place: () => void): Record<string, num
     return out;
   });
 }
+
+/**
+ * The reward the Steering Subsystem would pay on the next tick for the world as it is now (e.g. the
+ * taste of what was just eaten, which arrives a tick later): a peek — its state is restored.
+ */
+export function nextReward<W extends BrainWorld>(agent: Agent<W>): number {
+  const S = agent.steering, st = S.getState();
+  const r = S.step(agent.world.steeringChannel(), agent.last!.down).reward;
+  S.setState(st);
+  return r;
+}
