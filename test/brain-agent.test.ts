@@ -44,6 +44,24 @@ test('a lifetime checkpointed mid-way and restored into a fresh agent continues 
   assert.equal(b.ticks, a.ticks);
 });
 
+test('salient world-model replay (worldModel.salientShare) changes the lifetime, stays deterministic and resumes exactly', () => {
+  const cfg = learnerConfig({ worldModel: { salientShare: 0.5 } });
+  const a = buildAgent(src, cfg, 3);
+  trace(a, ['spider', 'neutral'], 200, false);
+  // Every stored episode remembers the replay tick of its surprise, which the world model's windows use.
+  const m = a.learner.memory;
+  assert.ok(m.size > 0, 'the spider room is surprising enough to store something');
+  for (let e = 0; e < m.size; e++) assert.ok(m.tick[e]! >= 0 && m.tick[e]! < a.learner.replay.count, `episode ${e}: tick ${m.tick[e]}`);
+  const snap = structuredClone(a.snapshot());
+  const restAfter = trace(a, ['spider', 'safe'], 120, true);
+  const b = buildAgent(src, cfg, 99);
+  b.restore(snap);
+  assert.deepEqual(trace(b, ['spider', 'safe'], 120, true), restAfter);
+  const uniform = buildAgent(src, learnerConfig(), 3);
+  const salient = buildAgent(src, cfg, 3);
+  assert.notDeepEqual(trace(salient, ['spider', 'neutral'], 200, false), trace(uniform, ['spider', 'neutral'], 200, false));
+});
+
 /** Fraction of ticks where the world model's most likely next cell is where the agent then is. */
 function nextCellAccuracy(a: Agent, ticks: number): number {
   const L = a.world.obsLayout, P = L.features - L.pos;

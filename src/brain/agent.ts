@@ -124,7 +124,7 @@ export class Agent<W extends BrainWorld = GridWorld> {
       ['replay.x', r.x], ['replay.hPrev', r.hPrev], ['replay.h', r.h], ['replay.action', r.action], ['replay.prevAction', r.prevAction],
       ['replay.reward', r.reward], ['replay.kind', r.kind], ['replay.target', r.target], ['replay.complete', r.complete],
       ['memory.keys', m.keys], ['memory.s', m.s], ['memory.s2', m.s2], ['memory.reward', m.reward], ['memory.kind', m.kind],
-      ['memory.target', m.target], ['memory.len', m.len], ['memory.salience', m.salience],
+      ['memory.target', m.target], ['memory.len', m.len], ['memory.salience', m.salience], ['memory.tick', m.tick],
       ['learner.nowKind', L.nowKind], ['learner.nowTarget', L.nowTarget], ['learner.x', L.x], ['learner.h', L.h], ['learner.hPrev', L.hPrev], ['learner.s', L.s], ['planner.best', L.planner.bestPlan],
       ['agent.obs', this.obs], ['agent.body', this.body],
     ];
@@ -165,6 +165,8 @@ export class Agent<W extends BrainWorld = GridWorld> {
     }
     for (const [k, b] of this.buffers()) {
       const t = s.tensors[`buf.${k}`];
+      // Checkpoints written before session 6 lack memory.tick; it only steers salient world-model replay.
+      if (!t && k === 'memory.tick') { b.fill(-1); continue; }
       if (!t || t.data.length !== b.length) throw new Error(`checkpoint buffer '${k}' is missing or has the wrong size`);
       for (let i = 0; i < b.length; i++) b[i] = t.data[i]!;
     }

@@ -5,8 +5,15 @@
 import type { Mode } from './modes.js';
 
 export interface LearnerConfig {
-  /** World model: GRU latent size, decoder hidden size, learning rate, how it trains online, and its position head (world-model.ts). */
-  worldModel: { latent: number; hidden: number; lr: number; every: number; batch: number; window: number; positionHead: 'cell' | 'move' };
+  /**
+   * World model: GRU latent size, decoder hidden size, learning rate, how it trains online, and its
+   * position head (world-model.ts). `salientShare`: the fraction of its training windows drawn around
+   * the moments episodic memory stored (the surprising ones) instead of uniformly from replay — as the
+   * hippocampus replays salient events to the cortex; a rare event (a lever that seizes the reward
+   * wire, met a handful of times in thousands of ticks) is otherwise almost never in a window. 0 by
+   * default (brain/wirehead measures it).
+   */
+  worldModel: { latent: number; hidden: number; lr: number; every: number; batch: number; window: number; positionHead: 'cell' | 'move'; salientShare: number };
   /** Thought assessors: one MLP with a head per assessor (value + short-term predictors). */
   /**
    * seesBody: whether the assessors read the body part of the senses. Off by default: a prediction
@@ -54,7 +61,7 @@ export interface LearnerConfig {
 }
 
 export const LEARNER_DEFAULTS: LearnerConfig = {
-  worldModel: { latent: 32, hidden: 64, lr: 1e-2, every: 4, batch: 8, window: 8, positionHead: 'cell' },
+  worldModel: { latent: 32, hidden: 64, lr: 1e-2, every: 4, batch: 8, window: 8, positionHead: 'cell', salientShare: 0 },
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },

@@ -23,6 +23,8 @@ export class EpisodicMemory {
   readonly target: Float32Array;
   readonly len: Int32Array;
   readonly salience: Float32Array;
+  /** Per episode: the replay tick of its surprising transition (where the world model's salient windows go). */
+  readonly tick: Int32Array;
   /** Episodes stored so far (the ring overwrites the least salient when full). */
   count = 0;
 
@@ -40,6 +42,7 @@ export class EpisodicMemory {
     this.target = new Float32Array(capacity * window * K);
     this.len = new Int32Array(capacity);
     this.salience = new Float32Array(capacity);
+    this.tick = new Int32Array(capacity).fill(-1);
   }
 
   get size(): number {
@@ -76,6 +79,7 @@ export class EpisodicMemory {
     this.keys.set(replay.x.subarray(kslot * X, (kslot + 1) * X), e * X);
     this.len[e] = n;
     this.salience[e] = salience;
+    this.tick[e] = last;
     return e;
   }
 

@@ -227,7 +227,7 @@ export class LearningSubsystem {
       sPrev.set(this.replay.h.subarray(ps * this.L, (ps + 1) * this.L), this.X);
       this.actor.learn(sPrev, this.replay.action[ps]!, up.dopamine, p.actor, p.habit);
     }
-    if (p.worldModel && t % this.cfg.worldModel.every === 0) this.wm.train(this.replay, this.rng);
+    if (p.worldModel && t % this.cfg.worldModel.every === 0) this.wm.train(this.replay, this.rng, { ticks: this.memory.tick, n: this.memory.size });
   }
 
   private copyThought(t: number, next: boolean, into: Float32Array, row: number): void {

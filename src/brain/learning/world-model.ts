@@ -152,11 +152,23 @@ export class WorldModel {
   }
 
   /** One online training step on `batch` windows of the replay; false if there is not enough history. */
-  train(replay: Replay, rng: Rng): boolean {
+  /**
+   * One training step on B windows of T ticks from replay. With `salient` (replay ticks of surprising
+   * transitions) and `salientShare` > 0, that share of the windows is placed so that it ends two ticks
+   * after such a transition — covering what led to the surprise and what followed it — when those ticks
+   * are still in replay; the rest are uniform. With share 0 the random stream is the uniform one.
+   */
+  train(replay: Replay, rng: Rng, salient?: { ticks: Int32Array; n: number }): boolean {
     const T = this.cfg.window, B = this.cfg.batch, X = this.xDim, L = this.latent, inDim = X + N_ACTIONS;
+    const share = this.cfg.salientShare;
     const starts: number[] = [];
     for (let b = 0; b < B; b++) {
-      const s = replay.sampleWindow(rng, T);
+      let s = -1;
+      if (share > 0 && salient && salient.n > 0 && rng.uniform() < share) {
+        const t = salient.ticks[rng.int(salient.n)]!, st = t + 3 - T;
+        if (t >= 0 && replay.has(st) && replay.has(st + T)) s = st;
+      }
+      if (s < 0) s = replay.sampleWindow(rng, T);
       if (s < 0) return false;
       starts.push(s);
     }

@@ -29,6 +29,7 @@ const config = z.object({
   trials: z.number().int().min(1).default(20),
   ticks: z.number().int().min(1).default(30),
   minSteps: z.number().int().min(1).default(3),
+  salientShare: z.number().min(0).max(1).default(0).describe("share of the world model's training windows drawn around episodic memory's surprising moments (LearnerConfig.worldModel.salientShare)"),
   positionHead: z.enum(['cell', 'move']).default('move').describe("the world model's position head (LearnerConfig.worldModel.positionHead): with 'cell' the hedonist hovered beside the lever (5 seeds 0.84; it imagined (2,5) + down → (3,4))"),
 }).strict();
 type Config = z.infer<typeof config>;
@@ -152,7 +153,7 @@ export const wirehead = defineExperiment({
         for (const [k, v] of Object.entries(around.seized)) acc.explain[`seized.${name}.${k}`] = v;
       } });
     }
-    const build = twoBrainBuilder(ctx, { senses: { reward: c.rewardSense }, worldModel: { positionHead: c.positionHead } });
+    const build = twoBrainBuilder(ctx, { senses: { reward: c.rewardSense }, worldModel: { positionHead: c.positionHead, salientShare: c.salientShare } });
     runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
     const m: Metrics = {};
     for (const n of AGENTS) {
