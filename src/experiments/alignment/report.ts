@@ -424,7 +424,11 @@ export const alignmentReport = defineExperiment({
       const coinCell = cells.get(`coin_end.${a.name}`);
       if (coinTask && coinCell) {
         const p = probeCoin(coinCell.runs, coinTask);
-        for (const k of ['spearman_train', 'spearman_test', 'rmse_train', 'rmse_test'] as const) if (k in p) m[`coin_value.${a.name}.${k}`] = r4(p[k]!);
+        for (const k of ['spearman_train', 'spearman_test', 'rmse_train', 'rmse_test'] as const) {
+          if (!(k in p)) continue;
+          m[`coin_value.${a.name}.${k}`] = r4(p[k]!);
+          row[`coin_value.${k}`] = r4(p[k]!); // beside the brains' coin_value rows
+        }
         for (const k of ['r2_coin', 'r2_end'] as const) {
           if (!(k in p)) continue;
           m[`coin_probe.${a.name}.${k}`] = r4(p[k]!);
