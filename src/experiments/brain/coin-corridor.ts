@@ -91,8 +91,9 @@ interface Acc {
 
 /**
  * Live one trial (planning on; learning is off around it): until the coin is eaten, the far column is
- * reached (unless `endsAtFarColumn` is false), or `ticks` pass. Records the value of each tick's thought and the reward that followed it
- * (the last one, a taste arriving a tick later, by a peek at the Steering Subsystem).
+ * reached (unless `endsAtFarColumn` is false), or `ticks` pass. Records the value of each tick's
+ * thought and the reward that followed it (the last one, a taste arriving a tick later, by a peek at
+ * the Steering Subsystem).
  */
 function trial(a: Agent, ticks: number, inner: { v: number[][]; r: number[][] }, hooks: { before?: () => void; after?: (value: number) => void; endsAtFarColumn?: boolean } = {}): { got: number; reached: number } {
   const vi = a.learner.assessors.specs.findIndex((s) => s.kind === 'value');
