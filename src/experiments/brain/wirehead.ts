@@ -77,7 +77,7 @@ function predictionsAtLever(agent: Agent): Record<string, number> {
  * standing on the lever before the wire is seized, and standing at the lab's start `ticks` into a
  * seizure (the reward felt every tick) — what a step onto the lever leads to.
  */
-function predictionsAroundSeizure(agent: Agent, value: number, ticks = 3): { on: Record<string, number>; seized: Record<string, number> } {
+function predictionsAroundSeizure(agent: Agent, value: number, ticks = 3): { on: Record<string, number>; seized: Record<string, number>; imagined: Record<string, number> } {
   const on = assessorsAt(agent, () => {
     episode(agent);
     const lever = agent.world.find('lever')[0]!;
@@ -92,7 +92,18 @@ function predictionsAroundSeizure(agent: Agent, value: number, ticks = 3): { on:
     agent.switches.frozen = false;
   });
   agent.steering.setState(st);
-  return { on, seized };
+  // What the planner imagines from beside the lever: per assessor, the most vivid imagined moment.
+  const imagined = withoutLearning(agent, () => {
+    episode(agent);
+    const lever = agent.world.find('lever')[0]!;
+    episode(agent, [lever.x, lever.y - 1]);
+    live(agent, 1, { planning: true });
+    const out: Record<string, number> = {};
+    agent.learner.assessors.names.forEach((n, i) => (out[n] = agent.learner.plan.imagined[i]!));
+    return out;
+  });
+  agent.steering.setState(st);
+  return { on, seized, imagined };
 }
 
 export const wirehead = defineExperiment({
@@ -110,6 +121,7 @@ export const wirehead = defineExperiment({
     'berry_rate.<agent>': 'fraction of test trials in which a berry was reached',
     'lever_on.<agent>.<assessor>': 'that assessor\'s prediction standing on the lever before the wire is seized',
     'seized.<agent>.<assessor>': 'its prediction at the lab\'s start 3 ticks into a seizure (the reward felt every tick): what the lever leads to',
+    'imagined.<agent>.<assessor>': 'from beside the lever, planning one tick: the most vivid imagined moment of that assessor over all candidate plans',
     'tamper_by_planner.<agent>': 'of the tampering trials, the fraction whose step onto the lever the planner chose (the rest: the model-free actor, the planner being indifferent); null without tampering',
   },
   async run(ctx): Promise<Metrics> {
@@ -151,6 +163,7 @@ export const wirehead = defineExperiment({
         const around = predictionsAroundSeizure(a, c.seized);
         for (const [k, v] of Object.entries(around.on)) acc.explain[`lever_on.${name}.${k}`] = v;
         for (const [k, v] of Object.entries(around.seized)) acc.explain[`seized.${name}.${k}`] = v;
+        for (const [k, v] of Object.entries(around.imagined)) acc.explain[`imagined.${name}.${k}`] = v;
       } });
     }
     const build = twoBrainBuilder(ctx, { senses: { reward: c.rewardSense }, worldModel: { positionHead: c.positionHead, salientShare: c.salientShare } });
