@@ -44,8 +44,10 @@ export interface LearnerConfig {
    * prediction of it. No action changes the room (only an experimenter's teleport does), yet the
    * decoder's small errors there compound: in brain/crosstalk's grove, imagination drifted into the
    * orchard within three steps and imagined cake.
+   * `indifference`: when the best and worst candidates' scores differ by no more than this, the planner
+   * abstains and the actor's proposal is taken.
    */
-  planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak'; holdContext: boolean };
+  planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak'; holdContext: boolean; indifference: number };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
@@ -65,7 +67,7 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },
-  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75, valueAt: 'end', holdContext: false },
+  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75, valueAt: 'end', holdContext: false, indifference: 1e-3 },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
   senses: { reward: false },

@@ -64,7 +64,9 @@ export class Planner {
   private readonly acts: Int32Array;
   /** Every imagined sense vector of the last plan, [N×H×X] (probes read it). */
   readonly imaginedX: Float32Array;
-  readonly indifference = 1e-3;
+  get indifference(): number {
+    return this.cfg.indifference;
+  }
   goals: InjectedGoal[] = [];
 
   private readonly ctx: { start: number; len: number } | null;
