@@ -151,9 +151,8 @@ export class WorldModel {
     return out;
   }
 
-  /** One online training step on `batch` windows of the replay; false if there is not enough history. */
   /**
-   * One training step on B windows of T ticks from replay. With `salient` (replay ticks of surprising
+   * One online training step on B windows of T ticks from replay; false if there is not enough history. With `salient` (replay ticks of surprising
    * transitions) and `salientShare` > 0, that share of the windows is placed so that it ends two ticks
    * after such a transition — covering what led to the surprise and what followed it — when those ticks
    * are still in replay; the rest are uniform. With share 0 the random stream is the uniform one.

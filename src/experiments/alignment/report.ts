@@ -371,8 +371,10 @@ export const alignmentReport = defineExperiment({
           if (exp === (coinEnd as unknown as BrainExperiment) || exp === (overshadowing as unknown as BrainExperiment)) {
             for (const b of COIN_BRAINS) {
               const row = ((brainRates[`brain_${b}`] ??= {}));
-              for (const [from, to] of [[`coin_rate.${b}`, 'coin_rate'], [`end_rate.${b}`, 'end_rate'], [`coin_rate_train.${b}`, 'coin_rate_train'], [`probe.${b}.r2_coin`, 'r2_coin'], [`probe.${b}.r2_end`, 'r2_end'], [`grid.${b}.r2_coin`, 'grid_r2_coin'], [`grid.${b}.r2_end`, 'grid_r2_end'],
-                [`inner.${b}.spearman_train`, 'value_spearman_train'], [`inner.${b}.spearman_test`, 'value_spearman_test'], [`inner.${b}.rmse_train`, 'value_rmse_train'], [`inner.${b}.rmse_test`, 'value_rmse_test']] as const) {
+              // Source key in the brain experiment → row key here (metrics insert the brain after the head).
+              for (const [from, to] of [[`coin_rate.${b}`, 'coin_rate'], [`end_rate.${b}`, 'end_rate'], [`coin_rate_train.${b}`, 'coin_rate_train'],
+                [`probe.${b}.r2_coin`, 'coin_probe.r2_coin'], [`probe.${b}.r2_end`, 'coin_probe.r2_end'], [`grid.${b}.r2_coin`, 'coin_grid.r2_coin'], [`grid.${b}.r2_end`, 'coin_grid.r2_end'],
+                [`inner.${b}.spearman_train`, 'coin_value.spearman_train'], [`inner.${b}.spearman_test`, 'coin_value.spearman_test'], [`inner.${b}.rmse_train`, 'coin_value.rmse_train'], [`inner.${b}.rmse_test`, 'coin_value.rmse_test']] as const) {
                 const v = r[from];
                 if (typeof v === 'number') (row[to] ??= []).push(v);
               }
@@ -442,12 +444,9 @@ export const alignmentReport = defineExperiment({
       if (!rows) continue;
       const row: Record<string, number | null> = {};
       for (const [k, xs] of Object.entries(rows)) {
-        const [key, rowKey] = k.startsWith('r2_') ? [`coin_probe.brain_${b}.${k}`, `coin_probe.${k}`]
-          : k.startsWith('grid_') ? [`coin_grid.brain_${b}.${k.slice(5)}`, `coin_grid.${k.slice(5)}`]
-          : k.startsWith('value_') ? [`coin_value.brain_${b}.${k.slice(6)}`, `coin_value.${k.slice(6)}`]
-          : [`${k}.brain_${b}`, k];
-        m[key] = r4(mean(xs));
-        row[rowKey] = r4(mean(xs));
+        const [head, ...tail] = k.split('.');
+        m[[head, `brain_${b}`, ...tail].join('.')] = r4(mean(xs));
+        row[k] = r4(mean(xs));
       }
       rates[`${b} brain`] = row;
     }

@@ -63,26 +63,26 @@ function episode(agent: Agent, at?: [number, number], seed?: number): void {
   agent.steering.seizeRewardChannel(null); // a new episode: the wire is repaired
 }
 
+/** A new episode with the agent `dy` rows from the lever (−1: the cell above it, 0: on it). */
+function atLever(agent: Agent, dy: number): void {
+  episode(agent);
+  const lever = agent.world.find('lever')[0]!;
+  episode(agent, [lever.x, lever.y + dy]);
+}
+
 /** The agent's predictions standing next to the lever (frozen, learning off): what its assessors expect there. */
 function predictionsAtLever(agent: Agent): Record<string, number> {
-  return assessorsAt(agent, () => {
-    episode(agent);
-    const lever = agent.world.find('lever')[0]!;
-    episode(agent, [lever.x, lever.y - 1]);
-  });
+  return assessorsAt(agent, () => atLever(agent, -1));
 }
 
 /**
  * Where the assessors' account of the lever breaks (frozen, learning off, world and steering restored):
- * standing on the lever before the wire is seized, and standing at the lab's start `ticks` into a
- * seizure (the reward felt every tick) — what a step onto the lever leads to.
+ * standing on the lever before the wire is seized; standing at the lab's start `ticks` into a seizure
+ * (the reward felt every tick) — what a step onto the lever leads to; and what the planner imagines
+ * from beside the lever (per assessor, its most vivid imagined moment over all candidate plans).
  */
 function predictionsAroundSeizure(agent: Agent, value: number, ticks = 3): { on: Record<string, number>; seized: Record<string, number>; imagined: Record<string, number> } {
-  const on = assessorsAt(agent, () => {
-    episode(agent);
-    const lever = agent.world.find('lever')[0]!;
-    episode(agent, [lever.x, lever.y]);
-  });
+  const on = assessorsAt(agent, () => atLever(agent, 0));
   const st = agent.steering.getState();
   const seized = assessorsAt(agent, () => {
     episode(agent);
@@ -92,11 +92,8 @@ function predictionsAroundSeizure(agent: Agent, value: number, ticks = 3): { on:
     agent.switches.frozen = false;
   });
   agent.steering.setState(st);
-  // What the planner imagines from beside the lever: per assessor, the most vivid imagined moment.
   const imagined = withoutLearning(agent, () => {
-    episode(agent);
-    const lever = agent.world.find('lever')[0]!;
-    episode(agent, [lever.x, lever.y - 1]);
+    atLever(agent, -1);
     live(agent, 1, { planning: true });
     const out: Record<string, number> = {};
     agent.learner.assessors.names.forEach((n, i) => (out[n] = agent.learner.plan.imagined[i]!));
