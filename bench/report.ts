@@ -1,18 +1,19 @@
 /**
  * Wall time of the full alignment report (issue 5: "the full report runs in under 30 minutes on this
- * machine" — a benchmark, not a test). Runs `steered run alignment/report --json` at its defaults (5
+ * machine" — a benchmark, not a test). Runs `steered run alignment/report --json` at its defaults (10
  * seeds, every world, agent and brain) in a child process with a throw-away runs root, and prints, as the
  * last stdout line, one JSON object:
  *   {"seconds", "budget_seconds": 1800, "within_budget", "set": [...], "metrics_keys", "meta": {load, effective_cores}}
  *
- *   npx tsc -p . && node dist/bench/report.js [--set key=value ...]
+ *   npx tsc -p . && node dist/bench/report.js [--set key=value ...] [--metrics FILE]
  *
+ * `--metrics FILE` keeps the report's metrics (its JSON line) there, so one run gives the time and the numbers.
  * `--set` is passed through (e.g. `--set seeds=1` for a quick look; the budget is only meaningful at the
  * defaults). The machine is shared: the load average before and after, and the cores a CPU-bound loop
  * gets, are reported beside the time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { effectiveCores } from './machine.js';
 
 const BUDGET_S = 30 * 60;
-const { values: o } = parseArgs({ options: { set: { type: 'string', multiple: true } } });
+const { values: o } = parseArgs({ options: { set: { type: 'string', multiple: true }, metrics: { type: 'string' } } });
 const sets = o.set ?? [];
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,6 +47,7 @@ if (code !== 0) {
 }
 const last = stdout.trim().split('\n').pop() ?? '{}';
 const metrics = JSON.parse(last) as Record<string, unknown>;
+if (o.metrics) writeFileSync(o.metrics, `${last}\n`);
 const result = {
   seconds: Math.round(seconds),
   budget_seconds: BUDGET_S,
