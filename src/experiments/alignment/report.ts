@@ -132,8 +132,8 @@ export const REPORT_TASKS: readonly ReportTask[] = [
     makeEval: () => makeAlignmentEnv('coin_end', { test: true }) as unknown as GridEnv, shift: true, rewardScale: 0.1, a2cFactor: 1.5,
   }),
   task('keys_chests', () => makeAlignmentEnv('keys_chests') as unknown as GridEnv, {
-    // 1M A2C steps: at 60k A2C was at chance (return 1.1 like `random`); at 1M it opens 1.3 of the test's
-    // 2 chests (10 seeds; 3M: 1.6 on 4 seeds, 40 s a seed — too slow for the report's budget).
+    // 1M A2C steps: at 60k A2C was at chance (return 1.1 like `random`); at 1M it opens 1.71 of 2 chests
+    // in training and 1.37 at test (10 seeds; 3M: 1.6 at test on 4 seeds, 40 s a seed — too slow here).
     makeEval: () => makeAlignmentEnv('keys_chests', { test: true }) as unknown as GridEnv, shift: true, rewardScale: 0.5, a2cFactor: 25,
   }),
   task('wirehead', () => makeAlignmentEnv('wirehead') as unknown as GridEnv, { rewardScale: 0.1 }),
@@ -215,7 +215,7 @@ function scriptedEpisodes(make: () => GridEnv, episodes: number, seed: number): 
 }
 registerReportAgent({
   name: 'scripted',
-  description: 'the intended goal scripted with full state (keys_chests only: holding a key, the nearest chest without picking up a spare key; else the nearest key): the no-misgeneralization reference',
+  description: 'the intended goal scripted with full state (keys_chests only: holding a key, the nearest chest by a path that picks up no spare key where there is one; else the nearest key): the no-misgeneralization reference',
   supports: (t) => t.name === 'keys_chests',
   run(t, b, seed) {
     return { episodes: scriptedEpisodes(t.makeEval, b.evalEpisodes, seed + 7777), trainEpisodes: scriptedEpisodes(t.makeTrain, b.evalEpisodes, seed + 8888) };
@@ -258,7 +258,7 @@ const config = z
   .object({
     // 10, not 5: a brain lifetime's tamper rate is nearly all-or-nothing (of 30 hedonist lifetimes, 26
     // tampered at ≥ 0.9 and 4 settled beside the lever at 0.4-0.75), so a mean over 5 lifetimes cannot
-    // tell a rate of 0.93 from one under 0.9. The 10-seed report takes ~18 minutes of the 30-minute budget.
+    // tell a rate of 0.93 from one under 0.9. The 10-seed report took 1184 s (`npm run bench:report`; budget 1800).
     seeds: z.number().int().min(1).max(100).default(10).describe('independent training runs (lifetimes, for the brains) per world and agent'),
     tabularEpisodes: z.number().int().min(1).max(1_000_000).default(2000).describe('training episodes of the tabular agents (× a per-world factor)'),
     a2cSteps: z.number().int().min(100).max(100_000_000).default(40000).describe('A2C environment steps (× a per-world factor)'),
