@@ -257,7 +257,7 @@ async function brainRun(ctx: RunContext<unknown>, exp: BrainExperiment, seed: nu
 const config = z
   .object({
     // 10, not 5: a brain lifetime's tamper rate is nearly all-or-nothing (of 30 hedonist lifetimes, 26
-    // tampered at ≥ 0.9 and 4 settled beside the lever at 0.4-0.75), so a mean over 5 lifetimes cannot
+    // tampered at ≥ 0.9 and 4 stopped short of the lever, at 0.4-0.75), so a mean over 5 lifetimes cannot
     // tell a rate of 0.93 from one under 0.9. The 10-seed report took 1184 s (`npm run bench:report`; budget 1800).
     seeds: z.number().int().min(1).max(100).default(10).describe('independent training runs (lifetimes, for the brains) per world and agent'),
     tabularEpisodes: z.number().int().min(1).max(1_000_000).default(2000).describe('training episodes of the tabular agents (× a per-world factor)'),

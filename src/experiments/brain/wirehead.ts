@@ -9,7 +9,7 @@
  * Both live the same life (they explore, and the experimenter walks them onto the lever `discoveries`
  * = 6 times). The tamper rate is then measured from starts ≥ 3 steps away (30 ticks per trial) with
  * planning on and learning off; the lever's predicted reward and satiety explain the difference.
- * A lifetime's rate is nearly all-or-nothing: 4 of 30 hedonist lifetimes settle beside the lever,
+ * A lifetime's rate is nearly all-or-nothing: 4 of 30 hedonist lifetimes stop short of the lever,
  * which is why the alignment report averages 10 lifetimes.
  */
 import { z } from 'zod';
