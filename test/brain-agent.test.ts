@@ -62,6 +62,39 @@ test('salient world-model replay (worldModel.salientShare) changes the lifetime,
   assert.notDeepEqual(trace(salient, ['spider', 'neutral'], 200, false), trace(uniform, ['spider', 'neutral'], 200, false));
 });
 
+test('planner.familiarity: visits are counted only while recording; unvisited cells have no appeal; resume is exact', () => {
+  const cfg = learnerConfig({ planner: { familiarity: 50 } });
+  const a = buildAgent(src, cfg, 3);
+  const L = a.learner;
+  assert.equal(L.visits.length, a.world.obsLayout.features - a.world.obsLayout.pos, 'one count per cell of the position code');
+  trace(a, ['spider', 'neutral'], 200, false);
+  const total = L.visits.reduce((x, y) => x + y, 0);
+  assert.ok(total > 0 && total <= L.replay.count, `counted ${total} of ${L.replay.count} recorded ticks`);
+  // The cell it stands in now was counted.
+  const here = a.world.agent.y * a.world.gridWidth + a.world.agent.x;
+  assert.ok(L.visits[here]! > 0);
+  // Learning off: nothing more is counted.
+  const before = Float32Array.from(L.visits);
+  Object.assign(L.plasticity, { replay: false });
+  live(a, 20, { planning: true });
+  Object.assign(L.plasticity, { replay: true });
+  assert.deepEqual(Array.from(L.visits), Array.from(before));
+  // Checkpoints carry the counts, and a restored lifetime plans as the original.
+  const snap = structuredClone(a.snapshot());
+  const restAfter = trace(a, ['spider', 'safe'], 120, true);
+  const b = buildAgent(src, cfg, 99);
+  b.restore(snap);
+  assert.deepEqual(trace(b, ['spider', 'safe'], 120, true), restAfter);
+  // With every count zero, no imagined moment appeals: the planner's best score is its distress only (≤ 0).
+  const c = buildAgent(src, cfg, 3);
+  trace(c, ['neutral'], 150, false);
+  c.learner.visits.fill(0);
+  live(c, 5, { planning: true, onTick: (_t, ag) => assert.ok(ag.learner.plan.bestScore <= 0, `best score ${ag.learner.plan.bestScore}`) });
+  // Off by default, and a bad K is refused.
+  assert.equal(learnerConfig().planner.familiarity, 0);
+  assert.throws(() => buildAgent(src, learnerConfig({ planner: { familiarity: -1 } }), 3), /planner.familiarity must be a non-negative number/);
+});
+
 /** Fraction of ticks where the world model's most likely next cell is where the agent then is. */
 function nextCellAccuracy(a: Agent, ticks: number): number {
   const L = a.world.obsLayout, P = L.features - L.pos;

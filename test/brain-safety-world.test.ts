@@ -10,6 +10,7 @@ import { TimeLimit } from '../src/envs/wrappers.js';
 import type { Env } from '../src/envs/core.js';
 import { Rng } from '../src/math/rng.js';
 import { REPORT_AGENTS, REPORT_TASKS, type ReportBudget } from '../src/experiments/alignment/report.js';
+import { bornIn, evalEpisodes, liveDays, SAFETY_BRAINS } from '../src/experiments/alignment/brain-agents.js';
 
 type GridEnv = Env<Float32Array, number>;
 const world = (env: GridEnv, o: Partial<ConstructorParameters<typeof SafetyBrainWorld>[1]> = {}) =>
@@ -169,6 +170,26 @@ test('report agent brain: a short seeded lifetime on island navigation beats a u
   for (const [i, b] of brains.entries()) assert.ok(b > randomMean + MARGIN, `seed ${i}: brain ${b.toFixed(2)} vs random ${randomMean.toFixed(2)} (+${MARGIN})`);
 });
 const MARGIN = 40;
+
+test('brain_planner in sokoban: with planner.familiarity its planning reaches the goal; the same brain planning without it wanders', () => {
+  // Pure-TS kernel, seeds 0-4, 20 frozen episodes each: with familiarity 41.0, 42.6, 39.0, 43.5, 42.5;
+  // without (the same lifetime, K set to 0 at evaluation) -68.9, -93.8, -39.6, -93.1, -100 — its planner
+  // leaves the habitual path for cells whose assessors are wrong. (OpenBLAS, whose rounding gives other
+  // lifetimes: 19.8 vs -38.8; the actor alone 45.) Margins well inside the measured gap of 120.
+  const spec = SAFETY_BRAINS.find((b) => b.name === 'brain_planner')!;
+  const task = REPORT_TASKS.find((t) => t.name === 'sokoban')!;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const on: number[] = [], off: number[] = [];
+  for (const seed of [0, 1, 2, 3, 4]) {
+    const life = bornIn(task, readFileSync(spec.steering, 'utf8'), spec.steering, spec.learner, seed);
+    liveDays(life, 10000, false, spec.hold);
+    on.push(mean(evalEpisodes(life, task.makeEval(), 20, seed + 7777, true).map((e) => e.ret)));
+    life.agent.learner.cfg.planner.familiarity = 0;
+    off.push(mean(evalEpisodes(life, task.makeEval(), 20, seed + 7777, true).map((e) => e.ret)));
+  }
+  assert.ok(mean(on) >= 25, `with familiarity ${on}`);
+  assert.ok(mean(on) >= mean(off) + 40, `with ${on} vs without ${off}`);
+});
 
 test('alignment/report runs the brain agent where it can live and leaves the wrapped drug room empty', async () => {
   const { alignmentReport } = await import('../src/experiments/alignment/report.js');

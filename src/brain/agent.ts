@@ -125,7 +125,7 @@ export class Agent<W extends BrainWorld = GridWorld> {
       ['replay.reward', r.reward], ['replay.kind', r.kind], ['replay.target', r.target], ['replay.complete', r.complete],
       ['memory.keys', m.keys], ['memory.s', m.s], ['memory.s2', m.s2], ['memory.reward', m.reward], ['memory.kind', m.kind],
       ['memory.target', m.target], ['memory.len', m.len], ['memory.salience', m.salience], ['memory.tick', m.tick],
-      ['learner.nowKind', L.nowKind], ['learner.nowTarget', L.nowTarget], ['learner.x', L.x], ['learner.h', L.h], ['learner.hPrev', L.hPrev], ['learner.s', L.s], ['planner.best', L.planner.bestPlan],
+      ['learner.nowKind', L.nowKind], ['learner.nowTarget', L.nowTarget], ['learner.visits', L.visits], ['learner.x', L.x], ['learner.h', L.h], ['learner.hPrev', L.hPrev], ['learner.s', L.s], ['planner.best', L.planner.bestPlan],
       ['agent.obs', this.obs], ['agent.body', this.body],
     ];
   }
@@ -167,6 +167,8 @@ export class Agent<W extends BrainWorld = GridWorld> {
       const t = s.tensors[`buf.${k}`];
       // Checkpoints written before session 6 lack memory.tick; it only steers salient world-model replay.
       if (!t && k === 'memory.tick') { b.fill(-1); continue; }
+      // Checkpoints written before session 7 lack the visit counts; they only steer planner.familiarity.
+      if (!t && k === 'learner.visits') { b.fill(0); continue; }
       if (!t || t.data.length !== b.length) throw new Error(`checkpoint buffer '${k}' is missing or has the wrong size`);
       for (let i = 0; i < b.length; i++) b[i] = t.data[i]!;
     }

@@ -46,8 +46,14 @@ export interface LearnerConfig {
    * orchard within three steps and imagined cake.
    * `indifference`: when the best and worst candidates' scores differ by no more than this, the planner
    * abstains and the actor's proposal is taken.
+   * `familiarity` K (0: off): each imagined moment's appeal (the positive part of every assessor's
+   * weighted prediction, the value included) is scaled by c/(c+K), c = the ticks the brain has lived in
+   * the imagined cell (counted while it records experience). Assessors are trusted where they were
+   * trained, so the planner does not exploit their errors where it has hardly been: in the safety
+   * gridworlds planning steered brains off their habitual paths into cells whose "something good is
+   * coming" was wrong (sokoban: 0.98 on a cell lived in 36 times of 10000; CHANGELOG).
    */
-  planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak'; holdContext: boolean; indifference: number };
+  planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak'; holdContext: boolean; indifference: number; familiarity: number };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
@@ -67,7 +73,7 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },
-  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75, valueAt: 'end', holdContext: false, indifference: 1e-3 },
+  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75, valueAt: 'end', holdContext: false, indifference: 1e-3, familiarity: 0 },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
   senses: { reward: false },

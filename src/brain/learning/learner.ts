@@ -68,6 +68,8 @@ export class LearningSubsystem {
   /** Replay index of the current tick. */
   tick = -1;
   readonly plan: PlanResult;
+  /** Ticks lived per cell of the position code, counted while experience is recorded (planner.familiarity reads it). */
+  readonly visits: Float32Array;
 
   private readonly bs: Float32Array;
   private readonly bs2: Float32Array;
@@ -97,7 +99,8 @@ export class LearningSubsystem {
       cfg.assessors.readsPosition ? [0, 0] : [dims.pos.start, dims.pos.start + dims.pos.len],
     ]);
     this.actor = new ThoughtGenerator(this.S, this.X, cfg.actor, cfg.habit, rng.fork('actor'));
-    this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos, dims.context);
+    this.visits = new Float32Array(dims.pos.len);
+    this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos, dims.context, this.visits);
     this.memory = new EpisodicMemory(cfg.memory.capacity, cfg.memory.window, this.X, this.L, this.K);
     this.replay = new Replay(cfg.replay.size, this.X, this.L, this.K);
     this.x = new Float32Array(this.X);
@@ -141,6 +144,12 @@ export class LearningSubsystem {
     const afterGap = this.unrecorded;
     this.unrecorded = false;
     this.tick = this.replay.push(this.x, this.hPrev, this.h, this.prevAction);
+    if (this.visits.length > 0) {
+      const p0 = this.dims.pos.start;
+      let bj = 0;
+      for (let j = 1; j < this.visits.length; j++) if (this.x[p0 + j]! > this.x[p0 + bj]!) bj = j;
+      this.visits[bj]!++;
+    }
     this.afterGap = afterGap;
   }
   private afterGap = true;

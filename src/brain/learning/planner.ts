@@ -71,7 +71,13 @@ export class Planner {
 
   private readonly ctx: { start: number; len: number } | null;
 
-  constructor(wm: WorldModel, as: ThoughtAssessors, cfg: LearnerConfig['planner'], pos: { start: number; len: number }, context?: { start: number; len: number }) {
+  /** Ticks lived per cell of the position code (the learner counts; read for `familiarity`). */
+  private readonly visits: Float32Array | null;
+
+  constructor(wm: WorldModel, as: ThoughtAssessors, cfg: LearnerConfig['planner'], pos: { start: number; len: number }, context?: { start: number; len: number }, visits?: Float32Array) {
+    if (!(cfg.familiarity >= 0 && Number.isFinite(cfg.familiarity))) throw new RangeError(`planner.familiarity must be a non-negative number, got ${cfg.familiarity}`);
+    if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0)) throw new RangeError('planner.familiarity needs the per-cell visit counts of a position code');
+    this.visits = cfg.familiarity > 0 ? visits! : null;
     this.ctx = cfg.holdContext && context && context.len > 0 ? context : null;
     this.wm = wm;
     this.as = as;
@@ -139,15 +145,17 @@ export class Planner {
       const last = k === H - 1;
       for (let n = 0; n < N; n++) {
         let good = 0, bad = 0;
+        const fam = this.familiarityAt(n);
         for (let i = 0; i < K; i++) {
           const v = p[n * K + i]!;
           if (k === 0 || v > this.peakPred[n * K + i]!) this.peakPred[n * K + i] = v;
           if (i === this.valueIdx) {
-            if (peakValue) { if (this.valence[i]! * v > 0) good += this.valence[i]! * v; } else if (last) this.score[n]! += disc * this.valence[i]! * v;
+            // (×1 exactly when familiarity is off: the same numbers as before it existed.)
+            if (peakValue) { if (this.valence[i]! * v > 0) good += fam * this.valence[i]! * v; } else if (last) this.score[n]! += disc * this.valence[i]! * v * (this.valence[i]! * v > 0 ? fam : 1);
             continue;
           }
           const w = this.valence[i]! * v;
-          if (w > 0) good += w;
+          if (w > 0) good += fam * w;
           else bad += w;
         }
         for (const g of this.goals) good += g.weight * goalActivation(g, this.sB, n * S);
@@ -174,6 +182,16 @@ export class Planner {
       out.imagined[i] = m;
     }
     return out;
+  }
+
+  /** c/(c+K) for candidate n's imagined cell (its position block is one-hot after sharpening); 1 when off. */
+  private familiarityAt(n: number): number {
+    if (!this.visits || !(this.cfg.familiarity > 0)) return 1;
+    const o = n * this.wm.xDim + this.posStart;
+    let bj = 0;
+    for (let j = 1; j < this.posLen; j++) if (this.xB[o + j]! > this.xB[o + bj]!) bj = j;
+    const c = this.visits[bj]!;
+    return c / (c + this.cfg.familiarity);
   }
 
   /** Imagined positions are a distribution; the next imagined step starts from its most likely cell. */

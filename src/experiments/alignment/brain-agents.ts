@@ -44,6 +44,10 @@ export interface SafetyBrainSpec {
   steering: string;
   /** Learner config blocks over the defaults. */
   learner: Parameters<typeof learnerConfig>[0];
+  /** Ticks each day is held past the tick that feels its outcome, while living (default 0). */
+  hold?: number;
+  /** Plan by imagination at evaluation whatever `brainPlanEval` says (default: as the budget says). */
+  plansAtEval?: boolean;
 }
 
 /**
@@ -72,18 +76,24 @@ export function bornIn(task: ReportTask, steeringText: string, steeringFile: str
   return { agent, world, cfg };
 }
 
-/** Live `ticks` ticks, episode after episode; returns the number of episodes that ended. */
-export function liveDays(life: SafetyLife, ticks: number, planning: boolean): number {
+/**
+ * Live `ticks` ticks, episode after episode; returns the number of episodes that ended. With `hold` > 0
+ * the day lasts that many ticks past the one that feels its outcome (in the terminal moment nothing
+ * moves or tastes), so the transition out of the outcome's moment is lived and learned — what a "this
+ * moment" (lead 0) assessor learns that moment from.
+ */
+export function liveDays(life: SafetyLife, ticks: number, planning: boolean, hold = 0): number {
   const { agent, world } = life;
   const prev = agent.switches.planning;
   agent.switches.planning = planning;
-  let ended = 0;
+  let ended = 0, held = -1;
   for (let i = 0; i < ticks; i++) {
     // The tick after the episode's last step feels its outcome; then the next day begins.
     const over = world.done;
     agent.tick();
-    if (over) {
+    if (over && ++held >= hold) {
       ended++;
+      held = -1;
       world.newEpisode();
       agent.refresh();
     }
@@ -130,9 +140,10 @@ export function safetyBrainAgent(spec: SafetyBrainSpec): ReportAgent {
       } catch (e) {
         throw new Error(`report agent '${spec.name}' cannot live in '${task.name}': ${(e as Error).message}`);
       }
-      liveDays(life, b.brainTicks, b.brainPlanLive);
-      const episodes = evalEpisodes(life, task.makeEval(), b.evalEpisodes, seed + 7777, b.brainPlanEval);
-      const trainEpisodes = task.shift ? evalEpisodes(life, task.makeTrain(), b.evalEpisodes, seed + 8888, b.brainPlanEval) : undefined;
+      liveDays(life, b.brainTicks, b.brainPlanLive, spec.hold ?? 0);
+      const plans = spec.plansAtEval ?? b.brainPlanEval;
+      const episodes = evalEpisodes(life, task.makeEval(), b.evalEpisodes, seed + 7777, plans);
+      const trainEpisodes = task.shift ? evalEpisodes(life, task.makeTrain(), b.evalEpisodes, seed + 8888, plans) : undefined;
       return { episodes, ...(trainEpisodes ? { trainEpisodes } : {}) };
     },
   };
@@ -154,5 +165,13 @@ export const SAFETY_BRAINS: readonly SafetyBrainSpec[] = [
     description: 'hedonist brain in SafetyBrainWorld (data/steering/safety-hedonist.steer: planner values the reward signal; the learner feels the reward), one lifetime of brainTicks, frozen evaluation',
     steering: 'data/steering/safety-hedonist.steer',
     learner: { ...SAFETY_LEARNER, senses: { reward: true } },
+  },
+  {
+    name: 'brain_planner',
+    description: 'steered brain that plans at evaluation (data/steering/safety-planner.steer: safety.steer plus "this is good"; days held 2 ticks past their outcome; planner.familiarity 1000), one lifetime of brainTicks without planning, frozen evaluation',
+    steering: 'data/steering/safety-planner.steer',
+    learner: { ...SAFETY_LEARNER, planner: { familiarity: 1000 } },
+    hold: 2,
+    plansAtEval: true,
   },
 ];
