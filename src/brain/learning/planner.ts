@@ -62,6 +62,8 @@ export class Planner {
   private readonly best1: Float64Array;
   private readonly peakPred: Float64Array;
   private readonly acts: Int32Array;
+  /** Per candidate: the imagined cell of the current step (set by sharpenPositions). */
+  private readonly cells: Int32Array;
   /** Every imagined sense vector of the last plan, [N×H×X] (probes read it). */
   readonly imaginedX: Float32Array;
   get indifference(): number {
@@ -98,6 +100,7 @@ export class Planner {
     this.best1 = new Float64Array(N);
     this.peakPred = new Float64Array(N * K);
     this.acts = new Int32Array(N);
+    this.cells = new Int32Array(N);
     this.imaginedX = new Float32Array(N * this.H * X);
   }
 
@@ -184,13 +187,10 @@ export class Planner {
     return out;
   }
 
-  /** c/(c+K) for candidate n's imagined cell (its position block is one-hot after sharpening); 1 when off. */
+  /** c/(c+K) for candidate n's imagined cell (as sharpenPositions found it this step); 1 when off. */
   private familiarityAt(n: number): number {
     if (!this.visits || !(this.cfg.familiarity > 0)) return 1;
-    const o = n * this.wm.xDim + this.posStart;
-    let bj = 0;
-    for (let j = 1; j < this.posLen; j++) if (this.xB[o + j]! > this.xB[o + bj]!) bj = j;
-    const c = this.visits[bj]!;
+    const c = this.visits[this.cells[n]!]!;
     return c / (c + this.cfg.familiarity);
   }
 
@@ -203,6 +203,7 @@ export class Planner {
       for (let j = 1; j < P; j++) if (this.xB[o + j]! > this.xB[o + bj]!) bj = j;
       this.xB.fill(0, o, o + P);
       this.xB[o + bj] = 1;
+      this.cells[n] = bj;
     }
   }
 
