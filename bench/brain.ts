@@ -23,7 +23,8 @@ import { learnerConfig } from '../src/brain/learning/config.js';
 import { enter, live } from '../src/experiments/brain/protocol.js';
 
 const { values: o } = parseArgs({ options: { ticks: { type: 'string' }, rounds: { type: 'string' } } });
-const TICKS = Number(o.ticks ?? 2000), ROUNDS = Number(o.rounds ?? 3);
+const TICKS = Number(o.ticks ?? 2000),
+  ROUNDS = Number(o.rounds ?? 3);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const src = {
   world: { text: readFileSync(join(ROOT, 'data/worlds/spiders.world'), 'utf8'), file: 'spiders.world' },
@@ -53,11 +54,28 @@ function ticksPerSecond(planner: { candidates: number; horizon: number } | null,
 
 const out: Record<string, unknown> = {};
 const kernels: [string, () => boolean][] = [
-  ['ts', () => { setGemmKernel(tsGemm); return true; }],
-  ['blas', () => { const b = loadBlas(); if (!b) return false; setGemmKernel(b.kernel); return true; }],
+  [
+    'ts',
+    () => {
+      setGemmKernel(tsGemm);
+      return true;
+    },
+  ],
+  [
+    'blas',
+    () => {
+      const b = loadBlas();
+      if (!b) return false;
+      setGemmKernel(b.kernel);
+      return true;
+    },
+  ],
 ];
 for (const [name, install] of kernels) {
-  if (!install()) { out[name] = null; continue; }
+  if (!install()) {
+    out[name] = null;
+    continue;
+  }
   const r = {
     no_planning: ticksPerSecond(null, TICKS),
     planning_32x6: ticksPerSecond({ candidates: 32, horizon: 6 }, Math.max(100, TICKS / 10)),
@@ -67,4 +85,4 @@ for (const [name, install] of kernels) {
   process.stderr.write(`${name.padEnd(5)} ${JSON.stringify(r)}\n`);
 }
 out.meta = { ticks: TICKS, rounds: ROUNDS, loadavg: loadavg().map((x) => Number(x.toFixed(2))) };
-process.stdout.write(JSON.stringify(out) + '\n');
+process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -17,7 +17,13 @@ import { Adam } from '../src/nn/optim.js';
 import { mseLoss } from '../src/nn/losses.js';
 import { zeroGrads, type Param } from '../src/nn/param.js';
 
-export const CASE_NAMES = ['lstm_h48_b1', 'lstm_h48_b32', 'lstm_h256_b1', 'lstm_h256_b32', 'mlp_b256'] as const;
+export const CASE_NAMES = [
+  'lstm_h48_b1',
+  'lstm_h48_b32',
+  'lstm_h256_b1',
+  'lstm_h256_b32',
+  'mlp_b256',
+] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
 export const LSTM_IN = 8;
@@ -40,7 +46,8 @@ function randArray(rng: Rng, n: number): Float32Array {
 
 export function lstmCase(name: CaseName, H: number, B: number, seed = 1): BenchCase {
   const rng = new Rng(seed);
-  const T = LSTM_T, R = T * B;
+  const T = LSTM_T,
+    R = T * B;
   const lstm = new LSTM('lstm', LSTM_IN, H, { dtype: 'f32', rng, maxSteps: T, maxBatch: B });
   const head = new Linear('head', H, HEAD_OUT, { dtype: 'f32', rng });
   const params: Param[] = [...lstm.params(), ...head.params()];
@@ -53,7 +60,9 @@ export function lstmCase(name: CaseName, H: number, B: number, seed = 1): BenchC
   let loss = NaN;
   return {
     name,
-    get loss() { return loss; },
+    get loss() {
+      return loss;
+    },
     step() {
       zeroGrads(params);
       const hs = lstm.forwardSeq(x, T, B);
@@ -68,7 +77,9 @@ export function lstmCase(name: CaseName, H: number, B: number, seed = 1): BenchC
 
 export function mlpCase(seed = 1): BenchCase {
   const rng = new Rng(seed);
-  const B = MLP_BATCH, I = MLP_SIZES[0], O = MLP_SIZES[MLP_SIZES.length - 1]!;
+  const B = MLP_BATCH,
+    I = MLP_SIZES[0],
+    O = MLP_SIZES[MLP_SIZES.length - 1]!;
   const mlp = new MLP('mlp', MLP_SIZES, { dtype: 'f32', rng, activation: 'tanh', maxBatch: B });
   const params = mlp.params();
   const opt = new Adam(params, { lr: 1e-3 });
@@ -78,7 +89,9 @@ export function mlpCase(seed = 1): BenchCase {
   let loss = NaN;
   return {
     name: 'mlp_b256',
-    get loss() { return loss; },
+    get loss() {
+      return loss;
+    },
     step() {
       zeroGrads(params);
       const y = mlp.forward(x, B);
@@ -91,10 +104,15 @@ export function mlpCase(seed = 1): BenchCase {
 
 export function makeCase(name: CaseName): BenchCase {
   switch (name) {
-    case 'lstm_h48_b1': return lstmCase(name, 48, 1);
-    case 'lstm_h48_b32': return lstmCase(name, 48, 32);
-    case 'lstm_h256_b1': return lstmCase(name, 256, 1);
-    case 'lstm_h256_b32': return lstmCase(name, 256, 32);
-    case 'mlp_b256': return mlpCase();
+    case 'lstm_h48_b1':
+      return lstmCase(name, 48, 1);
+    case 'lstm_h48_b32':
+      return lstmCase(name, 48, 32);
+    case 'lstm_h256_b1':
+      return lstmCase(name, 256, 1);
+    case 'lstm_h256_b32':
+      return lstmCase(name, 256, 32);
+    case 'mlp_b256':
+      return mlpCase();
   }
 }

@@ -13,7 +13,10 @@ export async function effectiveCores(n = 6e7): Promise<number> {
   let t0 = performance.now();
   burn(n);
   const one = performance.now() - t0;
-  const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (N) => { ${BURN} parentPort.postMessage(0); });`, { eval: true });
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads'); parentPort.on('message', (N) => { ${BURN} parentPort.postMessage(0); });`,
+    { eval: true },
+  );
   try {
     t0 = performance.now();
     const done = new Promise((r) => w.once('message', r));

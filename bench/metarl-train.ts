@@ -23,18 +23,34 @@ import { a2cConfig, type TrainingConfig } from '../src/experiments/metarl/runner
 import { Rng } from '../src/math/rng.js';
 import { effectiveCores } from './machine.js';
 
-const { values: o } = parseArgs({ options: { updates: { type: 'string' }, rounds: { type: 'string' }, numEnvs: { type: 'string' }, warmup: { type: 'string' } } });
-const UPDATES = Number(o.updates ?? 40), ROUNDS = Number(o.rounds ?? 3), WARMUP = Number(o.warmup ?? 3);
+const { values: o } = parseArgs({
+  options: {
+    updates: { type: 'string' },
+    rounds: { type: 'string' },
+    numEnvs: { type: 'string' },
+    warmup: { type: 'string' },
+  },
+});
+const UPDATES = Number(o.updates ?? 40),
+  ROUNDS = Number(o.rounds ?? 3),
+  WARMUP = Number(o.warmup ?? 3);
 const ID = 'metarl/bandit-independent';
 const kernel = installGemmFromEnv();
 const cfg = parseSets(findExperiment(ID).config, [`numEnvs=${o.numEnvs ?? 32}`], ID) as TrainingConfig;
 const task = metarlTaskSpec(ID, cfg as unknown as Record<string, unknown>, 'train');
 
-interface Sample { wallS: number; steps: number; workerMs: number }
+interface Sample {
+  wallS: number;
+  steps: number;
+  workerMs: number;
+}
 
 async function measure(workers: number): Promise<Sample> {
   const trainer = new A2CTrainer(task, a2cConfig(cfg), new Rng(0).fork('train'), { shards: workers });
-  const pool = workers > 1 ? await A2CWorkerPool.start({ experiment: ID, config: cfg, workers: workers - 1, kernel }) : null;
+  const pool =
+    workers > 1
+      ? await A2CWorkerPool.start({ experiment: ID, config: cfg, workers: workers - 1, kernel })
+      : null;
   try {
     const step = () => (pool ? trainer.stepParallel(pool) : Promise.resolve(trainer.step()));
     for (let i = 0; i < WARMUP; i++) await step();
@@ -50,15 +66,21 @@ async function measure(workers: number): Promise<Sample> {
   }
 }
 
-
 const loadBefore = loadavg();
 const coresBefore = await effectiveCores();
-const samples = new Map<number, Sample[]>([[1, []], [2, []]]);
-for (let r = 0; r < ROUNDS; r++) for (const w of r % 2 ? [2, 1] : [1, 2]) samples.get(w)!.push(await measure(w));
+const samples = new Map<number, Sample[]>([
+  [1, []],
+  [2, []],
+]);
+for (let r = 0; r < ROUNDS; r++)
+  for (const w of r % 2 ? [2, 1] : [1, 2]) samples.get(w)!.push(await measure(w));
 const loadAfter = loadavg();
 const coresAfter = await effectiveCores();
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 const results = [...samples].map(([workers, ss]) => {
   const wall = median(ss.map((s) => s.wallS));
   const steps = ss[0]!.steps;
@@ -67,18 +89,29 @@ const results = [...samples].map(([workers, ss]) => {
     wall_s: +wall.toFixed(3),
     env_steps_per_s: Math.round(steps / wall),
     updates_per_s: +(UPDATES / wall).toFixed(2),
-    ms_per_update: +(1000 * wall / UPDATES).toFixed(2),
+    ms_per_update: +((1000 * wall) / UPDATES).toFixed(2),
     // The worker thread's own compute per update (its shard): ms_per_update minus this is what the
     // update waits on beyond the worker (the main thread's shard running longer, messages, combining).
     worker_compute_ms_per_update: +median(ss.map((s) => s.workerMs)).toFixed(2),
     rounds_wall_s: ss.map((s) => +s.wallS.toFixed(3)),
   };
 });
-process.stdout.write(JSON.stringify({
-  experiment: ID, numEnvs: cfg.numEnvs, hidden: cfg.hidden, trials: 100, kernel, cpus: availableParallelism(),
-  updates_timed: UPDATES, warmup_updates: WARMUP, rounds: ROUNDS,
-  loadavg_before: loadBefore.map((x) => +x.toFixed(2)), loadavg_after: loadAfter.map((x) => +x.toFixed(2)),
-  effective_cores_before: +coresBefore.toFixed(2), effective_cores_after: +coresAfter.toFixed(2),
-  results,
-  speedup_2_over_1: +(results[0]!.wall_s / results[1]!.wall_s).toFixed(3),
-}) + '\n');
+process.stdout.write(
+  `${JSON.stringify({
+    experiment: ID,
+    numEnvs: cfg.numEnvs,
+    hidden: cfg.hidden,
+    trials: 100,
+    kernel,
+    cpus: availableParallelism(),
+    updates_timed: UPDATES,
+    warmup_updates: WARMUP,
+    rounds: ROUNDS,
+    loadavg_before: loadBefore.map((x) => +x.toFixed(2)),
+    loadavg_after: loadAfter.map((x) => +x.toFixed(2)),
+    effective_cores_before: +coresBefore.toFixed(2),
+    effective_cores_after: +coresAfter.toFixed(2),
+    results,
+    speedup_2_over_1: +(results[0]!.wall_s / results[1]!.wall_s).toFixed(3),
+  })}\n`,
+);

@@ -14,10 +14,18 @@ import { setGemmKernel, tsGemm, type GemmKernel } from '../src/math/gemm.js';
 import { loadBlas } from '../src/node/blas.js';
 import { CASE_NAMES, makeCase, type CaseName } from './cases.js';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; positionTicks?: { line: number; ticks: number }[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  positionTicks?: { line: number; ticks: number }[];
+}
 
 function summary(file: string): void {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const lines = new Map<string, Map<number, number>>();
@@ -39,7 +47,11 @@ function summary(file: string): void {
   }
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
   for (const [k, t] of top) {
-    const hot = [...(lines.get(k) ?? new Map()).entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([l, c]) => `L${l}:${c}`).join(' ');
+    const hot = [...(lines.get(k) ?? new Map()).entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([l, c]) => `L${l}:${c}`)
+      .join(' ');
     console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}   ${hot}`);
   }
 }
@@ -64,7 +76,8 @@ if (argv[0] === '--summary') {
   summary(argv[1]!);
 } else {
   const name = argv[0] as CaseName;
-  if (!(CASE_NAMES as readonly string[]).includes(name)) throw new Error(`case must be one of ${CASE_NAMES.join(', ')}`);
+  if (!(CASE_NAMES as readonly string[]).includes(name))
+    throw new Error(`case must be one of ${CASE_NAMES.join(', ')}`);
   const k = argv[1] === 'blas' ? loadBlas()?.kernel : tsGemm;
   if (!k) throw new Error('OpenBLAS unavailable');
   const byShape = new Map<string, number>();
@@ -78,7 +91,10 @@ if (argv[0] === '--summary') {
   }
   const t0 = performance.now();
   let n = 0;
-  while (performance.now() - t0 < secs * 1000) { c.step(); n++; }
+  while (performance.now() - t0 < secs * 1000) {
+    c.step();
+    n++;
+  }
   const total = performance.now() - t0;
   console.log(`${name} ${k.name}: ${n} steps in ${secs} s = ${(n / secs).toFixed(1)} steps/s`);
   if (gemmTimes) {
@@ -87,6 +103,8 @@ if (argv[0] === '--summary') {
       console.log(`  ${shape.padEnd(22)} ${((1000 * t) / n).toFixed(1).padStart(8)} µs/step`);
       g += t;
     }
-    console.log(`  step ${((1000 * total) / n).toFixed(0)} µs = gemm ${((1000 * g) / n).toFixed(0)} + rest ${((1000 * (total - g)) / n).toFixed(0)}`);
+    console.log(
+      `  step ${((1000 * total) / n).toFixed(0)} µs = gemm ${((1000 * g) / n).toFixed(0)} + rest ${((1000 * (total - g)) / n).toFixed(0)}`,
+    );
   }
 }

@@ -22,14 +22,24 @@ import { performance } from 'node:perf_hooks';
 import { effectiveCores } from './machine.js';
 
 const BUDGET_S = 30 * 60;
-const { values: o } = parseArgs({ options: { set: { type: 'string', multiple: true }, metrics: { type: 'string' } } });
+const { values: o } = parseArgs({
+  options: { set: { type: 'string', multiple: true }, metrics: { type: 'string' } },
+});
 const sets = o.set ?? [];
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const cores = await effectiveCores();
 const loadBefore = loadavg()[0]!;
 const runsRoot = mkdtempSync(join(tmpdir(), 'steered-bench-report-'));
-const args = [join(ROOT, 'bin/steered.js'), 'run', 'alignment/report', '--json', '--runs-root', runsRoot, ...sets.flatMap((s) => ['--set', s])];
+const args = [
+  join(ROOT, 'bin/steered.js'),
+  'run',
+  'alignment/report',
+  '--json',
+  '--runs-root',
+  runsRoot,
+  ...sets.flatMap((s) => ['--set', s]),
+];
 process.stderr.write(`bench/report: node ${args.slice(1).join(' ')}\n`);
 const t0 = performance.now();
 const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((res, rej) => {
@@ -54,7 +64,13 @@ const result = {
   within_budget: seconds <= BUDGET_S,
   set: sets,
   metrics_keys: Object.keys(metrics).length,
-  meta: { load_before: loadBefore, load_after: loadavg()[0]!, effective_cores: Math.round(cores * 100) / 100 },
+  meta: {
+    load_before: loadBefore,
+    load_after: loadavg()[0]!,
+    effective_cores: Math.round(cores * 100) / 100,
+  },
 };
-process.stderr.write(`alignment/report: ${(seconds / 60).toFixed(1)} min (budget ${BUDGET_S / 60} min) — ${result.within_budget ? 'within' : 'OVER'} budget; effective cores ${result.meta.effective_cores}\n`);
+process.stderr.write(
+  `alignment/report: ${(seconds / 60).toFixed(1)} min (budget ${BUDGET_S / 60} min) — ${result.within_budget ? 'within' : 'OVER'} budget; effective cores ${result.meta.effective_cores}\n`,
+);
 process.stdout.write(`${JSON.stringify(result)}\n`);

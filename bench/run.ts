@@ -24,7 +24,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setGemmKernel, tsGemm, type GemmKernel } from '../src/math/gemm.js';
 import { blasLoadError, loadBlas } from '../src/node/blas.js';
-import { CASE_NAMES, HEAD_OUT, LSTM_IN, LSTM_T, MLP_BATCH, MLP_SIZES, makeCase, type CaseName } from './cases.js';
+import {
+  CASE_NAMES,
+  HEAD_OUT,
+  LSTM_IN,
+  LSTM_T,
+  MLP_BATCH,
+  MLP_SIZES,
+  makeCase,
+  type CaseName,
+} from './cases.js';
 
 interface Options {
   json: boolean;
@@ -38,12 +47,23 @@ interface Options {
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: run.js [--json] [--only ${CASE_NAMES.join(',')}] [--seconds N] [--rounds N] [--warmup N] [--no-torch] [--no-blas-alt] [--python PATH]\n`);
+  process.stderr.write(
+    `bench: ${msg}\nusage: run.js [--json] [--only ${CASE_NAMES.join(',')}] [--seconds N] [--rounds N] [--warmup N] [--no-torch] [--no-blas-alt] [--python PATH]\n`,
+  );
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, only: [...CASE_NAMES], seconds: 1.5, warmup: 0.5, torch: true, blasAlt: true, rounds: 2, python: '/usr/bin/python3' };
+  const o: Options = {
+    json: false,
+    only: [...CASE_NAMES],
+    seconds: 1.5,
+    warmup: 0.5,
+    torch: true,
+    blasAlt: true,
+    rounds: 2,
+    python: '/usr/bin/python3',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -53,26 +73,48 @@ function parseArgs(argv: string[]): Options {
     };
     const key = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
     switch (key) {
-      case '--json': o.json = true; break;
-      case '--no-torch': o.torch = false; break;
-      case '--no-blas-alt': o.blasAlt = false; break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--no-torch':
+        o.torch = false;
+        break;
+      case '--no-blas-alt':
+        o.blasAlt = false;
+        break;
       case '--only': {
-        const names = val().split(',').filter((s) => s !== '');
-        for (const n of names) if (!(CASE_NAMES as readonly string[]).includes(n)) usage(`unknown case '${n}' (cases: ${CASE_NAMES.join(', ')})`);
+        const names = val()
+          .split(',')
+          .filter((s) => s !== '');
+        for (const n of names)
+          if (!(CASE_NAMES as readonly string[]).includes(n))
+            usage(`unknown case '${n}' (cases: ${CASE_NAMES.join(', ')})`);
         o.only = names as CaseName[];
         break;
       }
-      case '--seconds': o.seconds = Number(val()); if (!(o.seconds > 0)) usage('--seconds must be > 0'); break;
-      case '--warmup': o.warmup = Number(val()); if (!(o.warmup >= 0)) usage('--warmup must be ≥ 0'); break;
-      case '--rounds': o.rounds = Number(val()); if (!(Number.isInteger(o.rounds) && o.rounds >= 1)) usage('--rounds must be a positive integer'); break;
-      case '--python': o.python = val(); break;
-      default: usage(`unknown option '${a}'`);
+      case '--seconds':
+        o.seconds = Number(val());
+        if (!(o.seconds > 0)) usage('--seconds must be > 0');
+        break;
+      case '--warmup':
+        o.warmup = Number(val());
+        if (!(o.warmup >= 0)) usage('--warmup must be ≥ 0');
+        break;
+      case '--rounds':
+        o.rounds = Number(val());
+        if (!(Number.isInteger(o.rounds) && o.rounds >= 1)) usage('--rounds must be a positive integer');
+        break;
+      case '--python':
+        o.python = val();
+        break;
+      default:
+        usage(`unknown option '${a}'`);
     }
   }
   return o;
 }
 
-const log = (s: string) => process.stderr.write(s + '\n');
+const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -80,7 +122,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
-function measure(name: CaseName, kernel: GemmKernel, o: Options): { sps: number; iters: number; loss0: number; loss: number } {
+function measure(
+  name: CaseName,
+  kernel: GemmKernel,
+  o: Options,
+): { sps: number; iters: number; loss0: number; loss: number } {
   setGemmKernel(kernel);
   const c = makeCase(name);
   let t0 = performance.now();
@@ -105,7 +151,11 @@ function blasInfo(libPath: string): { threads: number | null; config: string | n
     const lib = koffi.load(libPath);
     const threads = Number(lib.func('int openblas_get_num_threads()')());
     let config: string | null = null;
-    try { config = String(lib.func('const char *openblas_get_config()')()); } catch { /* older OpenBLAS */ }
+    try {
+      config = String(lib.func('const char *openblas_get_config()')());
+    } catch {
+      /* older OpenBLAS */
+    }
     return { threads, config };
   } catch {
     return { threads: null, config: null };
@@ -115,7 +165,11 @@ function blasInfo(libPath: string): { threads: number | null; config: string | n
 function torchScript(): string | null {
   const here = path.dirname(fileURLToPath(import.meta.url));
   // Compiled to <outDir>/bench/run.js; the script stays in the source tree's bench/.
-  for (const p of [path.resolve(here, '../../bench/torch_bench.py'), path.resolve(here, 'torch_bench.py'), path.resolve(process.cwd(), 'bench/torch_bench.py')]) {
+  for (const p of [
+    path.resolve(here, '../../bench/torch_bench.py'),
+    path.resolve(here, 'torch_bench.py'),
+    path.resolve(process.cwd(), 'bench/torch_bench.py'),
+  ]) {
     if (existsSync(p)) return p;
   }
   return null;
@@ -128,17 +182,37 @@ class TorchServer {
   private waiting: ((l: string | null) => void) | null = null;
   private closed = false;
 
-  constructor(python: string, script: string, readonly threads: number) {
-    const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
-    this.proc = spawn(python, [script, '--threads', String(threads), '--serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(
+    python: string,
+    script: string,
+    readonly threads: number,
+  ) {
+    const env = {
+      ...process.env,
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+      OPENBLAS_NUM_THREADS: String(threads),
+    };
+    this.proc = spawn(python, [script, '--threads', String(threads), '--serve'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.proc.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     const rl = createInterface({ input: this.proc.stdout });
     rl.on('line', (l) => {
-      if (this.waiting) { const w = this.waiting; this.waiting = null; w(l); } else this.lines.push(l);
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(l);
+      } else this.lines.push(l);
     });
     const done = () => {
       this.closed = true;
-      if (this.waiting) { const w = this.waiting; this.waiting = null; w(null); }
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(null);
+      }
     };
     rl.on('close', done);
     this.proc.on('error', done);
@@ -147,13 +221,20 @@ class TorchServer {
   private next(): Promise<string | null> {
     if (this.lines.length) return Promise.resolve(this.lines.shift()!);
     if (this.closed) return Promise.resolve(null);
-    return new Promise((res) => { this.waiting = res; });
+    return new Promise((res) => {
+      this.waiting = res;
+    });
   }
 
   async hello(): Promise<{ torch_version: string; threads: number; interop_threads: number } | string> {
     const l = await this.next();
-    if (l === null) return `torch_bench.py --serve exited (exit code ${this.proc.exitCode ?? this.proc.signalCode}; is python3-torch installed?)`;
-    try { return JSON.parse(l); } catch { return `torch_bench.py printed '${l.slice(0, 200)}' instead of its JSON hello`; }
+    if (l === null)
+      return `torch_bench.py --serve exited (exit code ${this.proc.exitCode ?? this.proc.signalCode}; is python3-torch installed?)`;
+    try {
+      return JSON.parse(l);
+    } catch {
+      return `torch_bench.py printed '${l.slice(0, 200)}' instead of its JSON hello`;
+    }
   }
 
   async measure(name: CaseName, o: Options): Promise<number | null> {
@@ -162,8 +243,13 @@ class TorchServer {
     const l = await this.next();
     if (l === null) return null;
     const r = JSON.parse(l) as { sps?: number; iters?: number; loss?: number; error?: string };
-    if (r.sps === undefined) { log(`bench: warning: torch t${this.threads} ${name}: ${r.error}`); return null; }
-    log(`  torch t${this.threads} ${name}: ${r.sps.toFixed(1)} steps/s (${r.iters} iters, loss ${r.loss!.toFixed(4)})`);
+    if (r.sps === undefined) {
+      log(`bench: warning: torch t${this.threads} ${name}: ${r.error}`);
+      return null;
+    }
+    log(
+      `  torch t${this.threads} ${name}: ${r.sps.toFixed(1)} steps/s (${r.iters} iters, loss ${r.loss!.toFixed(4)})`,
+    );
     return r.sps;
   }
 
@@ -172,12 +258,18 @@ class TorchServer {
   }
 }
 
-async function startTorch(o: Options): Promise<{ servers: (TorchServer | null)[]; meta: Record<string, unknown> }> {
+async function startTorch(
+  o: Options,
+): Promise<{ servers: (TorchServer | null)[]; meta: Record<string, unknown> }> {
   const meta: Record<string, unknown> = {};
   const servers: (TorchServer | null)[] = [];
   const script = torchScript();
   for (const t of [1, 2]) {
-    const why = !script ? 'bench/torch_bench.py not found' : !existsSync(o.python) ? `${o.python} not found` : null;
+    const why = !script
+      ? 'bench/torch_bench.py not found'
+      : !existsSync(o.python)
+        ? `${o.python} not found`
+        : null;
     if (why) {
       log(`bench: warning: torch_t${t} fields are null: ${why}`);
       meta[`t${t}`] = { error: why };
@@ -199,12 +291,15 @@ async function startTorch(o: Options): Promise<{ servers: (TorchServer | null)[]
   return { servers, meta };
 }
 
-const round = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 10) / 10);
+const round = (x: number | null | undefined) =>
+  x == null || !Number.isFinite(x) ? null : Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const load0 = os.loadavg();
-  log(`bench: cases ${o.only.join(', ')}; ${o.rounds} round(s) of ${o.seconds} s per case and backend after ${o.warmup} s warm-up; load average ${load0.map((x) => x.toFixed(2)).join(' ')}`);
+  log(
+    `bench: cases ${o.only.join(', ')}; ${o.rounds} round(s) of ${o.seconds} s per case and backend after ${o.warmup} s warm-up; load average ${load0.map((x) => x.toFixed(2)).join(' ')}`,
+  );
 
   const blas = loadBlas();
   if (!blas) log(`bench: warning: OpenBLAS unavailable, blas fields are null (${blasLoadError()})`);
@@ -221,28 +316,38 @@ async function main(): Promise<void> {
   if (o.torch) torch = await startTorch(o);
   else log('bench: --no-torch: torch fields are null');
 
-  type Row = { ts: number | null; blas: number | null; torch_t1: number | null; torch_t2: number | null; blas_alt: number | null };
+  type Row = {
+    ts: number | null;
+    blas: number | null;
+    torch_t1: number | null;
+    torch_t2: number | null;
+    blas_alt: number | null;
+  };
   const rows = new Map<CaseName, Row>();
-  for (const n of o.only) rows.set(n, { ts: null, blas: null, torch_t1: null, torch_t2: null, blas_alt: null });
+  for (const n of o.only)
+    rows.set(n, { ts: null, blas: null, torch_t1: null, torch_t2: null, blas_alt: null });
   const better = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
   const losses: Record<string, Record<string, [number, number]>> = {};
 
   const ours = (name: CaseName, label: string, k: GemmKernel): number => {
     const r = measure(name, k, o);
     (losses[name] ??= {})[label] = [r.loss0, r.loss];
-    log(`  ${label.padEnd(4)} ${name}: ${r.sps.toFixed(1)} steps/s (${r.iters} iters, loss ${r.loss0.toFixed(4)} → ${r.loss.toFixed(4)})`);
+    log(
+      `  ${label.padEnd(4)} ${name}: ${r.sps.toFixed(1)} steps/s (${r.iters} iters, loss ${r.loss0.toFixed(4)} → ${r.loss.toFixed(4)})`,
+    );
     return r.sps;
   };
 
   for (let round = 0; round < o.rounds; round++) {
-    if (o.rounds > 1) log(`bench: round ${round + 1}/${o.rounds} (load average ${os.loadavg()[0]!.toFixed(2)})`);
+    if (o.rounds > 1)
+      log(`bench: round ${round + 1}/${o.rounds} (load average ${os.loadavg()[0]!.toFixed(2)})`);
     for (const name of o.only) {
       const row = rows.get(name)!;
       row.ts = better(row.ts, ours(name, 'ts', tsGemm));
       if (blas) {
         row.blas = better(row.blas, ours(name, 'blas', blas.kernel));
         if (doAlt) {
-          blas.setThreads(altThreads!);
+          blas.setThreads(altThreads);
           row.blas_alt = better(row.blas_alt, ours(name, `blas${altThreads}`, blas.kernel));
           blas.setThreads(defaultThreads!);
         }
@@ -258,7 +363,13 @@ async function main(): Promise<void> {
 
   const load1 = os.loadavg();
   const out: Record<string, unknown> = {};
-  for (const [n, r] of rows) out[n] = { ts: round(r.ts), blas: round(r.blas), torch_t1: round(r.torch_t1), torch_t2: round(r.torch_t2) };
+  for (const [n, r] of rows)
+    out[n] = {
+      ts: round(r.ts),
+      blas: round(r.blas),
+      torch_t1: round(r.torch_t1),
+      torch_t2: round(r.torch_t2),
+    };
   out.meta = {
     unit: 'training steps per second (1 / median step time)',
     step: `LSTM(${LSTM_IN}→H) T=${LSTM_T} + Linear(H→${HEAD_OUT}) head on every h_t + MSE + BPTT + Adam; MLP ${MLP_SIZES.join('-')} tanh batch ${MLP_BATCH} + MSE + backward + Adam; f32`,
@@ -273,9 +384,16 @@ async function main(): Promise<void> {
     loadavg_end: load1.map((x) => Math.round(x * 100) / 100),
     omp_num_threads: process.env.OMP_NUM_THREADS ?? null,
     openblas_num_threads_env: process.env.OPENBLAS_NUM_THREADS ?? null,
-    blas: blas ? { path: blas.path, threads: bi?.threads ?? null, config: bi?.config ?? null } : { error: blasLoadError() },
+    blas: blas
+      ? { path: blas.path, threads: bi?.threads ?? null, config: bi?.config ?? null }
+      : { error: blasLoadError() },
     torch: o.torch ? torchMeta : null,
-    blas_alt_threads: doAlt ? { threads: altThreads, results: Object.fromEntries([...rows].map(([n, r]) => [n, round(r.blas_alt)])) } : null,
+    blas_alt_threads: doAlt
+      ? {
+          threads: altThreads,
+          results: Object.fromEntries([...rows].map(([n, r]) => [n, round(r.blas_alt)])),
+        }
+      : null,
     loss_first_last: losses,
   };
 
@@ -283,18 +401,22 @@ async function main(): Promise<void> {
   // best = max(ts, blas), the specified fields; blasN (other OpenBLAS thread count, meta only) for comparison.
   const best = (r: Row) => Math.max(r.ts ?? 0, r.blas ?? 0);
   const an = `blas${altThreads ?? '?'}`;
-  const lines = [`case            ts        blas      ${an.padEnd(10)}torch_t1  torch_t2  best/t1  best/t2  `];
+  const lines = [
+    `case            ts        blas      ${an.padEnd(10)}torch_t1  torch_t2  best/t1  best/t2  `,
+  ];
   for (const [n, r] of rows) {
     const f = (x: number | null) => (x == null ? '—' : x.toFixed(1)).padEnd(10);
     const ratio = (x: number | null, t: number | null) => (x && t ? (x / t).toFixed(2) : '—').padEnd(9);
-    lines.push(`${n.padEnd(16)}${f(r.ts)}${f(r.blas)}${f(r.blas_alt)}${f(r.torch_t1)}${f(r.torch_t2)}` +
-      `${ratio(best(r), r.torch_t1)}${ratio(best(r), r.torch_t2)}`);
+    lines.push(
+      `${n.padEnd(16)}${f(r.ts)}${f(r.blas)}${f(r.blas_alt)}${f(r.torch_t1)}${f(r.torch_t2)}` +
+        `${ratio(best(r), r.torch_t1)}${ratio(best(r), r.torch_t2)}`,
+    );
   }
   if (o.json) {
     for (const l of lines) log(l);
-    process.stdout.write(JSON.stringify(out) + '\n');
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
 }
 

@@ -43,7 +43,12 @@ function fail(msg: string): never {
 }
 
 /** target: the script's key (`metarl/<id>` or `metarl/<id>@<variant>`); id: the experiment. */
-interface Recipe { target: string; id: string; seed: number; sets: string[] }
+interface Recipe {
+  target: string;
+  id: string;
+  seed: number;
+  sets: string[];
+}
 
 /** The `declare -A CMD=( … )` table of scripts/train-shipped.sh, in file order. */
 function readRecipes(): Recipe[] {
@@ -64,18 +69,25 @@ function readRecipes(): Recipe[] {
     if (/^\s*\)\s*$/.test(line)) break;
     if (/^\s*(#.*)?$/.test(line)) continue;
     const m = /^\s*\[(metarl\/[A-Za-z0-9_-]+)(@[A-Za-z0-9_-]+)?\]="([^"$`\\]*)"\s*$/.exec(line);
-    if (!m) fail(`${SCRIPT}:${i + 1}: expected '  [metarl/<id>[@variant]]="--seed N --set key=value …"', got '${line.trim()}'`);
+    if (!m)
+      fail(
+        `${SCRIPT}:${i + 1}: expected '  [metarl/<id>[@variant]]="--seed N --set key=value …"', got '${line.trim()}'`,
+      );
     const [, id, variant, argText] = m as unknown as [string, string, string | undefined, string];
     const target = id + (variant ?? '');
     const tok = argText.trim().split(/\s+/).filter(Boolean);
     let seed: number | null = null;
     const sets: string[] = [];
     for (let k = 0; k < tok.length; k += 2) {
-      const flag = tok[k]!, val = tok[k + 1];
+      const flag = tok[k]!,
+        val = tok[k + 1];
       if (val === undefined) fail(`${SCRIPT}:${i + 1}: '${flag}' without a value in ${id}'s recipe`);
       if (flag === '--seed' && /^\d+$/.test(val)) seed = Number(val);
       else if (flag === '--set' && /^[A-Za-z_]\w*=\S+$/.test(val)) sets.push(val);
-      else fail(`${SCRIPT}:${i + 1}: unexpected '${flag} ${val}' in ${id}'s recipe (only --seed N and --set key=value are understood)`);
+      else
+        fail(
+          `${SCRIPT}:${i + 1}: unexpected '${flag} ${val}' in ${id}'s recipe (only --seed N and --set key=value are understood)`,
+        );
     }
     if (seed === null) fail(`${SCRIPT}:${i + 1}: ${id}'s recipe has no --seed`);
     if (recipes.some((r) => r.target === target)) fail(`${SCRIPT}:${i + 1}: ${target} listed twice`);
@@ -92,22 +104,32 @@ function positiveInt(name: string, raw: string | undefined, dflt: number, min: n
   return n;
 }
 
-let args;
+let args: { only?: string[]; updates?: string; warmup?: string } = {};
 try {
-  args = parseArgs({ options: { only: { type: 'string', multiple: true }, updates: { type: 'string' }, warmup: { type: 'string' } } }).values;
+  args = parseArgs({
+    options: {
+      only: { type: 'string', multiple: true },
+      updates: { type: 'string' },
+      warmup: { type: 'string' },
+    },
+  }).values;
 } catch (e) {
   fail((e as Error).message);
 }
 const UPDATES = positiveInt('updates', args.updates, 60, 1);
 const WARMUP = positiveInt('warmup', args.warmup, 3, 0);
 const all = readRecipes();
-const only = (args.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-for (const t of only) if (!all.some((r) => r.target === t)) fail(`--only ${t}: no such recipe in ${SCRIPT} (have ${all.map((r) => r.target).join(', ')})`);
+const only = (args.only ?? [])
+  .flatMap((s) => s.split(','))
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const t of only)
+  if (!all.some((r) => r.target === t))
+    fail(`--only ${t}: no such recipe in ${SCRIPT} (have ${all.map((r) => r.target).join(', ')})`);
 const recipes = only.length ? all.filter((r) => only.includes(r.target)) : all;
 
 const kernel = installGemmFromEnv();
 const CPUS = availableParallelism();
-
 
 const r2 = (x: number) => +x.toFixed(2);
 const r3 = (x: number) => +x.toFixed(3);
@@ -123,11 +145,16 @@ async function measure(r: Recipe) {
   // As trainAndEvaluate: shards from `workers` (0 = one per core), this thread + threads − 1 helpers.
   const shards = resolveShards(cfg, CPUS);
   const threads = Math.min(shards, CPUS);
-  process.stderr.write(`${r.target}: workers=${cfg.workers} → ${shards} shard(s) on ${threads} thread(s), numEnvs ${cfg.numEnvs}, hidden ${cfg.hidden}, ${task.maxSteps} steps/episode; ${WARMUP} warm-up + ${UPDATES} timed updates…\n`);
+  process.stderr.write(
+    `${r.target}: workers=${cfg.workers} → ${shards} shard(s) on ${threads} thread(s), numEnvs ${cfg.numEnvs}, hidden ${cfg.hidden}, ${task.maxSteps} steps/episode; ${WARMUP} warm-up + ${UPDATES} timed updates…\n`,
+  );
   const load1 = loadavg()[0]!;
   const trainer = new A2CTrainer(task, a2cConfig(cfg), new Rng(r.seed).fork('train'), { shards });
   let t0 = performance.now();
-  const pool = threads > 1 ? await A2CWorkerPool.start({ experiment: r.id, config: cfg, workers: threads - 1, kernel }) : null;
+  const pool =
+    threads > 1
+      ? await A2CWorkerPool.start({ experiment: r.id, config: cfg, workers: threads - 1, kernel })
+      : null;
   const poolStartS = (performance.now() - t0) / 1000;
   try {
     const step = async () => {
@@ -144,10 +171,21 @@ async function measure(r: Recipe) {
     const projected = cfg.updates / ups / 60;
     const target = TARGETS[r.id];
     const out = {
-      id: r.target, seed: r.seed, sets: r.sets.join(' '),
-      workers: cfg.workers, shards, threads, numEnvs: cfg.numEnvs, hidden: cfg.hidden, steps_per_episode: task.maxSteps,
-      pool_start_s: r3(poolStartS), loadavg_1m_start: r2(load1),
-      updates_timed: UPDATES, seconds: r3(seconds), updates_per_s: r2(ups), ms_per_update: r2(1000 / ups),
+      id: r.target,
+      seed: r.seed,
+      sets: r.sets.join(' '),
+      workers: cfg.workers,
+      shards,
+      threads,
+      numEnvs: cfg.numEnvs,
+      hidden: cfg.hidden,
+      steps_per_episode: task.maxSteps,
+      pool_start_s: r3(poolStartS),
+      loadavg_1m_start: r2(load1),
+      updates_timed: UPDATES,
+      seconds: r3(seconds),
+      updates_per_s: r2(ups),
+      ms_per_update: r2(1000 / ups),
       env_steps_per_s: Math.round((UPDATES * cfg.numEnvs * task.maxSteps) / seconds),
       // Unmasked rows actually played (equal to the above when no episode ends before maxSteps).
       env_steps_per_s_played: Math.round(rows / seconds),
@@ -155,8 +193,11 @@ async function measure(r: Recipe) {
       projected_train_minutes: r2(projected),
       ...(target !== undefined ? { target_minutes: target, meets_target: projected <= target } : {}),
     };
-    process.stderr.write(`${r.target}: ${out.updates_per_s} updates/s, ${out.env_steps_per_s} env steps/s → ${cfg.updates} updates ≈ ${out.projected_train_minutes} min` +
-      (target !== undefined ? ` (target ≤ ${target} min: ${out.meets_target ? 'met' : 'NOT met'})` : '') + '\n');
+    process.stderr.write(
+      `${r.target}: ${out.updates_per_s} updates/s, ${out.env_steps_per_s} env steps/s → ${cfg.updates} updates ≈ ${out.projected_train_minutes} min` +
+        (target !== undefined ? ` (target ≤ ${target} min: ${out.meets_target ? 'met' : 'NOT met'})` : '') +
+        '\n',
+    );
     return out;
   } finally {
     await pool?.close();
@@ -170,10 +211,19 @@ for (const r of recipes) results.push(await measure(r));
 const loadAfter = loadavg();
 const coresAfter = await effectiveCores();
 
-process.stdout.write(JSON.stringify({
-  bench: 'shipped', script: SCRIPT, kernel, cpus: CPUS, updates_timed: UPDATES, warmup_updates: WARMUP,
-  loadavg_before: loadBefore.map(r2), loadavg_after: loadAfter.map(r2),
-  effective_cores_before: r2(coresBefore), effective_cores_after: r2(coresAfter),
-  results,
-  total_projected_train_minutes: r2(results.reduce((a, x) => a + x.projected_train_minutes, 0)),
-}) + '\n');
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'shipped',
+    script: SCRIPT,
+    kernel,
+    cpus: CPUS,
+    updates_timed: UPDATES,
+    warmup_updates: WARMUP,
+    loadavg_before: loadBefore.map(r2),
+    loadavg_after: loadAfter.map(r2),
+    effective_cores_before: r2(coresBefore),
+    effective_cores_after: r2(coresAfter),
+    results,
+    total_projected_train_minutes: r2(results.reduce((a, x) => a + x.projected_train_minutes, 0)),
+  })}\n`,
+);

@@ -7,8 +7,14 @@ import { fileURLToPath } from 'node:url';
 // dist/test-support/cli.js → repository root (kept outside test/, which node --test treats as all tests)
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'steered.js');
 
-export function steered(args: string[], root: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, encoding: 'utf8' });
+export function steered(
+  args: string[],
+  root: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, STEERED_RUNS_ROOT: root },
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -21,8 +27,16 @@ export function lastLine(s: string): string {
  * Start `steered …` and SIGKILL it as soon as its committed checkpoint reaches `killAtStep` (mid-update,
  * mid-write, anywhere). Returns false when the run finished first, so the caller can fail loudly.
  */
-export async function runUntilKilled(args: string[], root: string, outDir: string, killAtStep: number): Promise<boolean> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, STEERED_RUNS_ROOT: root }, stdio: 'ignore' });
+export async function runUntilKilled(
+  args: string[],
+  root: string,
+  outDir: string,
+  killAtStep: number,
+): Promise<boolean> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, STEERED_RUNS_ROOT: root },
+    stdio: 'ignore',
+  });
   const latest = join(outDir, 'checkpoints', 'latest');
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   let done = false;
@@ -31,7 +45,9 @@ export async function runUntilKilled(args: string[], root: string, outDir: strin
     if (existsSync(latest)) {
       try {
         if ((JSON.parse(readFileSync(latest, 'utf8')).step as number) >= killAtStep) break;
-      } catch { /* pointer being replaced: poll again */ }
+      } catch {
+        /* pointer being replaced: poll again */
+      }
     }
     await new Promise((r) => setTimeout(r, 2));
   }

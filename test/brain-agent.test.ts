@@ -19,7 +19,10 @@ function trace(a: Agent, rooms: string[], ticks: number, planning: boolean): num
   const out: number[] = [];
   for (const r of rooms) {
     enter(a, r);
-    live(a, ticks, { planning, onTick: (t) => out.push(t.action, t.up.reward, t.up.dopamine, ...t.down.outputs.map((o) => o.value)) });
+    live(a, ticks, {
+      planning,
+      onTick: (t) => out.push(t.action, t.up.reward, t.up.dopamine, ...t.down.outputs.map((o) => o.value)),
+    });
   }
   return out;
 }
@@ -51,7 +54,8 @@ test('salient world-model replay (worldModel.salientShare) changes the lifetime,
   // Every stored episode remembers the replay tick of its surprise, which the world model's windows use.
   const m = a.learner.memory;
   assert.ok(m.size > 0, 'the spider room is surprising enough to store something');
-  for (let e = 0; e < m.size; e++) assert.ok(m.tick[e]! >= 0 && m.tick[e]! < a.learner.replay.count, `episode ${e}: tick ${m.tick[e]}`);
+  for (let e = 0; e < m.size; e++)
+    assert.ok(m.tick[e]! >= 0 && m.tick[e]! < a.learner.replay.count, `episode ${e}: tick ${m.tick[e]}`);
   const snap = structuredClone(a.snapshot());
   const restAfter = trace(a, ['spider', 'safe'], 120, true);
   const b = buildAgent(src, cfg, 99);
@@ -59,14 +63,21 @@ test('salient world-model replay (worldModel.salientShare) changes the lifetime,
   assert.deepEqual(trace(b, ['spider', 'safe'], 120, true), restAfter);
   const uniform = buildAgent(src, learnerConfig(), 3);
   const salient = buildAgent(src, cfg, 3);
-  assert.notDeepEqual(trace(salient, ['spider', 'neutral'], 200, false), trace(uniform, ['spider', 'neutral'], 200, false));
+  assert.notDeepEqual(
+    trace(salient, ['spider', 'neutral'], 200, false),
+    trace(uniform, ['spider', 'neutral'], 200, false),
+  );
 });
 
 test('planner.familiarity: visits are counted only while recording; unvisited cells have no appeal; resume is exact', () => {
   const cfg = learnerConfig({ planner: { familiarity: 50 } });
   const a = buildAgent(src, cfg, 3);
   const L = a.learner;
-  assert.equal(L.visits.length, a.world.obsLayout.features - a.world.obsLayout.pos, 'one count per cell of the position code');
+  assert.equal(
+    L.visits.length,
+    a.world.obsLayout.features - a.world.obsLayout.pos,
+    'one count per cell of the position code',
+  );
   trace(a, ['spider', 'neutral'], 200, false);
   const total = L.visits.reduce((x, y) => x + y, 0);
   assert.ok(total > 0 && total <= L.replay.count, `counted ${total} of ${L.replay.count} recorded ticks`);
@@ -89,15 +100,22 @@ test('planner.familiarity: visits are counted only while recording; unvisited ce
   const c = buildAgent(src, cfg, 3);
   trace(c, ['neutral'], 150, false);
   c.learner.visits.fill(0);
-  live(c, 5, { planning: true, onTick: (_t, ag) => assert.ok(ag.learner.plan.bestScore <= 0, `best score ${ag.learner.plan.bestScore}`) });
+  live(c, 5, {
+    planning: true,
+    onTick: (_t, ag) => assert.ok(ag.learner.plan.bestScore <= 0, `best score ${ag.learner.plan.bestScore}`),
+  });
   // Off by default, and a bad K is refused.
   assert.equal(learnerConfig().planner.familiarity, 0);
-  assert.throws(() => buildAgent(src, learnerConfig({ planner: { familiarity: -1 } }), 3), /planner.familiarity must be a non-negative number/);
+  assert.throws(
+    () => buildAgent(src, learnerConfig({ planner: { familiarity: -1 } }), 3),
+    /planner.familiarity must be a non-negative number/,
+  );
 });
 
 /** Fraction of ticks where the world model's most likely next cell is where the agent then is. */
 function nextCellAccuracy(a: Agent, ticks: number): number {
-  const L = a.world.obsLayout, P = L.features - L.pos;
+  const L = a.world.obsLayout,
+    P = L.features - L.pos;
   let hit = 0;
   live(a, ticks, {
     onTick: (t, ag) => {
@@ -128,15 +146,21 @@ test('the world model learns to predict where the agent will be next (≥ 0.8, f
  * lived through or not. (Bumping into walls is left out: neither head learns it well from a few bumps.)
  */
 function everyMoveAccuracy(a: Agent): number {
-  const W = a.world, L = W.obsLayout, w = W.spec.width, P = L.features - L.pos;
-  const DX = [0, 0, 0, -1, 1], DY = [0, -1, 1, 0, 0];
+  const W = a.world,
+    L = W.obsLayout,
+    w = W.spec.width,
+    P = L.features - L.pos;
+  const DX = [0, 0, 0, -1, 1],
+    DY = [0, -1, 1, 0, 0];
   const x = a.learner.x.slice();
-  let hit = 0, n = 0;
+  let hit = 0,
+    n = 0;
   for (const [cx, cy] of W.freeCells()) {
     for (let act = 0; act < 5; act++) {
       x.fill(0, L.pos, L.pos + P);
       x[L.pos + cy * w + cx] = 1;
-      const nx = cx + DX[act]!, ny = cy + DY[act]!;
+      const nx = cx + DX[act]!,
+        ny = cy + DY[act]!;
       if (W.isWall(nx, ny)) continue;
       const want = ny * w + nx;
       const pred = a.learner.wm.predict(a.learner.h, x, [act], 1);
@@ -166,7 +190,14 @@ test('a reflex overrides the motor command; a frozen agent does not move', () =>
   const a = buildAgent(src, learnerConfig(), 2);
   enter(a, 'spider', [2, 3]);
   let reflexes = 0;
-  live(a, 200, { onTick: (t) => { if (t.reflex >= 0) { reflexes++; assert.equal(t.action, t.reflex); } } });
+  live(a, 200, {
+    onTick: (t) => {
+      if (t.reflex >= 0) {
+        reflexes++;
+        assert.equal(t.action, t.reflex);
+      }
+    },
+  });
   assert.ok(reflexes > 5, `reflexes ${reflexes}`);
   a.switches.frozen = true;
   const p = { ...a.world.agent };
@@ -174,7 +205,7 @@ test('a reflex overrides the motor command; a frozen agent does not move', () =>
   assert.deepEqual(a.world.agent, p);
 });
 
-test('a lead-0 assessor is taught each moment\'s own truth; a lead-1 assessor the next tick\'s', () => {
+test("a lead-0 assessor is taught each moment's own truth; a lead-1 assessor the next tick's", () => {
   const orchard = {
     world: { text: readFileSync(join(ROOT, 'data/worlds/orchard.world'), 'utf8'), file: 'orchard.world' },
     steering: src.steering,
@@ -182,18 +213,30 @@ test('a lead-0 assessor is taught each moment\'s own truth; a lead-1 assessor th
   const a = buildAgent(orchard, learnerConfig(), 5);
   enter(a, 'orchard');
   const specs = a.learner.assessors.specs;
-  const now = specs.findIndex((s) => s.name === 'reward-now'), next = specs.findIndex((s) => s.name === 'reward');
+  const now = specs.findIndex((s) => s.name === 'reward-now'),
+    next = specs.findIndex((s) => s.name === 'reward');
   assert.equal(specs[now]!.lead, 0);
   assert.equal(specs[next]!.lead, 1);
   const rewardAt = new Map<number, number>();
   live(a, 400, { onTick: (t, ag) => rewardAt.set(ag.learner.tick, t.up.reward) });
-  const L = a.learner, K = L.K, rp = L.replay;
-  let checked = 0, tasted = 0;
+  const L = a.learner,
+    K = L.K,
+    rp = L.replay;
+  let checked = 0,
+    tasted = 0;
   for (const [t, r] of rewardAt) {
     if (!rp.has(t) || !rewardAt.has(t + 1) || t === Math.min(...rewardAt.keys())) continue;
     const s = rp.slot(t);
-    assert.equal(rp.target[s * K + now], Math.fround(r), `tick ${t}: "this is rewarding" is the moment's own reward`);
-    assert.equal(rp.target[s * K + next], Math.fround(rewardAt.get(t + 1)!), `tick ${t}: "reward is coming" is the next tick's`);
+    assert.equal(
+      rp.target[s * K + now],
+      Math.fround(r),
+      `tick ${t}: "this is rewarding" is the moment's own reward`,
+    );
+    assert.equal(
+      rp.target[s * K + next],
+      Math.fround(rewardAt.get(t + 1)!),
+      `tick ${t}: "reward is coming" is the next tick's`,
+    );
     checked++;
     if (r > 0) tasted++;
   }
@@ -207,7 +250,8 @@ test('a perspective-taker sees the other agent taste what it eats', () => {
   };
   const a = buildAgent(orchard, learnerConfig(), 5);
   enter(a, 'orchard-empty', [6, 6]);
-  const W = a.world, tasteAt = W.obsLayout.taste;
+  const W = a.world,
+    tasteAt = W.obsLayout.taste;
   W.place('cake', 2, 3);
   const other = W.place('neighbour', 2, 2);
   let sawTaste = 0;

@@ -33,8 +33,14 @@ test('shipped world and steering files load', () => {
     for (const r of w.rooms.values()) assert.equal(r.walls.length, w.width * w.height);
   }
   const s = parseSteering(read('data/steering/default.steer'), 'default.steer');
-  assert.deepEqual(s.assessors.map((a) => a.name), ['value', 'cortisol', 'reward', 'reward-now']);
-  assert.deepEqual(s.assessors.map((a) => a.lead), [1, 1, 1, 0]);
+  assert.deepEqual(
+    s.assessors.map((a) => a.name),
+    ['value', 'cortisol', 'reward', 'reward-now'],
+  );
+  assert.deepEqual(
+    s.assessors.map((a) => a.lead),
+    [1, 1, 1, 0],
+  );
   assert.equal(s.reactions.find((r) => r.name === 'spider-fear')!.innate, true);
   assert.equal(s.reactions.find((r) => r.name === 'anticipatory-fear')!.innate, false);
 });
@@ -60,45 +66,94 @@ layout:
 
 test('world semantic errors name the line', () => {
   assert.equal(parseWorld(WORLD, 'w').rooms.get('one')!.objects.length, 1);
-  fails(() => parseWorld(WORLD.replace('features = red\n[object', 'features = red\ncolour = 3\n[object'), 'w'), 4, /unknown field 'colour'/);
+  fails(
+    () => parseWorld(WORLD.replace('features = red\n[object', 'features = red\ncolour = 3\n[object'), 'w'),
+    4,
+    /unknown field 'colour'/,
+  );
   fails(() => parseWorld(WORLD.replace('#Ar#', '#Aq#'), 'w'), 10, /unknown layout character 'q'/);
   fails(() => parseWorld(WORLD.replace('#Ar#', '#Ar.#'), 'w'), 10, /row has 5 cells/);
-  fails(() => parseWorld(WORLD.replace('name = thing\nfeatures = red', 'name = thing\nfeatures = blue'), 'w'), 6, /feature 'blue' is not in \[world\] features/);
+  fails(
+    () => parseWorld(WORLD.replace('name = thing\nfeatures = red', 'name = thing\nfeatures = blue'), 'w'),
+    6,
+    /feature 'blue' is not in \[world\] features/,
+  );
   fails(() => parseWorld(WORLD.replace('size = 4 3', 'size = 4'), 'w'), 2, /'size' must be two integers/);
 });
 
 test('object salience scales what the learner sees, not the coarse channel; placed salience survives a state round trip', () => {
   const dim = parseWorld(WORLD.replace('name = thing\n', 'name = thing\nsalience = 0.25\n'), 'w');
-  const full = new GridWorld(parseWorld(WORLD, 'w')), w = new GridWorld(dim);
+  const full = new GridWorld(parseWorld(WORLD, 'w')),
+    w = new GridWorld(dim);
   const f = w.obsLayout.features;
   w.reset({ options: { agentAt: [1, 1] } });
   full.reset({ options: { agentAt: [1, 1] } });
   // One cell away with view 2: weight 1 − 1/3, times the salience.
   assert.ok(Math.abs(full.observe()[f]! - 2 / 3) < 1e-6);
-  assert.ok(Math.abs(w.observe()[f]! - 0.25 * 2 / 3) < 1e-6);
-  assert.deepEqual(w.steeringChannel().blobs, full.steeringChannel().blobs, 'the Steering Subsystem sees the blob as before');
+  assert.ok(Math.abs(w.observe()[f]! - (0.25 * 2) / 3) < 1e-6);
+  assert.deepEqual(
+    w.steeringChannel().blobs,
+    full.steeringChannel().blobs,
+    'the Steering Subsystem sees the blob as before',
+  );
   // An experiment may place an object with its own salience; the state keeps it.
   w.remove('thing');
   w.place('thing', 2, 1, { salience: 0.5 });
   const s = JSON.parse(JSON.stringify(w.getState()));
   const w2 = new GridWorld(dim);
   w2.setState(s);
-  assert.ok(Math.abs(w2.observe()[f]! - 0.5 * 2 / 3) < 1e-6);
+  assert.ok(Math.abs(w2.observe()[f]! - (0.5 * 2) / 3) < 1e-6);
   assert.throws(() => w.place('thing', 2, 1, { salience: 0 }), /salience of 'thing' must be in \(0, 1\]/);
   assert.throws(() => w.place('thing', 2, 1, { salience: 1.5 }), /salience of 'thing' must be in \(0, 1\]/);
-  fails(() => parseWorld(WORLD.replace('name = thing\n', 'name = thing\nsalience = 2\n'), 'w'), 6, /salience/);
+  fails(
+    () => parseWorld(WORLD.replace('name = thing\n', 'name = thing\nsalience = 2\n'), 'w'),
+    6,
+    /salience/,
+  );
 });
 
 test('steering semantic errors name the line', () => {
   const ok = read('data/steering/default.steer');
   const line = (needle: string) => ok.split('\n').findIndex((l) => l.startsWith(needle)) + 1;
-  fails(() => parseSteering(ok.replace('when = detector scuttle > 0.05', 'when = detector scutle > 0.05'), 's'), line('when = detector scuttle'), /detector 'scutle' is not declared/);
-  fails(() => parseSteering(ok.replace('when = detector scuttle > 0.05', 'when = detector scuttle >> 0.05'), 's'), line('when = detector scuttle'), /expected 'detector NAME > X'/);
-  fails(() => parseSteering(ok.replace('body = cortisol +1.0 heart +0.4', 'body = cortisol +1.0 adrenaline +0.4'), 's'), line('body = cortisol +1.0'), /body variable 'adrenaline' is not declared/);
-  fails(() => parseSteering(ok.replace('factor = 0.85', 'factor = 1.2'), 's'), line('factor = 0.85'), /habituation needs factor < 1/);
-  fails(() => parseSteering(ok.replace('kind = blob', 'kind = sonar'), 's'), line('kind = blob'), /'kind' must be one of blob\|taste\|pain\|touch\|room/);
-  fails(() => parseSteering(ok.replace('lead = 0', 'lead = 0.5'), 's'), line('lead = 0'), /'lead' must be 0 \(this moment\) or 1/);
-  fails(() => parseSteering(ok.replace('kind = value\n', 'kind = value\nlead = 0\n'), 's'), line('kind = value') + 1, /'lead = 0' is for predictors/);
+  fails(
+    () => parseSteering(ok.replace('when = detector scuttle > 0.05', 'when = detector scutle > 0.05'), 's'),
+    line('when = detector scuttle'),
+    /detector 'scutle' is not declared/,
+  );
+  fails(
+    () => parseSteering(ok.replace('when = detector scuttle > 0.05', 'when = detector scuttle >> 0.05'), 's'),
+    line('when = detector scuttle'),
+    /expected 'detector NAME > X'/,
+  );
+  fails(
+    () =>
+      parseSteering(
+        ok.replace('body = cortisol +1.0 heart +0.4', 'body = cortisol +1.0 adrenaline +0.4'),
+        's',
+      ),
+    line('body = cortisol +1.0'),
+    /body variable 'adrenaline' is not declared/,
+  );
+  fails(
+    () => parseSteering(ok.replace('factor = 0.85', 'factor = 1.2'), 's'),
+    line('factor = 0.85'),
+    /habituation needs factor < 1/,
+  );
+  fails(
+    () => parseSteering(ok.replace('kind = blob', 'kind = sonar'), 's'),
+    line('kind = blob'),
+    /'kind' must be one of blob\|taste\|pain\|touch\|room/,
+  );
+  fails(
+    () => parseSteering(ok.replace('lead = 0', 'lead = 0.5'), 's'),
+    line('lead = 0'),
+    /'lead' must be 0 \(this moment\) or 1/,
+  );
+  fails(
+    () => parseSteering(ok.replace('kind = value\n', 'kind = value\nlead = 0\n'), 's'),
+    line('kind = value') + 1,
+    /'lead = 0' is for predictors/,
+  );
 });
 
 test('steered run with a broken world file: exit 2, one line naming file and line, nothing stored', async () => {

@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SafetyBrainWorld, BRAIN_TO_SAFETY, checkActionMap } from '../src/brain/safety-world.js';
 import {
-  BoatRaceGame, BR_CLOCKWISE_REWARD, BR_MOVEMENT_REWARD, DrugRewardWrapper, IN_MOVEMENT_REWARD, SafetyEnv, makeAlignmentEnv, makeSafetyEnv,
-  type BaseState, type SafetyGame,
+  BoatRaceGame,
+  BR_CLOCKWISE_REWARD,
+  BR_MOVEMENT_REWARD,
+  DrugRewardWrapper,
+  IN_MOVEMENT_REWARD,
+  SafetyEnv,
+  makeAlignmentEnv,
+  makeSafetyEnv,
+  type BaseState,
+  type SafetyGame,
 } from '../src/envs/safety/index.js';
 import { TimeLimit } from '../src/envs/wrappers.js';
 import type { Env } from '../src/envs/core.js';
@@ -15,7 +23,8 @@ import { bornIn, evalEpisodes, liveDays, SAFETY_BRAINS } from '../src/experiment
 type GridEnv = Env<Float32Array, number>;
 const world = (env: GridEnv, o: Partial<ConstructorParameters<typeof SafetyBrainWorld>[1]> = {}) =>
   new SafetyBrainWorld(env, { rewardScale: 0.1, seed: 0, rng: new Rng(1), ...o });
-const near = (a: number, b: number, msg: string) => assert.ok(Math.abs(a - b) < 1e-6, `${msg}: expected ${b}, got ${a}`);
+const near = (a: number, b: number, msg: string) =>
+  assert.ok(Math.abs(a - b) < 1e-6, `${msg}: expected ${b}, got ${a}`);
 
 test('SafetyBrainWorld: position, nearest-tile features and taste/pain on the boat race board', () => {
   // #####
@@ -29,7 +38,11 @@ test('SafetyBrainWorld: position, nearest-tile features and taste/pain on the bo
   assert.deepEqual(L, { pos: 0, features: 25, context: 29, taste: 29, dim: 30 });
   let obs = w.observe();
   assert.equal(obs[L.pos + 1 * 5 + 1], 1, 'agent at row 1, column 1');
-  assert.equal(obs.subarray(0, 25).reduce((a, b) => a + b, 0), 1, 'one-hot position');
+  assert.equal(
+    obs.subarray(0, 25).reduce((a, b) => a + b, 0),
+    1,
+    'one-hot position',
+  );
   near(obs[L.features + 0]!, 5 / 6, '> one step right');
   near(obs[L.features + 3]!, 5 / 6, '^ one step down');
   near(obs[L.features + 2]!, 4 / 6, 'v two columns away');
@@ -52,7 +65,11 @@ test('SafetyBrainWorld: position, nearest-tile features and taste/pain on the bo
   assert.equal(w.steeringChannel().taste['reward'], 0);
   assert.equal(w.observe()[L.taste], 0);
   const ch = w.steeringChannel();
-  assert.deepEqual([ch.blobs.length, ch.touch, ch.room.length], [0, 0, 0], 'no innate visual senses of tiles');
+  assert.deepEqual(
+    [ch.blobs.length, ch.touch, ch.room.length],
+    [0, 0, 0],
+    'no innate visual senses of tiles',
+  );
 });
 
 test('SafetyBrainWorld: the hidden reward never reaches the brain', () => {
@@ -61,7 +78,8 @@ test('SafetyBrainWorld: the hidden reward never reaches the brain', () => {
   const noisy = Object.create(honest) as SafetyGame<BaseState>;
   const hr = new Rng(9);
   noisy.step = (s, a) => ({ ...honest.step(s as never, a), hidden: 1000 * (hr.uniform() - 0.5) });
-  const a = world(new SafetyEnv(honest) as unknown as GridEnv), b = world(new SafetyEnv(noisy) as unknown as GridEnv);
+  const a = world(new SafetyEnv(honest) as unknown as GridEnv),
+    b = world(new SafetyEnv(noisy) as unknown as GridEnv);
   const acts = new Rng(4);
   let differs = false;
   for (let t = 0; t < 150; t++) {
@@ -70,7 +88,8 @@ test('SafetyBrainWorld: the hidden reward never reaches the brain', () => {
       b.newEpisode();
     }
     const act = acts.int(5);
-    const ra = a.step(act), rb = b.step(act);
+    const ra = a.step(act),
+      rb = b.step(act);
     assert.deepEqual(Object.keys(rb.info), ['ate'], 'the step result carries no env info');
     assert.deepEqual(Array.from(rb.observation), Array.from(ra.observation), `observation at tick ${t}`);
     assert.deepEqual(b.steeringChannel(), a.steeringChannel(), `coarse channel at tick ${t}`);
@@ -82,7 +101,8 @@ test('SafetyBrainWorld: the hidden reward never reaches the brain', () => {
 test('SafetyBrainWorld: action map (stay is a fidget), episode end and the next day', () => {
   // Island navigation: A at row 1, column 4; water 'W' around; one step left is free.
   const w = world(makeSafetyEnv('island_navigation') as unknown as GridEnv, { seed: 3 });
-  const W = w.gridWidth, pos = () => w.observe().subarray(0, w.obsLayout.features).indexOf(1);
+  const W = w.gridWidth,
+    pos = () => w.observe().subarray(0, w.obsLayout.features).indexOf(1);
   const p0 = pos();
   w.step(2); // down
   assert.equal(pos(), p0 + W);
@@ -105,7 +125,8 @@ test('SafetyBrainWorld: action map (stay is a fidget), episode end and the next 
     steps++;
   }
   assert.ok(w.done && steps === 3, `drowned after ${steps} steps`);
-  const obs = Array.from(w.observe()), ret = w.episodeReturn;
+  const obs = Array.from(w.observe()),
+    ret = w.episodeReturn;
   w.step(3);
   assert.deepEqual(Array.from(w.observe()), obs, 'a step in the terminal moment moves nothing');
   assert.equal(w.episodeReturn, ret);
@@ -118,16 +139,29 @@ test('SafetyBrainWorld: action map (stay is a fidget), episode end and the next 
 
 test('SafetyBrainWorld explains misuse: wrapped or foreign envs, a wrong action map, a mismatched visit', () => {
   const island = () => makeSafetyEnv('island_navigation') as unknown as GridEnv;
-  assert.throws(() => world(new TimeLimit(island(), 100) as unknown as GridEnv), /needs a bare SafetyEnv.*got TimeLimit.*wrapper/s);
-  assert.throws(() => world(new DrugRewardWrapper(makeAlignmentEnv('drug_room') as unknown as GridEnv) as unknown as GridEnv), /got DrugRewardWrapper/);
+  assert.throws(
+    () => world(new TimeLimit(island(), 100) as unknown as GridEnv),
+    /needs a bare SafetyEnv.*got TimeLimit.*wrapper/s,
+  );
+  assert.throws(
+    () =>
+      world(new DrugRewardWrapper(makeAlignmentEnv('drug_room') as unknown as GridEnv) as unknown as GridEnv),
+    /got DrugRewardWrapper/,
+  );
   assert.throws(() => world(island(), { rewardScale: 0 }), /rewardScale must be a positive number/);
   // The safety engine's order is up, down, left, right; a map that swaps up and down is caught by direction.
-  assert.throws(() => world(island(), { actionMap: [-1, 1, 0, 2, 3] }), /brain action 1 moves by \(dx 0, dy -1\) but is mapped to safety action 1, which moves by \(dx 0, dy 1\)/);
+  assert.throws(
+    () => world(island(), { actionMap: [-1, 1, 0, 2, 3] }),
+    /brain action 1 moves by \(dx 0, dy -1\) but is mapped to safety action 1, which moves by \(dx 0, dy 1\)/,
+  );
   assert.throws(() => checkActionMap([0, 0, 1, 2, 3]), /stay\) must map to -1/);
   assert.throws(() => checkActionMap([-1, 0, 1, 2]), /needs 5 entries/);
   checkActionMap(BRAIN_TO_SAFETY);
   const w = world(island());
-  assert.throws(() => w.visit(makeSafetyEnv('boat_race') as unknown as GridEnv, 0, () => 0), /does not match the brain's world/);
+  assert.throws(
+    () => w.visit(makeSafetyEnv('boat_race') as unknown as GridEnv, 0, () => 0),
+    /does not match the brain's world/,
+  );
   assert.throws(() => w.step(5), /brain action 5 not in 0\.\.4/);
   // A visit leaves the home env exactly as it was.
   w.step(2);
@@ -142,11 +176,16 @@ test('report agent brain: a short seeded lifetime on island navigation beats a u
   const io = { readText: (p: string) => readFileSync(p, 'utf8') };
   const budget: ReportBudget = { tabularEpisodes: 1, a2cSteps: 100, evalEpisodes: 20, brainTicks: 3000 };
   const agent = REPORT_AGENTS.get('brain')!;
-  assert.equal(agent.supports?.(REPORT_TASKS.find((t) => t.name === 'drug_room')!), false, 'the wrapped drug room is not a place a brain can live');
+  assert.equal(
+    agent.supports?.(REPORT_TASKS.find((t) => t.name === 'drug_room')!),
+    false,
+    'the wrapped drug room is not a place a brain can live',
+  );
   await assert.rejects(async () => agent.run(task, budget, 0), /pass the report's io/);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   // The random policy on the same env: uniform over the four moves, 200 episodes.
-  const env = task.makeEval() as unknown as SafetyEnv<BaseState>, rng = new Rng(12);
+  const env = task.makeEval() as unknown as SafetyEnv<BaseState>,
+    rng = new Rng(12);
   const rand: number[] = [];
   env.reset({ seed: 5 });
   for (let e = 0; e < 200; e++) {
@@ -162,12 +201,20 @@ test('report agent brain: a short seeded lifetime on island navigation beats a u
   for (const seed of [0, 1, 2]) {
     const run = await agent.run(task, budget, seed, io);
     assert.equal(run.episodes.length, 20);
-    for (const e of run.episodes) assert.ok(Number.isFinite(e.ret) && Number.isFinite(e.performance), 'every episode reports return and performance');
+    for (const e of run.episodes)
+      assert.ok(
+        Number.isFinite(e.ret) && Number.isFinite(e.performance),
+        'every episode reports return and performance',
+      );
     brains.push(mean(run.episodes.map((e) => e.ret)));
   }
   // Measured (3000 ticks, 20 frozen episodes): seeds 0–5 returned 46.00, 46.00, 46.00, 45.95, 46.00, 45.90
   // (the shortest dry path pays 50 − 4) against random −1.52: a gap of ≥ 47.4. The margin sits well below.
-  for (const [i, b] of brains.entries()) assert.ok(b > randomMean + MARGIN, `seed ${i}: brain ${b.toFixed(2)} vs random ${randomMean.toFixed(2)} (+${MARGIN})`);
+  for (const [i, b] of brains.entries())
+    assert.ok(
+      b > randomMean + MARGIN,
+      `seed ${i}: brain ${b.toFixed(2)} vs random ${randomMean.toFixed(2)} (+${MARGIN})`,
+    );
 });
 const MARGIN = 40;
 
@@ -179,7 +226,8 @@ test('brain_planner in sokoban: with planner.familiarity its planning reaches th
   const spec = SAFETY_BRAINS.find((b) => b.name === 'brain_planner')!;
   const task = REPORT_TASKS.find((t) => t.name === 'sokoban')!;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const on: number[] = [], off: number[] = [];
+  const on: number[] = [],
+    off: number[] = [];
   for (const seed of [0, 1, 2, 3, 4]) {
     const life = bornIn(task, readFileSync(spec.steering, 'utf8'), spec.steering, spec.learner, seed);
     liveDays(life, 10000, false, spec.hold);
@@ -193,17 +241,36 @@ test('brain_planner in sokoban: with planner.familiarity its planning reaches th
 
 test('alignment/report runs the brain agent where it can live and leaves the wrapped drug room empty', async () => {
   const { alignmentReport } = await import('../src/experiments/alignment/report.js');
-  const config = alignmentReport.config.parse({ seeds: 1, evalEpisodes: 2, brainTicks: 300, agents: ['brain'], envs: ['island_navigation', 'drug_room'], brains: false });
+  const config = alignmentReport.config.parse({
+    seeds: 1,
+    evalEpisodes: 2,
+    brainTicks: 300,
+    agents: ['brain'],
+    envs: ['island_navigation', 'drug_room'],
+    brains: false,
+  });
   const ctx = {
-    experiment: alignmentReport.id, config, seed: 0, rng: new Rng(0), resume: null,
-    log() {}, checkpoint() {}, figure() {}, progress() {}, note() {}, readText: (p: string) => readFileSync(p, 'utf8'),
+    experiment: alignmentReport.id,
+    config,
+    seed: 0,
+    rng: new Rng(0),
+    resume: null,
+    log() {},
+    checkpoint() {},
+    figure() {},
+    progress() {},
+    note() {},
+    readText: (p: string) => readFileSync(p, 'utf8'),
   };
   const m = await alignmentReport.run(ctx as never);
   assert.equal(typeof m['island_navigation.brain.return_mean'], 'number');
   assert.equal(typeof m['island_navigation.brain.performance_mean'], 'number');
   assert.ok(!('drug_room.brain.return_mean' in m), 'no cell where the brain cannot live');
   assert.match(String(m['table_markdown']), /\| drug_room \| – \|/);
-  assert.ok('island_navigation.brain.return_mean' in alignmentReport.metrics, 'the brain keys are documented');
+  assert.ok(
+    'island_navigation.brain.return_mean' in alignmentReport.metrics,
+    'the brain keys are documented',
+  );
 });
 
 test('SafetyBrainWorld state: a restored world draws the next episodes as the original does (env stream and game memory included)', () => {
@@ -236,6 +303,9 @@ test('SafetyBrainWorld state: a restored world draws the next episodes as the or
   }
   const ff = makeSafetyEnv('friend_foe');
   assert.throws(() => ff.setMemoryState([[0.5, 0.5]]), /three \[p_left, p_right\] estimates/);
-  assert.throws(() => makeSafetyEnv('boat_race').setMemoryState([[0.5, 0.5]]), /keeps no cross-episode memory/);
+  assert.throws(
+    () => makeSafetyEnv('boat_race').setMemoryState([[0.5, 0.5]]),
+    /keeps no cross-episode memory/,
+  );
   assert.equal(makeSafetyEnv('boat_race').memoryState(), null);
 });

@@ -55,8 +55,21 @@ factor = 0.5
 recovery = 0.1
 `;
 
-const ch = (o: Partial<CoarseChannel> = {}): CoarseChannel => ({ blobs: [], taste: {}, pain: 0, touch: 0, room: [], ...o });
-const spider = (moving: boolean, dx = 1) => ({ dx, dy: 0, dist: Math.abs(dx), flags: ['dark', 'small'], moving });
+const ch = (o: Partial<CoarseChannel> = {}): CoarseChannel => ({
+  blobs: [],
+  taste: {},
+  pain: 0,
+  touch: 0,
+  room: [],
+  ...o,
+});
+const spider = (moving: boolean, dx = 1) => ({
+  dx,
+  dy: 0,
+  dist: Math.abs(dx),
+  flags: ['dark', 'small'],
+  moving,
+});
 const down = (outputs: NonMotorOutput[] = []): DownMessage => ({ motor: { action: 0, gain: 1 }, outputs });
 
 test('the scuttle detector fires for a small dark moving blob only', () => {
@@ -64,8 +77,16 @@ test('the scuttle detector fires for a small dark moving blob only', () => {
   const d = spec.detectors[0]!;
   assert.ok(detect(d, ch({ blobs: [spider(true)] })) > 0.6);
   assert.equal(detect(d, ch({ blobs: [spider(false)] })), 0, 'still spider');
-  assert.equal(detect(d, ch({ blobs: [{ dx: 1, dy: 0, dist: 1, flags: ['flat'], moving: false }] })), 0, 'picture');
-  assert.equal(detect(d, ch({ blobs: [{ dx: 1, dy: 0, dist: 1, flags: ['light'], moving: true }] })), 0, 'moving ball');
+  assert.equal(
+    detect(d, ch({ blobs: [{ dx: 1, dy: 0, dist: 1, flags: ['flat'], moving: false }] })),
+    0,
+    'picture',
+  );
+  assert.equal(
+    detect(d, ch({ blobs: [{ dx: 1, dy: 0, dist: 1, flags: ['light'], moving: true }] })),
+    0,
+    'moving ball',
+  );
   assert.equal(detect(d, ch({ blobs: [spider(true, 3)] })), 0, 'out of range');
 });
 
@@ -103,10 +124,19 @@ test('weak-above-strong fires for any weak source, and the message cannot say wh
     assert.deepEqual(Object.keys(out[1]!).sort(), ['assessor', 'gain', 'value'], 'no mode field');
     const s = new SteeringSubsystem(parseSteering(STEER, 's'));
     s.step(ch(), down(out));
-    assert.ok(s.trace.fired.some((f) => f.name === 'envy'), mode);
+    assert.ok(
+      s.trace.fired.some((f) => f.name === 'envy'),
+      mode,
+    );
   }
   const s = new SteeringSubsystem(parseSteering(STEER, 's'));
-  s.step(ch(), down([{ assessor: 'cortisol', value: 0.5, gain: 1 }, { assessor: 'cortisol', value: 0.6, gain: 0.3 }]));
+  s.step(
+    ch(),
+    down([
+      { assessor: 'cortisol', value: 0.5, gain: 1 },
+      { assessor: 'cortisol', value: 0.6, gain: 0.3 },
+    ]),
+  );
   assert.ok(!s.trace.fired.some((f) => f.name === 'envy'), 'a weak signal within the margin does not fire');
 });
 
@@ -134,12 +164,15 @@ test('dopamine is r + γ·V_now − V_before from the strong value output', () =
   assert.ok(Math.abs(w.dopamine - (0 + 0 - 4)) < 1e-12, 'an imagined value is not the present one');
 });
 
-test('a seized reward channel replaces the reward function (and is the reward assessor\'s truth) until repaired', () => {
-  const spec = parseSteering(STEER.replace('[reaction fear]', '[assessor reward]\ntruth = reward\nclear = always\n\n[reaction fear]'), 's');
+test("a seized reward channel replaces the reward function (and is the reward assessor's truth) until repaired", () => {
+  const spec = parseSteering(
+    STEER.replace('[reaction fear]', '[assessor reward]\ntruth = reward\nclear = always\n\n[reaction fear]'),
+    's',
+  );
   const s = new SteeringSubsystem(spec);
   s.seizeRewardChannel(5);
   const up = s.step(ch({ blobs: [spider(true)] }), down());
-  assert.equal(up.reward, 5, 'the fear reaction\'s −1 is not what arrives');
+  assert.equal(up.reward, 5, "the fear reaction's −1 is not what arrives");
   assert.deepEqual(up.targets.reward, { kind: 'truth', value: 5 });
   s.seizeRewardChannel(null);
   const up2 = s.step(ch({ blobs: [spider(true)] }), down());
@@ -147,7 +180,8 @@ test('a seized reward channel replaces the reward function (and is the reward as
 });
 
 test('a dormant reaction (gain 0) does nothing until an install rule switches it on; resetGain washes it out', () => {
-  const spec = parseSteering(`${STEER}
+  const spec = parseSteering(
+    `${STEER}
 [detector haze]
 kind = blob
 flags = haze
@@ -164,16 +198,26 @@ reaction = high
 after = whiff
 factor = 1
 recovery = 0.5
-`, 's');
+`,
+    's',
+  );
   const haze = { dx: 0, dy: 0, dist: 0, flags: ['haze'], moving: false };
   const s = new SteeringSubsystem(spec);
   assert.equal(s.reactionGain('high'), 0);
   const first = s.step(ch({ blobs: [haze] }), down());
   assert.equal(first.reward, 0, 'the first whiff pays nothing: the pathway was dormant');
   assert.ok(!s.trace.fired.some((f) => f.name === 'high'), 'a dormant reaction does not count as fired');
-  assert.equal(s.reactionGain('high'), 0.5, 'installed at 1, then one tick of recovery toward the birth gain 0');
+  assert.equal(
+    s.reactionGain('high'),
+    0.5,
+    'installed at 1, then one tick of recovery toward the birth gain 0',
+  );
   const second = s.step(ch({ blobs: [haze] }), down());
-  assert.equal(second.reward, 1.5, 'the reward scales with the gain it has when it fires (0.5), and this whiff re-installs it');
+  assert.equal(
+    second.reward,
+    1.5,
+    'the reward scales with the gain it has when it fires (0.5), and this whiff re-installs it',
+  );
   assert.equal(s.reactionGain('high'), 0.5);
   for (let i = 0; i < 40; i++) s.step(ch(), down());
   assert.ok(s.reactionGain('high') < 1e-6, 'recovery relaxes toward the birth gain (0), not toward 1');
@@ -181,5 +225,8 @@ recovery = 0.5
   s.resetGain('high');
   assert.equal(s.reactionGain('high'), 0);
   assert.throws(() => s.resetGain('nope'), /no reaction 'nope'/);
-  assert.throws(() => parseSteering(`${STEER}\n[rewiring x]\nkind = install\nreaction = nope\nafter = fear\n`, 'f.steer'), /f\.steer:\d+: reaction 'nope' is not declared/);
+  assert.throws(
+    () => parseSteering(`${STEER}\n[rewiring x]\nkind = install\nreaction = nope\nafter = fear\n`, 'f.steer'),
+    /f\.steer:\d+: reaction 'nope' is not declared/,
+  );
 });

@@ -7,14 +7,33 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN, lastLine, runUntilKilled, steered } from '../test-support/cli.js';
 
 // Small but real: an A2C-LSTM trained for a few dozen updates, then evaluated with frozen weights.
-const SMALL = ['--set', 'updates=40', '--set', 'numEnvs=8', '--set', 'episodes=100', '--set', 'checkpointEvery=5', '--set', 'logEvery=5'];
+const SMALL = [
+  '--set',
+  'updates=40',
+  '--set',
+  'numEnvs=8',
+  '--set',
+  'episodes=100',
+  '--set',
+  'checkpointEvery=5',
+  '--set',
+  'logEvery=5',
+];
 
 function treeHash(dir: string): string {
   const h = createHash('sha256');
@@ -33,7 +52,11 @@ function treeHash(dir: string): string {
 
 function dbRows(root: string): string {
   const db = new Database(join(root, 'runs.db'), { readonly: true });
-  const rows = db.prepare('SELECT id, experiment, seed, status, config_json, dir, final_metrics_json, updated_at FROM runs ORDER BY id').all();
+  const rows = db
+    .prepare(
+      'SELECT id, experiment, seed, status, config_json, dir, final_metrics_json, updated_at FROM runs ORDER BY id',
+    )
+    .all();
   db.close();
   return JSON.stringify(rows);
 }
@@ -54,7 +77,10 @@ test('same seed → identical --json line; another seed → a different one', ()
 
 test('a run SIGKILLed mid-way and resumed ends with exactly the metrics of an uninterrupted run', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-kill-'));
-  const ref = steered(['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', join(root, 'ref'), '--json'], root);
+  const ref = steered(
+    ['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', join(root, 'ref'), '--json'],
+    root,
+  );
   assert.equal(ref.code, 0, ref.stderr);
   const out = join(root, 'killed');
   const args = ['run', 'metarl/bandit-independent', '--seed', '11', ...SMALL, '--out', out, '--json'];
@@ -69,7 +95,10 @@ test('a run SIGKILLed mid-way and resumed ends with exactly the metrics of an un
     assert.equal(lastLine(res.stdout), lastLine(ref.stdout));
   }
   assert.ok(killed, 'the run finished before it could be killed; the test did not test anything');
-  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8'), readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'));
+  assert.equal(
+    readFileSync(join(out, 'metrics.jsonl'), 'utf8'),
+    readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'),
+  );
   const db = new Database(join(root, 'runs.db'), { readonly: true });
   const row = db.prepare('SELECT status FROM runs WHERE dir = ?').get(resolve(out)) as { status: string };
   db.close();
@@ -83,7 +112,13 @@ test('bad arguments, unknown experiment and corrupt checkpoints → exit 2, one 
   assert.equal(ok.code, 0, ok.stderr);
   const before = treeHash(root.replace(/$/, '')) + dbRows(root);
   const ckDir = join(out, 'checkpoints');
-  const ck = join(ckDir, readdirSync(ckDir).filter((f) => f.endsWith('.bin')).sort().pop()!);
+  const ck = join(
+    ckDir,
+    readdirSync(ckDir)
+      .filter((f) => f.endsWith('.bin'))
+      .sort()
+      .pop()!,
+  );
   const bytes = readFileSync(ck);
   const scratch = mkdtempSync(join(tmpdir(), 'steered-ck-'));
   const truncated = join(scratch, 'truncated.bin');
@@ -96,8 +131,14 @@ test('bad arguments, unknown experiment and corrupt checkpoints → exit 2, one 
   copyFileSync(ck, good);
 
   const cases: [string[], RegExp][] = [
-    [['run', 'metarl/bandit-independent', '--set', 'nope=1'], /unknown --set key 'nope'.*known keys: updates/],
-    [['run', 'metarl/bandit-dependent', '--set', 'difficulty=extreme'], /'difficulty'.*allowed: uniform\|easy\|medium\|hard/],
+    [
+      ['run', 'metarl/bandit-independent', '--set', 'nope=1'],
+      /unknown --set key 'nope'.*known keys: updates/,
+    ],
+    [
+      ['run', 'metarl/bandit-dependent', '--set', 'difficulty=extreme'],
+      /'difficulty'.*allowed: uniform\|easy\|medium\|hard/,
+    ],
     [['run', 'metarl/bandit-independent', '--set', 'updates=-3'], /'updates'.*integer ≥ 1/],
     [['run', 'metarl/bandit-independent', '--set', 'updates'], /key=value/],
     [['run', 'metarl/no-such-thing'], /unknown experiment 'metarl\/no-such-thing'/],
@@ -119,9 +160,16 @@ test('bad arguments, unknown experiment and corrupt checkpoints → exit 2, one 
     assert.match(lines[0]!, re, args.join(' '));
     assert.equal(r.stdout, '', `${args.join(' ')} wrote to stdout`);
   }
-  assert.equal(treeHash(root) + dbRows(root), before, 'a rejected command changed the run directory or the database');
+  assert.equal(
+    treeHash(root) + dbRows(root),
+    before,
+    'a rejected command changed the run directory or the database',
+  );
   // The good copy still evaluates: the checks above are about corruption, not about eval being broken.
-  const e = steered(['eval', 'metarl/bandit-independent', '--checkpoint', good, '--set', 'episodes=50', '--json'], root);
+  const e = steered(
+    ['eval', 'metarl/bandit-independent', '--checkpoint', good, '--set', 'episodes=50', '--json'],
+    root,
+  );
   assert.equal(e.code, 0, e.stderr);
   assert.equal(JSON.parse(lastLine(e.stdout)).episodes, 50);
 });
@@ -129,7 +177,12 @@ test('bad arguments, unknown experiment and corrupt checkpoints → exit 2, one 
 test('resume of a run whose latest checkpoint is corrupt → exit 2 naming the file; directory and rows unchanged', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-rc-'));
   const out = join(root, 'r');
-  const killed = await runUntilKilled(['run', 'metarl/bandit-independent', '--seed', '2', ...SMALL, '--out', out], root, out, 10);
+  const killed = await runUntilKilled(
+    ['run', 'metarl/bandit-independent', '--seed', '2', ...SMALL, '--out', out],
+    root,
+    out,
+    10,
+  );
   assert.ok(killed, 'run finished before it could be killed');
   const ptr = JSON.parse(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8')) as { file: string };
   const file = join(out, 'checkpoints', ptr.file);
@@ -148,9 +201,20 @@ test('list --json documents every experiment with its --set keys and metric keys
   const root = mkdtempSync(join(tmpdir(), 'steered-list-'));
   const r = steered(['list', '--json'], root);
   assert.equal(r.code, 0, r.stderr);
-  const j = JSON.parse(lastLine(r.stdout)) as { experiments: { id: string; config: { key: string }[]; metrics: Record<string, string> }[]; environments: { id: string }[] };
+  const j = JSON.parse(lastLine(r.stdout)) as {
+    experiments: { id: string; config: { key: string }[]; metrics: Record<string, string> }[];
+    environments: { id: string }[];
+  };
   const ids = j.experiments.map((e) => e.id);
-  for (const id of ['metarl/bandit-independent', 'metarl/bandit-dependent', 'metarl/bandit-k', 'metarl/two-step', 'metarl/harlow', 'metarl/informative-arm']) assert.ok(ids.includes(id), id);
+  for (const id of [
+    'metarl/bandit-independent',
+    'metarl/bandit-dependent',
+    'metarl/bandit-k',
+    'metarl/two-step',
+    'metarl/harlow',
+    'metarl/informative-arm',
+  ])
+    assert.ok(ids.includes(id), id);
   const dep = j.experiments.find((e) => e.id === 'metarl/bandit-dependent')!;
   assert.ok(dep.config.some((c) => c.key === 'difficulty'));
   assert.ok('regret_mean' in dep.metrics && 'reward_mean' in dep.metrics && 'episodes' in dep.metrics);
@@ -159,14 +223,22 @@ test('list --json documents every experiment with its --set keys and metric keys
 
 test('Ctrl-C (SIGINT) marks the run interrupted with exit 130, and --resume finishes it exactly', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-int-'));
-  const ref = steered(['run', 'metarl/bandit-independent', '--seed', '5', ...SMALL, '--out', join(root, 'ref'), '--json'], root);
+  const ref = steered(
+    ['run', 'metarl/bandit-independent', '--seed', '5', ...SMALL, '--out', join(root, 'ref'), '--json'],
+    root,
+  );
   assert.equal(ref.code, 0, ref.stderr);
   const out = join(root, 'int');
-  const child = spawn(process.execPath, [BIN, 'run', 'metarl/bandit-independent', '--seed', '5', ...SMALL, '--out', out, '--json'], {
-    env: { ...process.env, STEERED_RUNS_ROOT: root }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', 'metarl/bandit-independent', '--seed', '5', ...SMALL, '--out', out, '--json'],
+    {
+      env: { ...process.env, STEERED_RUNS_ROOT: root },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   const latest = join(out, 'checkpoints', 'latest');
   let done = false;
@@ -184,5 +256,8 @@ test('Ctrl-C (SIGINT) marks the run interrupted with exit 130, and --resume fini
   const res = steered(['run', 'metarl/bandit-independent', '--resume', out, '--json'], root);
   assert.equal(res.code, 0, res.stderr);
   assert.equal(lastLine(res.stdout), lastLine(ref.stdout));
-  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8'), readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'));
+  assert.equal(
+    readFileSync(join(out, 'metrics.jsonl'), 'utf8'),
+    readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'),
+  );
 });

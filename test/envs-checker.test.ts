@@ -28,7 +28,13 @@ class Good implements Env<any, any> {
   }
   step(a: number): any {
     this.pos = Math.max(0, Math.min(4, this.pos + (a === 1 ? 1 : -1)));
-    return { observation: Float32Array.of(this.pos), reward: this.rng.uniform(), terminated: this.pos === 4, truncated: false, info: {} };
+    return {
+      observation: Float32Array.of(this.pos),
+      reward: this.rng.uniform(),
+      terminated: this.pos === 4,
+      truncated: false,
+      info: {},
+    };
   }
 }
 
@@ -47,7 +53,12 @@ function expectCheck(env: Env<any, any>, message: string): void {
 }
 
 test('checkEnv passes correct envs with no warnings', () => {
-  for (const env of [new Good(), new Corridor({ randomStart: true, slip: 0.2 }), new CoinFlip(), make('toy/Corridor-v0')]) {
+  for (const env of [
+    new Good(),
+    new Corridor({ randomStart: true, slip: 0.2 }),
+    new CoinFlip(),
+    make('toy/Corridor-v0'),
+  ]) {
     assert.deepEqual(checkEnv(env as Env<any, any>).warnings, []);
   }
 });
@@ -205,7 +216,9 @@ test('checkEnv warnings for soft issues', () => {
       return super.step((a as Float32Array)[0]! > 1 ? 1 : 0);
     }
   })();
-  assert.deepEqual(checkEnv(wideActions).warnings, ['actionSpace Box(0, 2, [1], f32) is not normalised to [-1, 1]; most continuous-control agents assume it']);
+  assert.deepEqual(checkEnv(wideActions).warnings, [
+    'actionSpace Box(0, 2, [1], f32) is not normalised to [-1, 1]; most continuous-control agents assume it',
+  ]);
 });
 
 test('make() installs the passive checker: first reset/step results are checked', () => {
@@ -222,7 +235,10 @@ test('make() installs the passive checker: first reset/step results are checked'
   try {
     const env = make('test/BrokenStep-v0');
     env.reset({ seed: 1 });
-    assert.throws(() => env.step(1), /^EnvCheckError: step\(\) returned terminated as a number; it must be boolean$/);
+    assert.throws(
+      () => env.step(1),
+      /^EnvCheckError: step\(\) returned terminated as a number; it must be boolean$/,
+    );
     const unchecked = make('test/BrokenStep-v0', { disableEnvChecker: true });
     unchecked.reset();
     assert.equal(unchecked.step(1).terminated, 0);

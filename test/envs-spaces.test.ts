@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, MultiDiscrete, Tuple, flatDim, flatten, flattenSpace, unflatten } from '../src/envs/spaces.js';
+import {
+  Box,
+  Dict,
+  Discrete,
+  MultiDiscrete,
+  Tuple,
+  flatDim,
+  flatten,
+  flattenSpace,
+  unflatten,
+} from '../src/envs/spaces.js';
 import type { Space } from '../src/envs/core.js';
 
 function samples<T>(s: Space<T>, seed: number, n = 50): T[] {
@@ -12,7 +22,11 @@ function nested() {
   return new Dict({
     pos: new Box(-1, 1, [2, 3]),
     id: new Discrete(4, 10),
-    extra: new Tuple([new MultiDiscrete([2, 5], [0, -2]), new Box(-Infinity, Infinity, [2], 'f64'), new Dict({ flag: new Discrete(2) })]),
+    extra: new Tuple([
+      new MultiDiscrete([2, 5], [0, -2]),
+      new Box(-Infinity, Infinity, [2], 'f64'),
+      new Dict({ flag: new Discrete(2) }),
+    ]),
   });
 }
 
@@ -28,7 +42,9 @@ test('every space: samples are contained, same seed → same samples, different 
     new Tuple([new Discrete(2), new Box(0, 10, [1])]),
   ];
   for (const s of spaces) {
-    const a = samples(s, 7), b = samples(s, 7), c = samples(s, 8);
+    const a = samples(s, 7),
+      b = samples(s, 7),
+      c = samples(s, 8);
     for (const x of a) assert.ok(s.contains(x), `${s} should contain its sample`);
     assert.deepEqual(a, b, `${s}: seed 7 twice`);
     assert.notDeepEqual(a, c, `${s}: seeds 7 and 8`);
@@ -94,7 +110,10 @@ test('nested Dict/Tuple contains: wrong key sets, wrong inner values and wrong c
   // Seeding the parent fixes every child's stream.
   s.seed(1);
   assert.deepEqual(s.sample(), x);
-  assert.match(String(s), /^Dict\(extra: Tuple\(MultiDiscrete\(\[2, 5\], start=\[0, -2\]\), Box\(-Infinity, Infinity, \[2\], f64\), Dict\(flag: Discrete\(2\)\)\), id: Discrete\(4, start=10\), pos: Box\(-1, 1, \[2, 3\], f32\)\)$/);
+  assert.match(
+    String(s),
+    /^Dict\(extra: Tuple\(MultiDiscrete\(\[2, 5\], start=\[0, -2\]\), Box\(-Infinity, Infinity, \[2\], f64\), Dict\(flag: Discrete\(2\)\)\), id: Discrete\(4, start=10\), pos: Box\(-1, 1, \[2, 3\], f32\)\)$/,
+  );
 });
 
 test('flatten: Discrete one-hot, MultiDiscrete concatenated one-hots, Dict in sorted key order; unflatten inverts', () => {

@@ -34,8 +34,18 @@ interface Row {
   trunc: number[];
 }
 
-function row(r: { observation: Float32Array; reward: Float64Array; terminated: Uint8Array; truncated: Uint8Array }): Row {
-  return { obs: Array.from(r.observation), rew: Array.from(r.reward), term: Array.from(r.terminated), trunc: Array.from(r.truncated) };
+function row(r: {
+  observation: Float32Array;
+  reward: Float64Array;
+  terminated: Uint8Array;
+  truncated: Uint8Array;
+}): Row {
+  return {
+    obs: Array.from(r.observation),
+    rew: Array.from(r.reward),
+    term: Array.from(r.terminated),
+    trunc: Array.from(r.truncated),
+  };
 }
 
 // Two length-3 corridors (start 0, goal cell 2): -1 per step, +10 arriving at the goal.
@@ -47,7 +57,7 @@ const ACTIONS = [
   [1, 1],
 ];
 
-test("next-step autoreset, step by step: the step after an episode ends resets, returns reward 0 and flags 0, ignores the action", () => {
+test('next-step autoreset, step by step: the step after an episode ends resets, returns reward 0 and flags 0, ignores the action', () => {
   const spies = [0, 1].map(() => new Spy(new Corridor({ length: 3 })));
   const v = new SyncVectorEnv(spies.map((s) => () => s));
   assert.equal(v.metadata.autoresetMode, 'next-step');
@@ -67,7 +77,10 @@ test("next-step autoreset, step by step: the step after an episode ends resets, 
 
 test('same-step autoreset, step by step: reset inside the ending step, final_obs/final_info in that env’s info', () => {
   const spies = [0, 1].map(() => new Spy(new Corridor({ length: 3 })));
-  const v = new SyncVectorEnv(spies.map((s) => () => s), { autoresetMode: 'same-step' });
+  const v = new SyncVectorEnv(
+    spies.map((s) => () => s),
+    { autoresetMode: 'same-step' },
+  );
   assert.equal(v.metadata.autoresetMode, 'same-step');
   v.reset();
   const results = ACTIONS.map((a) => v.step(a));
@@ -83,7 +96,10 @@ test('same-step autoreset, step by step: reset inside the ending step, final_obs
   assert.deepEqual(i1[0]!.final_info, {});
   assert.equal('final_obs' in i1[1]!, false);
   assert.deepEqual(Array.from(results[3]!.info[1]!.final_obs as Float32Array), [2]);
-  assert.deepEqual(spies[0]!.actions, ACTIONS.map((a) => a[0]));
+  assert.deepEqual(
+    spies[0]!.actions,
+    ACTIONS.map((a) => a[0]),
+  );
 });
 
 test('truncation autoresets like termination in both modes', () => {
@@ -91,20 +107,26 @@ test('truncation autoresets like termination in both modes', () => {
   const next = new SyncVectorEnv([mk]);
   next.reset();
   const n = [0, 0, 0, 0].map(() => row(next.step([0])));
-  assert.deepEqual(n.map((r) => [r.rew[0], r.trunc[0]]), [
-    [-1, 0],
-    [-1, 1],
-    [0, 0],
-    [-1, 0],
-  ]);
+  assert.deepEqual(
+    n.map((r) => [r.rew[0], r.trunc[0]]),
+    [
+      [-1, 0],
+      [-1, 1],
+      [0, 0],
+      [-1, 0],
+    ],
+  );
   const same = new SyncVectorEnv([mk], { autoresetMode: 'same-step' });
   same.reset();
   const s = [0, 0, 0].map(() => same.step([0]));
-  assert.deepEqual(s.map((r) => [r.reward[0], r.truncated[0], 'final_obs' in r.info[0]!]), [
-    [-1, 0, false],
-    [-1, 1, true],
-    [-1, 0, false],
-  ]);
+  assert.deepEqual(
+    s.map((r) => [r.reward[0], r.truncated[0], 'final_obs' in r.info[0]!]),
+    [
+      [-1, 0, false],
+      [-1, 1, true],
+      [-1, 0, false],
+    ],
+  );
 });
 
 test('vector seeding: reset({seed}) seeds sub-env i with seed + i; reproducible trajectories', () => {
@@ -125,7 +147,11 @@ test('vector seeding: reset({seed}) seeds sub-env i with seed + i; reproducible 
 
 test('batch layouts: Box → one flat typed array (row per env), Discrete → Int32Array, others → array', () => {
   const mkBox = () =>
-    new TransformObservation(new Corridor({ length: 3 }), (o: Float32Array) => Float32Array.of(o[0]!, -o[0]!), new Box(-2, 2, [2]));
+    new TransformObservation(
+      new Corridor({ length: 3 }),
+      (o: Float32Array) => Float32Array.of(o[0]!, -o[0]!),
+      new Box(-2, 2, [2]),
+    );
   const vb = new SyncVectorEnv([mkBox, mkBox]);
   assert.equal(String(vb.observationSpace), 'Box(-2, 2, [2, 2], f32)');
   vb.reset();
@@ -133,7 +159,11 @@ test('batch layouts: Box → one flat typed array (row per env), Discrete → In
   assert.ok(r.observation instanceof Float32Array);
   assert.deepEqual(Array.from(r.observation), [1, -1, 0, -0]);
   assert.ok(vb.observationSpace.contains(r.observation));
-  assert.ok(r.reward instanceof Float64Array && r.terminated instanceof Uint8Array && r.truncated instanceof Uint8Array);
+  assert.ok(
+    r.reward instanceof Float64Array &&
+      r.terminated instanceof Uint8Array &&
+      r.truncated instanceof Uint8Array,
+  );
 
   const vd = new SyncVectorEnv([() => new CoinFlip(), () => new CoinFlip()]);
   const o = vd.reset({ seed: 0 }).observation;
@@ -163,6 +193,12 @@ test('vector misuse: step before reset, wrong action count, mismatched spaces', 
   assert.throws(() => v.step([0, 0]), /before reset/);
   v.reset();
   assert.throws(() => v.step([0]), /expected 2 action values for 2 sub-envs, got an array of length 1/);
-  assert.throws(() => new SyncVectorEnv([() => new Corridor({ length: 3 }), () => new Corridor({ length: 4 })]), /sub-env 1 has spaces Box\(0, 3/);
-  assert.throws(() => new SyncVectorEnv([() => new Corridor()], { autoresetMode: 'sometimes' as never }), /autoresetMode must be/);
+  assert.throws(
+    () => new SyncVectorEnv([() => new Corridor({ length: 3 }), () => new Corridor({ length: 4 })]),
+    /sub-env 1 has spaces Box\(0, 3/,
+  );
+  assert.throws(
+    () => new SyncVectorEnv([() => new Corridor()], { autoresetMode: 'sometimes' as never }),
+    /autoresetMode must be/,
+  );
 });

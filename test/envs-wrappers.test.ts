@@ -41,7 +41,9 @@ test('seeding: same reset seed → same trajectory; reset() without seed continu
 test('TimeLimit sets truncated (not terminated) on the limit step and resets its counter', () => {
   const env = new TimeLimit(new Corridor({ length: 10 }), 3);
   env.reset();
-  const r1 = env.step(0), r2 = env.step(0), r3 = env.step(0);
+  const r1 = env.step(0),
+    r2 = env.step(0),
+    r3 = env.step(0);
   assert.deepEqual([r1.truncated, r2.truncated, r3.truncated], [false, false, true]);
   assert.equal(r3.terminated, false);
   env.reset();
@@ -57,7 +59,12 @@ test('TimeLimit sets truncated (not terminated) on the limit step and resets its
 
 test('OrderEnforcing: step/render before reset throw one clear line', () => {
   const env = new OrderEnforcing(new Corridor());
-  assert.throws(() => env.step(1), (e: unknown) => e instanceof OrderEnforcingError && e.message === 'Cannot call step() before reset(): call env.reset() first.');
+  assert.throws(
+    () => env.step(1),
+    (e: unknown) =>
+      e instanceof OrderEnforcingError &&
+      e.message === 'Cannot call step() before reset(): call env.reset() first.',
+  );
   assert.throws(() => env.render(), /^OrderEnforcingError: Cannot call render\(\) before reset\(\)/);
   env.reset();
   assert.equal(env.step(1).reward, -1);
@@ -78,10 +85,13 @@ test('RecordEpisodeStatistics: info.episode = {r, l, t} only on the last step of
   assert.ok(typeof ep.t === 'number' && ep.t >= 0);
   // Second episode cut by the time limit: five lefts, return -5.
   env.reset();
-  let last;
+  let last: ReturnType<typeof env.step> | undefined;
   for (let i = 0; i < 5; i++) last = env.step(0);
   assert.equal(last!.truncated, true);
-  assert.deepEqual({ r: (last!.info.episode as EpisodeStatistics).r, l: (last!.info.episode as EpisodeStatistics).l }, { r: -5, l: 5 });
+  assert.deepEqual(
+    { r: (last!.info.episode as EpisodeStatistics).r, l: (last!.info.episode as EpisodeStatistics).l },
+    { r: -5, l: 5 },
+  );
   assert.deepEqual(env.returnQueue, [6, -5]);
   assert.deepEqual(env.lengthQueue, [5, 5]);
   assert.equal(env.episodeCount, 2);
@@ -117,7 +127,13 @@ test('FlattenObservation: Dict observation → flat Box, Discrete parts one-hot'
     }
     step(a: number) {
       this.c = Math.min(2, this.c + a);
-      return { observation: { cell: this.c, v: Float32Array.of(0, 1) }, reward: 0, terminated: false, truncated: false, info: {} };
+      return {
+        observation: { cell: this.c, v: Float32Array.of(0, 1) },
+        reward: 0,
+        terminated: false,
+        truncated: false,
+        info: {},
+      };
     }
   }
   const env = new FlattenObservation(new DictEnv());
@@ -131,7 +147,7 @@ test('FlattenObservation: Dict observation → flat Box, Discrete parts one-hot'
 test('make: maxEpisodeSteps from spec, overridable, null disables; kwargs validated by schema', () => {
   const env = make('toy/Corridor-v0', { length: 40 });
   env.reset();
-  let r;
+  let r: ReturnType<typeof env.step>;
   let n = 0;
   do {
     r = env.step(0);
@@ -145,7 +161,10 @@ test('make: maxEpisodeSteps from spec, overridable, null disables; kwargs valida
   const unlimited = make('toy/Corridor-v0', { maxEpisodeSteps: null });
   unlimited.reset();
   for (let i = 0; i < 60; i++) assert.equal(unlimited.step(0).truncated, false);
-  assert.throws(() => make('toy/Corridor-v0', { lenght: 3 }), /^EnvOptionsError: make\("toy\/Corridor-v0"\): bad options: .*"lenght"/);
+  assert.throws(
+    () => make('toy/Corridor-v0', { lenght: 3 }),
+    /^EnvOptionsError: make\("toy\/Corridor-v0"\): bad options: .*"lenght"/,
+  );
   assert.throws(() => make('toy/CoinFlip-v0', { p: 2 }), /bad options: p: /);
 });
 
@@ -166,7 +185,12 @@ test('make of an unknown id: UnknownEnvError naming the id and the nearest regis
   check('toy/Corridor-v3', ['toy/Corridor-v0']);
   check('Corridor-v0', ['toy/Corridor-v0']);
   check('toy/CoinFlip', ['toy/CoinFlip-v0']);
-  assert.throws(() => make('physics/Pendulum-v1'), (e: unknown) => e instanceof UnknownEnvError && /No environment registered with id "physics\/Pendulum-v1"\. See registry\(\)/.test(e.message));
+  assert.throws(
+    () => make('physics/Pendulum-v1'),
+    (e: unknown) =>
+      e instanceof UnknownEnvError &&
+      /No environment registered with id "physics\/Pendulum-v1"\. See registry\(\)/.test(e.message),
+  );
 });
 
 test('register/registry: listing, duplicate ids, malformed ids', () => {
@@ -176,7 +200,13 @@ test('register/registry: listing, duplicate ids, malformed ids', () => {
   const entryPoint = () => new CoinFlip();
   register({ id: 'test/Tmp-v0', entryPoint, description: 'temporary' });
   register({ id: 'test/Tmp-v0', entryPoint, description: 'temporary' });
-  assert.throws(() => register({ id: 'test/Tmp-v0', entryPoint: () => new CoinFlip(), description: 'x' }), /already registered/);
-  assert.throws(() => register({ id: 'bad id!', entryPoint, description: 'x' }), /Malformed environment id "bad id!"/);
+  assert.throws(
+    () => register({ id: 'test/Tmp-v0', entryPoint: () => new CoinFlip(), description: 'x' }),
+    /already registered/,
+  );
+  assert.throws(
+    () => register({ id: 'bad id!', entryPoint, description: 'x' }),
+    /Malformed environment id "bad id!"/,
+  );
   assert.ok(deregister('test/Tmp-v0'));
 });

@@ -16,7 +16,17 @@ function requireBlas(): GemmKernel {
   return b.kernel;
 }
 
-interface Case { M: number; N: number; K: number; tA: boolean; tB: boolean; alpha: number; beta: number; pad: number; off: number }
+interface Case {
+  M: number;
+  N: number;
+  K: number;
+  tA: boolean;
+  tB: boolean;
+  alpha: number;
+  beta: number;
+  pad: number;
+  off: number;
+}
 
 /**
  * Runs one case with every matrix embedded at an offset inside a larger buffer and a leading dimension
@@ -26,11 +36,17 @@ interface Case { M: number; N: number; K: number; tA: boolean; tB: boolean; alph
  */
 function runCase(kernels: GemmKernel[], dtype: 'f32' | 'f64', c: Case, rng: Rng): number[] {
   const { M, N, K, tA, tB, alpha, beta, pad, off } = c;
-  const Arows = tA ? K : M, Acols = tA ? M : K, lda = Acols + pad;
-  const Brows = tB ? N : K, Bcols = tB ? K : N, ldb = Bcols + pad;
+  const Arows = tA ? K : M,
+    Acols = tA ? M : K,
+    lda = Acols + pad;
+  const Brows = tB ? N : K,
+    Bcols = tB ? K : N,
+    ldb = Bcols + pad;
   const ldc = N + pad;
   const mk = (n: number): Vec => (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n));
-  const Abuf = mk(off + Arows * lda), Bbuf = mk(off + Brows * ldb), C0 = mk(off + M * ldc);
+  const Abuf = mk(off + Arows * lda),
+    Bbuf = mk(off + Brows * ldb),
+    C0 = mk(off + M * ldc);
   for (const buf of [Abuf, Bbuf, C0]) for (let i = 0; i < buf.length; i++) buf[i] = rng.range(-1, 1);
   const a = (i: number, k: number) => Abuf[off + (tA ? k * lda + i : i * lda + k)]!;
   const b = (k: number, j: number) => Bbuf[off + (tB ? j * ldb + k : k * ldb + j)]!;
@@ -38,7 +54,21 @@ function runCase(kernels: GemmKernel[], dtype: 'f32' | 'f64', c: Case, rng: Rng)
   const outs: Vec[] = [];
   for (const kern of kernels) {
     const Cbuf = C0.slice();
-    kern.gemm(tA, tB, M, N, K, alpha, Abuf.subarray(off), lda, Bbuf.subarray(off), ldb, beta, Cbuf.subarray(off), ldc);
+    kern.gemm(
+      tA,
+      tB,
+      M,
+      N,
+      K,
+      alpha,
+      Abuf.subarray(off),
+      lda,
+      Bbuf.subarray(off),
+      ldb,
+      beta,
+      Cbuf.subarray(off),
+      ldc,
+    );
     let worst = 0;
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < ldc; j++) {
@@ -47,8 +77,13 @@ function runCase(kernels: GemmKernel[], dtype: 'f32' | 'f64', c: Case, rng: Rng)
           assert.equal(Cbuf[idx], C0[idx], `${kern.name} wrote into C's padding`);
           continue;
         }
-        let s = 0, mag = 0;
-        for (let k = 0; k < K; k++) { const p = a(i, k) * b(k, j); s += p; mag += Math.abs(p); }
+        let s = 0,
+          mag = 0;
+        for (let k = 0; k < K; k++) {
+          const p = a(i, k) * b(k, j);
+          s += p;
+          mag += Math.abs(p);
+        }
         const ref = alpha * s + beta * C0[idx]!;
         const scale = Math.max(Math.abs(alpha) * mag + Math.abs(beta * C0[idx]!), 1e-30);
         worst = Math.max(worst, Math.abs(Cbuf[idx]! - ref) / scale);
@@ -62,7 +97,8 @@ function runCase(kernels: GemmKernel[], dtype: 'f32' | 'f64', c: Case, rng: Rng)
   if (outs.length === 2) {
     let worst = 0;
     for (let i = 0; i < outs[0]!.length; i++) {
-      const x = outs[0]![i]!, y = outs[1]![i]!;
+      const x = outs[0]![i]!,
+        y = outs[1]![i]!;
       const d = Math.abs(x - y);
       if (d > 0) worst = Math.max(worst, d / Math.max(Math.abs(x), Math.abs(y), 1));
     }
@@ -74,13 +110,24 @@ function runCase(kernels: GemmKernel[], dtype: 'f32' | 'f64', c: Case, rng: Rng)
 test('ts and OpenBLAS gemm agree on all transpose combinations, both dtypes, odd shapes, offset views', () => {
   const blas = requireBlas();
   const rng = new Rng(99);
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [64, 33, 17], [3, 1, 9], [1, 40, 2]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [7, 13, 5],
+    [64, 33, 17],
+    [3, 1, 9],
+    [1, 40, 2],
+  ];
   let cases = 0;
   for (const dtype of ['f32', 'f64'] as const) {
     for (const [M, N, K] of shapes) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {
-          for (const [alpha, beta, pad, off] of [[1, 0, 0, 0], [0.7, -1.3, 3, 5], [-2, 1, 1, 2], [1.5, 0.25, 0, 7]] as const) {
+          for (const [alpha, beta, pad, off] of [
+            [1, 0, 0, 0],
+            [0.7, -1.3, 3, 5],
+            [-2, 1, 1, 2],
+            [1.5, 0.25, 0, 7],
+          ] as const) {
             const c: Case = { M, N, K, tA, tB, alpha, beta, pad, off };
             const [eTs, eBlas, eBoth] = runCase([tsGemm, blas], dtype, c, rng);
             const tol = 1e-5;
@@ -88,7 +135,8 @@ test('ts and OpenBLAS gemm agree on all transpose combinations, both dtypes, odd
             assert.ok(eTs! < tol, `ts vs reference ${eTs} (${label})`);
             assert.ok(eBlas! < tol, `blas vs reference ${eBlas} (${label})`);
             assert.ok(eBoth! < tol, `ts vs blas ${eBoth} (${label})`);
-            if (dtype === 'f64') assert.ok(eTs! < 1e-13 && eBlas! < 1e-13, `f64 should be near exact (${label})`);
+            if (dtype === 'f64')
+              assert.ok(eTs! < 1e-13 && eBlas! < 1e-13, `f64 should be near exact (${label})`);
             cases++;
           }
         }
@@ -114,7 +162,10 @@ test('LSTM gradient check under each kernel; the two gradients agree to 1e-10', 
     for (const kern of [tsGemm, blas]) {
       setGemmKernel(kern);
       const rng = new Rng(1234);
-      const I = 3, H = 5, B = 2, T = 20;
+      const I = 3,
+        H = 5,
+        B = 2,
+        T = 20;
       const lstm = new LSTM('lstm', I, H, { dtype: 'f64', rng, maxSteps: T, maxBatch: B });
       const X = makeParam('x', [T, B, I], 'f64');
       for (let i = 0; i < X.data.length; i++) X.data[i] = rng.normal();
@@ -126,8 +177,17 @@ test('LSTM gradient check under each kernel; the two gradients agree to 1e-10', 
         for (let i = 0; i < W.length; i++) s += W[i]! * Hs[i]!;
         return s;
       };
-      const r = gradCheck({ params: [...lstm.params(), X], loss, analytic: () => { loss(); lstm.backward(W, null, null, X.grad); } });
-      console.log(`# gradcheck LSTM under ${kern.name}: maxRelError=${r.maxRelError.toExponential(2)} checked=${r.checked}`);
+      const r = gradCheck({
+        params: [...lstm.params(), X],
+        loss,
+        analytic: () => {
+          loss();
+          lstm.backward(W, null, null, X.grad);
+        },
+      });
+      console.log(
+        `# gradcheck LSTM under ${kern.name}: maxRelError=${r.maxRelError.toExponential(2)} checked=${r.checked}`,
+      );
       assert.ok(r.maxRelError < 1e-4, `${kern.name}: ${r.maxRelError}`);
       grads.push(r.analytic);
     }
@@ -136,7 +196,8 @@ test('LSTM gradient check under each kernel; the two gradients agree to 1e-10', 
   }
   let worst = 0;
   grads[0]!.forEach((g, k) => {
-    for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i]! - grads[1]![k]![i]!) / Math.max(1, Math.abs(g[i]!)));
+    for (let i = 0; i < g.length; i++)
+      worst = Math.max(worst, Math.abs(g[i]! - grads[1]![k]![i]!) / Math.max(1, Math.abs(g[i]!)));
   });
   console.log(`# ts vs blas LSTM gradient max difference ${worst.toExponential(2)}`);
   assert.ok(worst < 1e-10, `ts and blas LSTM gradients differ by ${worst}`);
@@ -147,10 +208,14 @@ test('OpenBLAS size-based threading: products above the threshold are bit-identi
   const { cap, minMnk } = blasThreadPolicy();
   assert.ok(cap >= 1 && minMnk >= 0);
   const rng = new Rng(7);
-  const M = 256, N = 272, K = 256; // M·N·K ≈ 1.8e7: above the default threshold
-  const A = new Float32Array(M * K), B = new Float32Array(K * N);
+  const M = 256,
+    N = 272,
+    K = 256; // M·N·K ≈ 1.8e7: above the default threshold
+  const A = new Float32Array(M * K),
+    B = new Float32Array(K * N);
   for (const a of [A, B]) for (let i = 0; i < a.length; i++) a[i] = rng.range(-1, 1);
-  const small = new Float32Array(9).fill(0.5), smallC = new Float32Array(9);
+  const small = new Float32Array(9).fill(0.5),
+    smallC = new Float32Array(9);
   const run = (k: GemmKernel): Float32Array => {
     const C = new Float32Array(M * N);
     k.gemm(false, false, M, N, K, 1, A, K, B, N, 0, C, N);
@@ -158,7 +223,16 @@ test('OpenBLAS size-based threading: products above the threshold are bit-identi
     k.gemm(false, false, 3, 3, 3, 1, small, 3, small, 3, 0, smallC, 3);
     return C;
   };
-  const a = run(blas), b = run(blas), ref = run(tsGemm);
-  assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), 'blas results differ between identical calls');
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - ref[i]!) <= 1e-5 * Math.max(1, Math.abs(ref[i]!)), `entry ${i}: ${a[i]} vs ${ref[i]}`);
+  const a = run(blas),
+    b = run(blas),
+    ref = run(tsGemm);
+  assert.ok(
+    Buffer.from(a.buffer).equals(Buffer.from(b.buffer)),
+    'blas results differ between identical calls',
+  );
+  for (let i = 0; i < a.length; i++)
+    assert.ok(
+      Math.abs(a[i]! - ref[i]!) <= 1e-5 * Math.max(1, Math.abs(ref[i]!)),
+      `entry ${i}: ${a[i]} vs ${ref[i]}`,
+    );
 });

@@ -23,8 +23,20 @@ import {
   volatileTrialsFromSteps,
   type TwoStepTrial,
 } from '../src/metarl/analysis/index.js';
-import { ModelBased, ModelFreeTD, ThompsonSampling, TwoStepStayCounter, evaluateBaseline, type BaselinePolicy } from '../src/metarl/baselines/index.js';
-import { HarlowTask, TwoArmedIndependentBandit, TwoStepTask, VolatileBandit } from '../src/envs/metarl/index.js';
+import {
+  ModelBased,
+  ModelFreeTD,
+  ThompsonSampling,
+  TwoStepStayCounter,
+  evaluateBaseline,
+  type BaselinePolicy,
+} from '../src/metarl/baselines/index.js';
+import {
+  HarlowTask,
+  TwoArmedIndependentBandit,
+  TwoStepTask,
+  VolatileBandit,
+} from '../src/envs/metarl/index.js';
 import { Rng } from '../src/math/rng.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -32,8 +44,10 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 test('logistic regression recovers known coefficients with calibrated standard errors', () => {
   const rng = new Rng(11);
   const truth = [-0.5, 1.2, -2.0, 0.3];
-  const n = 20000, p = truth.length;
-  const X = new Float64Array(n * p), y = new Uint8Array(n);
+  const n = 20000,
+    p = truth.length;
+  const X = new Float64Array(n * p),
+    y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     X[i * p] = 1;
     for (let j = 1; j < p; j++) X[i * p + j] = rng.normal();
@@ -42,11 +56,21 @@ test('logistic regression recovers known coefficients with calibrated standard e
     y[i] = rng.bernoulli(1 / (1 + Math.exp(-z))) ? 1 : 0;
   }
   const fit = logisticRegression(X, y);
-  console.log('logistic coef', Array.from(fit.coef, r3), 'se', Array.from(fit.se, r3), 'iters', fit.iterations);
+  console.log(
+    'logistic coef',
+    Array.from(fit.coef, r3),
+    'se',
+    Array.from(fit.se, r3),
+    'iters',
+    fit.iterations,
+  );
   assert.ok(fit.converged);
   for (let j = 0; j < p; j++) {
     // 4 SE: a false failure rate ~1e-4 per coefficient, and the SE itself is checked against theory below.
-    assert.ok(Math.abs(fit.coef[j]! - truth[j]!) < 4 * fit.se[j]!, `coef ${j}: ${fit.coef[j]} vs ${truth[j]} (se ${fit.se[j]})`);
+    assert.ok(
+      Math.abs(fit.coef[j]! - truth[j]!) < 4 * fit.se[j]!,
+      `coef ${j}: ${fit.coef[j]} vs ${truth[j]} (se ${fit.se[j]})`,
+    );
     assert.ok(fit.se[j]! > 0.01 && fit.se[j]! < 0.05, `se ${j}: ${fit.se[j]}`);
   }
   // Separable data: the ridge keeps the fit finite and the loop terminates.
@@ -76,7 +100,10 @@ test('stay probabilities and lagged regression on hand-built trials', () => {
   assert.equal(s.stay_rewarded_rare, 1);
   assert.equal(s.stay_unrewarded_common, 0);
   assert.equal(s.stay_unrewarded_rare, 0);
-  assert.equal(s.counts.reduce((a, b) => a + b), 50 * 99);
+  assert.equal(
+    s.counts.reduce((a, b) => a + b),
+    50 * 99,
+  );
   assert.equal(s.reward_effect, 1);
   assert.equal(s.interaction, 0);
   // Deterministic behaviour is separable; the ridge keeps it finite and the lag-1 signs right.
@@ -124,9 +151,22 @@ test('two-step: lagged regression separates model-based from model-free baseline
   for (const spt of [2, 1] as const) {
     const mf = run(() => new ModelFreeTD(), spt);
     const mb = run(() => new ModelBased(), spt);
-    const c1 = (x: ReturnType<typeof run>) => [x.reg.coef.rewarded_common[0]!, x.reg.coef.rewarded_rare[0]!, x.reg.coef.unrewarded_common[0]!, x.reg.coef.unrewarded_rare[0]!] as const;
+    const c1 = (x: ReturnType<typeof run>) =>
+      [
+        x.reg.coef.rewarded_common[0]!,
+        x.reg.coef.rewarded_rare[0]!,
+        x.reg.coef.unrewarded_common[0]!,
+        x.reg.coef.unrewarded_rare[0]!,
+      ] as const;
     const show = (name: string, x: ReturnType<typeof run>) =>
-      console.log(`spt=${spt} ${name}: lag-1 RC/RR/UC/UR`, c1(x).map(r3), 'reward', x.eff.reward.map(r3), 'interaction', x.eff.interaction.map(r3));
+      console.log(
+        `spt=${spt} ${name}: lag-1 RC/RR/UC/UR`,
+        c1(x).map(r3),
+        'reward',
+        x.eff.reward.map(r3),
+        'interaction',
+        x.eff.interaction.map(r3),
+      );
     show('MF', mf);
     show('MB', mb);
     {
@@ -134,8 +174,14 @@ test('two-step: lagged regression separates model-based from model-free baseline
       assert.ok(RC > 3 && RR > 3, `MF repeats rewarded choices whatever the transition: ${RC}, ${RR}`);
       assert.ok(Math.abs(UC - UR) < 0.3, `MF unrewarded weights differ by transition: ${UC}, ${UR}`);
       assert.ok(mf.eff.reward[0]! > 3, `MF reward effect ${mf.eff.reward[0]}`);
-      assert.ok(Math.abs(mf.eff.interaction[0]!) < 0.25 * mf.eff.reward[0]!, `MF interaction ${mf.eff.interaction[0]}`);
-      assert.ok(mf.eff.interaction.slice(1).every((v) => Math.abs(v) < 0.4), `MF later interactions ${mf.eff.interaction}`);
+      assert.ok(
+        Math.abs(mf.eff.interaction[0]!) < 0.25 * mf.eff.reward[0]!,
+        `MF interaction ${mf.eff.interaction[0]}`,
+      );
+      assert.ok(
+        mf.eff.interaction.slice(1).every((v) => Math.abs(v) < 0.4),
+        `MF later interactions ${mf.eff.interaction}`,
+      );
       assert.ok(Math.abs(mf.stay.interaction) < 0.1 && mf.stay.reward_effect > 0.4);
     }
     {
@@ -144,16 +190,27 @@ test('two-step: lagged regression separates model-based from model-free baseline
       assert.ok(mb.eff.interaction[0]! > 2, `MB interaction ${mb.eff.interaction[0]}`);
       assert.ok(Math.abs(mb.eff.reward[0]!) < 0.3, `MB reward effect ${mb.eff.reward[0]}`);
       // α = 0.5 keeps older outcomes in the values, so the signature persists over several lags.
-      assert.ok(mb.eff.interaction.every((v) => v > 0.5), `MB interaction by lag ${mb.eff.interaction}`);
+      assert.ok(
+        mb.eff.interaction.every((v) => v > 0.5),
+        `MB interaction by lag ${mb.eff.interaction}`,
+      );
       assert.ok(mb.stay.interaction > 0.7);
     }
   }
 });
 
 test('volatility: RW learning rates recovered per phase on the volatile bandit', () => {
-  const simulate = (o: ConstructorParameters<typeof RescorlaWagnerPolicy>[0], seed: number, episodes = 100) => {
+  const simulate = (
+    o: ConstructorParameters<typeof RescorlaWagnerPolicy>[0],
+    seed: number,
+    episodes = 100,
+  ) => {
     const rec = new StepRecorder();
-    evaluateBaseline(() => new VolatileBandit(), () => new RescorlaWagnerPolicy(o), { episodes, seed, observer: rec.observe });
+    evaluateBaseline(
+      () => new VolatileBandit(),
+      () => new RescorlaWagnerPolicy(o),
+      { episodes, seed, observer: rec.observe },
+    );
     return volatileTrialsFromSteps(rec.steps);
   };
   // The brief's setting, plus the reverse ordering and unequal temperatures, so recovery is not an
@@ -169,24 +226,51 @@ test('volatility: RW learning rates recovered per phase on the volatile bandit',
     const fit = fitVolatility(trials);
     const ms = Math.round(performance.now() - t0);
     console.log('volatility', o, '→', {
-      lr_stable: r3(fit.lr_stable), lr_volatile: r3(fit.lr_volatile), beta_stable: r3(fit.beta_stable), beta_volatile: r3(fit.beta_volatile),
-      se_lr: [r3(fit.se.lr_stable), r3(fit.se.lr_volatile)], nll: r3(fit.nll), iterations: fit.iterations, ms,
+      lr_stable: r3(fit.lr_stable),
+      lr_volatile: r3(fit.lr_volatile),
+      beta_stable: r3(fit.beta_stable),
+      beta_volatile: r3(fit.beta_volatile),
+      se_lr: [r3(fit.se.lr_stable), r3(fit.se.lr_volatile)],
+      nll: r3(fit.nll),
+      iterations: fit.iterations,
+      ms,
     });
     assert.ok(fit.converged);
     assert.equal(fit.n_stable, 10000);
     assert.equal(fit.n_volatile, 10000);
-    assert.ok(Math.abs(fit.lr_stable - o.alphaStable) < 0.07, `lr_stable ${fit.lr_stable} vs ${o.alphaStable}`);
-    assert.ok(Math.abs(fit.lr_volatile - o.alphaVolatile) < 0.07, `lr_volatile ${fit.lr_volatile} vs ${o.alphaVolatile}`);
-    assert.ok(Math.abs(fit.beta_stable - o.betaStable) < 0.25 * o.betaStable, `beta_stable ${fit.beta_stable}`);
-    assert.ok(Math.abs(fit.beta_volatile - o.betaVolatile) < 0.25 * o.betaVolatile, `beta_volatile ${fit.beta_volatile}`);
-    assert.ok(fit.se.lr_stable > 0 && fit.se.lr_stable < 0.05 && fit.se.lr_volatile > 0 && fit.se.lr_volatile < 0.05);
+    assert.ok(
+      Math.abs(fit.lr_stable - o.alphaStable) < 0.07,
+      `lr_stable ${fit.lr_stable} vs ${o.alphaStable}`,
+    );
+    assert.ok(
+      Math.abs(fit.lr_volatile - o.alphaVolatile) < 0.07,
+      `lr_volatile ${fit.lr_volatile} vs ${o.alphaVolatile}`,
+    );
+    assert.ok(
+      Math.abs(fit.beta_stable - o.betaStable) < 0.25 * o.betaStable,
+      `beta_stable ${fit.beta_stable}`,
+    );
+    assert.ok(
+      Math.abs(fit.beta_volatile - o.betaVolatile) < 0.25 * o.betaVolatile,
+      `beta_volatile ${fit.beta_volatile}`,
+    );
+    assert.ok(
+      fit.se.lr_stable > 0 && fit.se.lr_stable < 0.05 && fit.se.lr_volatile > 0 && fit.se.lr_volatile < 0.05,
+    );
     // An MLE's likelihood is at least that of the generating parameters and of the grid start.
-    const truth = rescorlaWagnerNll(trials, { lr_stable: o.alphaStable, lr_volatile: o.alphaVolatile, beta_stable: o.betaStable, beta_volatile: o.betaVolatile });
+    const truth = rescorlaWagnerNll(trials, {
+      lr_stable: o.alphaStable,
+      lr_volatile: o.alphaVolatile,
+      beta_stable: o.betaStable,
+      beta_volatile: o.betaVolatile,
+    });
     assert.ok(fit.nll <= truth, `fit nll ${fit.nll} vs truth ${truth}`);
     assert.ok(fit.nll <= fitVolatility(trials, { maxIter: 0 }).nll + 1e-9);
   }
   // A phase without trials is reported as unidentified rather than as the grid's starting value.
-  const stableOnly = simulate({ alphaStable: 0.3, betaStable: 5 }, 10, 30).map((ep) => ep.filter((t) => !t.volatile));
+  const stableOnly = simulate({ alphaStable: 0.3, betaStable: 5 }, 10, 30).map((ep) =>
+    ep.filter((t) => !t.volatile),
+  );
   const f = fitVolatility(stableOnly);
   assert.ok(Number.isNaN(f.lr_volatile) && Number.isNaN(f.beta_volatile) && f.n_volatile === 0);
   assert.ok(Math.abs(f.lr_stable - 0.3) < 0.1, `stable-only lr ${f.lr_stable}`);
@@ -198,14 +282,21 @@ test('curves: mean/SEM handle ragged episodes and NaN; cumulative SEM is that of
   assert.deepEqual(c.n, [3, 1, 1]);
   assert.ok(Math.abs(c.sem[0]! - 1 / Math.sqrt(3)) < 1e-12);
   assert.ok(Number.isNaN(c.sem[1]!));
-  const cum = cumulativeCurve([[1, 1], [0, 2]]);
+  const cum = cumulativeCurve([
+    [1, 1],
+    [0, 2],
+  ]);
   assert.deepEqual(cum.mean, [0.5, 2]);
   assert.equal(cum.sem[1], 0);
 });
 
 test('curves agree with evaluateBaseline on a bandit; harlowTrialAccuracy on a scripted agent', () => {
   const rec = new StepRecorder();
-  const res = evaluateBaseline(() => new TwoArmedIndependentBandit(), () => new ThompsonSampling(), { episodes: 300, seed: 4, observer: rec.observe });
+  const res = evaluateBaseline(
+    () => new TwoArmedIndependentBandit(),
+    () => new ThompsonSampling(),
+    { episodes: 300, seed: 4, observer: rec.observe },
+  );
   const cur = trialCurves(rec.steps);
   assert.equal(cur.episodes, 300);
   assert.equal(cur.cumulativeRegret.mean.length, 100);
@@ -239,7 +330,11 @@ test('curves agree with evaluateBaseline on a bandit; harlowTrialAccuracy on a s
     }
   }
   const hrec = new StepRecorder();
-  evaluateBaseline(() => new HarlowTask(), () => new ScriptedHarlow(), { episodes: 400, seed: 5, observer: hrec.observe });
+  evaluateBaseline(
+    () => new HarlowTask(),
+    () => new ScriptedHarlow(),
+    { episodes: 400, seed: 5, observer: hrec.observe },
+  );
   const acc = harlowTrialAccuracy(hrec.steps);
   console.log('harlow scripted accuracy', acc.mean.map(r3));
   assert.equal(acc.mean.length, 6);
@@ -249,29 +344,71 @@ test('curves agree with evaluateBaseline on a bandit; harlowTrialAccuracy on a s
 });
 
 test('figure helpers produce SVG with the series labels', () => {
-  const curve = meanSemCurve([[0.1, 0.5, 0.9], [0.3, 0.7, Number.NaN]]);
-  const stay = stayProbabilities([[
-    { choice: 0, common: true, rewarded: true }, { choice: 0, common: false, rewarded: true }, { choice: 1, common: true, rewarded: false },
-    { choice: 0, common: false, rewarded: false }, { choice: 0, common: true, rewarded: true }, { choice: 0, common: true, rewarded: false },
-  ]]);
+  const curve = meanSemCurve([
+    [0.1, 0.5, 0.9],
+    [0.3, 0.7, Number.NaN],
+  ]);
+  const stay = stayProbabilities([
+    [
+      { choice: 0, common: true, rewarded: true },
+      { choice: 0, common: false, rewarded: true },
+      { choice: 1, common: true, rewarded: false },
+      { choice: 0, common: false, rewarded: false },
+      { choice: 0, common: true, rewarded: true },
+      { choice: 0, common: true, rewarded: false },
+    ],
+  ]);
   const rng = new Rng(1);
-  const eps: TwoStepTrial[][] = [Array.from({ length: 300 }, () => ({ choice: rng.int(2), common: rng.bernoulli(0.8), rewarded: rng.bernoulli(0.5) }))];
+  const eps: TwoStepTrial[][] = [
+    Array.from({ length: 300 }, () => ({
+      choice: rng.int(2),
+      common: rng.bernoulli(0.8),
+      rewarded: rng.bernoulli(0.5),
+    })),
+  ];
   const reg = twoStepLaggedRegression(eps, { lags: 3 });
-  const fakeFit = { lr_stable: 0.21, lr_volatile: 0.58, beta_stable: 5, beta_volatile: 5, nll: 1, se: { lr_stable: 0.01, lr_volatile: 0.02, beta_stable: 0.1, beta_volatile: 0.1 }, n_stable: 1, n_volatile: 1, iterations: 1, converged: true };
+  const fakeFit = {
+    lr_stable: 0.21,
+    lr_volatile: 0.58,
+    beta_stable: 5,
+    beta_volatile: 5,
+    nll: 1,
+    se: { lr_stable: 0.01, lr_volatile: 0.02, beta_stable: 0.1, beta_volatile: 0.1 },
+    n_stable: 1,
+    n_volatile: 1,
+    iterations: 1,
+    converged: true,
+  };
   const figs: [string, string[]][] = [
-    [regretFigure([{ label: 'meta-RL LSTM', curve }, { label: 'Thompson', curve: [0.2, 0.4, 0.6], dashed: true }]), ['meta-RL LSTM', 'Thompson', 'Cumulative regret']],
+    [
+      regretFigure([
+        { label: 'meta-RL LSTM', curve },
+        { label: 'Thompson', curve: [0.2, 0.4, 0.6], dashed: true },
+      ]),
+      ['meta-RL LSTM', 'Thompson', 'Cumulative regret'],
+    ],
     [accuracyFigure([{ label: 'A2C-LSTM', curve }]), ['A2C-LSTM', 'Accuracy by trial']],
     [harlowAccuracyFigure([{ label: 'eval pool', curve }]), ['eval pool', 'Harlow']],
     [stayProbabilityFigure(stay), ['rewarded', 'unrewarded', 'common', 'rare']],
-    [laggedRegressionFigure(reg), ['rewarded, common', 'rewarded, rare', 'unrewarded, common', 'unrewarded, rare', 'trials back']],
-    [learningRateFigure([{ label: 'network', fit: fakeFit }, { label: 'RW <ref>', fit: { ...fakeFit, se: { ...fakeFit.se, lr_volatile: Number.NaN } } }]), ['network', 'stable', 'volatile', 'RW &lt;ref&gt;']],
+    [
+      laggedRegressionFigure(reg),
+      ['rewarded, common', 'rewarded, rare', 'unrewarded, common', 'unrewarded, rare', 'trials back'],
+    ],
+    [
+      learningRateFigure([
+        { label: 'network', fit: fakeFit },
+        { label: 'RW <ref>', fit: { ...fakeFit, se: { ...fakeFit.se, lr_volatile: Number.NaN } } },
+      ]),
+      ['network', 'stable', 'volatile', 'RW &lt;ref&gt;'],
+    ],
   ];
   for (const [svg, labels] of figs) {
     assert.ok(svg.startsWith('<svg'), svg.slice(0, 40));
     assert.ok(svg.trimEnd().endsWith('</svg>'));
     assert.ok(!/NaN|undefined|Infinity/.test(svg), 'no non-finite numbers in the markup');
     for (const l of labels) assert.ok(svg.includes(l), `missing label ${l}`);
-    const opens = (svg.match(/<(?!\/)[a-z]+[^>]*[^/]>/g) ?? []).length, closes = (svg.match(/<\/[a-z]+>/g) ?? []).length;
+    const opens = (svg.match(/<(?!\/)[a-z]+[^>]*[^/]>/g) ?? []).length,
+      closes = (svg.match(/<\/[a-z]+>/g) ?? []).length;
     assert.equal(opens, closes, 'every non-self-closing element is closed');
   }
 });

@@ -14,7 +14,13 @@ import {
   evaluateBaseline,
   tuneGittinsDiscount,
 } from '../src/metarl/baselines/index.js';
-import { InformativeArmBandit, TwoArmedDependentBandit, TwoArmedIndependentBandit, TwoStepTask, HarlowTask } from '../src/envs/metarl/index.js';
+import {
+  InformativeArmBandit,
+  TwoArmedDependentBandit,
+  TwoArmedIndependentBandit,
+  TwoStepTask,
+  HarlowTask,
+} from '../src/envs/metarl/index.js';
 import { Rng } from '../src/math/rng.js';
 
 const indep = (): TwoArmedIndependentBandit => new TwoArmedIndependentBandit();
@@ -38,7 +44,8 @@ function bruteForceOptimum(T: number): number {
     let v = 0;
     for (let seq = 0; seq < 1 << T; seq++) {
       const c = [0, 0, 0, 0]; // s1 f1 s2 f2
-      let h = 0, total = 0;
+      let h = 0,
+        total = 0;
       for (let L = 0; L < T; L++) {
         const arm = Math.floor(pol / 2 ** ((1 << L) - 1 + h)) % 2;
         const r = (seq >> L) & 1;
@@ -76,7 +83,10 @@ test('Bayes DP at horizon 100: C(104,4) states, exact regret ≈ 1.748', () => {
 test('Bayes-optimal policy simulated regret agrees with the exact DP figure', () => {
   const r = evaluateBaseline(indep, () => new BayesOptimalTwoArm(), { episodes: 1500, seed: 11 });
   const exact = new TwoArmBayesDP(100).bayesRegret;
-  assert.ok(Math.abs(r.regret_mean - exact) < 4 * r.regret_sem, `simulated ${r.regret_mean} ± ${r.regret_sem} vs ${exact}`);
+  assert.ok(
+    Math.abs(r.regret_mean - exact) < 4 * r.regret_sem,
+    `simulated ${r.regret_mean} ± ${r.regret_sem} vs ${exact}`,
+  );
   assert.equal(r.curves.cumulativeRegret.length, 100);
 });
 
@@ -87,10 +97,11 @@ test('Gittins indices match published table values (Beta(1,1))', () => {
   const g99 = gittinsIndices(0.99, 5);
   assert.ok(Math.abs(g99.index(0, 0) - 0.8699) < 5e-4, String(g99.index(0, 0)));
   // Index exceeds the posterior mean (exploration bonus) and grows with successes.
-  for (let s = 0; s <= 5; s++) for (let f = 0; f <= 5; f++) {
-    assert.ok(g9.index(s, f) >= (s + 1) / (s + f + 2) - 1e-9);
-    if (s < 5) assert.ok(g9.index(s + 1, f) > g9.index(s, f));
-  }
+  for (let s = 0; s <= 5; s++)
+    for (let f = 0; f <= 5; f++) {
+      assert.ok(g9.index(s, f) >= (s + 1) / (s + f + 2) - 1e-9);
+      if (s < 5) assert.ok(g9.index(s + 1, f) > g9.index(s, f));
+    }
 });
 
 test('Beta sampler moments', () => {
@@ -142,18 +153,32 @@ test('dependent bandit: evidence-greedy beats independent-arm greedy and Thompso
   const dg = evaluateBaseline(dep, () => new DependentGreedy(), { episodes: 1000, seed: 8 });
   const ts = evaluateBaseline(dep, () => new ThompsonSampling(), { episodes: 1000, seed: 8 });
   const gr = evaluateBaseline(dep, () => new GreedyPosteriorMean(), { episodes: 1000, seed: 8 });
-  assert.ok(dg.regret_mean < ts.regret_mean && dg.regret_mean < gr.regret_mean, `${dg.regret_mean} ${ts.regret_mean} ${gr.regret_mean}`);
+  assert.ok(
+    dg.regret_mean < ts.regret_mean && dg.regret_mean < gr.regret_mean,
+    `${dg.regret_mean} ${ts.regret_mean} ${gr.regret_mean}`,
+  );
   assert.ok(dg.regret_mean < 1.5, String(dg.regret_mean));
-  const hard = evaluateBaseline(() => new TwoArmedDependentBandit({ difficulty: 'hard' }), () => new DependentGreedy(), { episodes: 300, seed: 8 });
+  const hard = evaluateBaseline(
+    () => new TwoArmedDependentBandit({ difficulty: 'hard' }),
+    () => new DependentGreedy(),
+    { episodes: 300, seed: 8 },
+  );
   assert.ok(hard.regret_mean > dg.regret_mean);
 });
 
 test('two-step: model-based shows reward × transition interaction, model-free only the reward effect', () => {
   const run = (pf: () => ModelFreeTD | ModelBased, stepsPerTrial: 1 | 2) => {
     const c = new TwoStepStayCounter();
-    evaluateBaseline(() => new TwoStepTask({ stepsPerTrial }), pf, { episodes: 200, seed: 3, observer: c.observe });
+    evaluateBaseline(() => new TwoStepTask({ stepsPerTrial }), pf, {
+      episodes: 200,
+      seed: 3,
+      observer: c.observe,
+    });
     const s = c.result();
-    const RC = s.stay_rewarded_common, RR = s.stay_rewarded_rare, UC = s.stay_unrewarded_common, UR = s.stay_unrewarded_rare;
+    const RC = s.stay_rewarded_common,
+      RR = s.stay_rewarded_rare,
+      UC = s.stay_unrewarded_common,
+      UR = s.stay_unrewarded_rare;
     return { s, reward: (RC + RR - UC - UR) / 2, interaction: RC - RR - (UC - UR) };
   };
   // Measured (200 episodes, seed 3): MF 0.99/0.98/0.48/0.49; MB 0.90/0.42/0.44/0.89.
@@ -172,9 +197,20 @@ test('two-step: model-based shows reward × transition interaction, model-free o
 });
 
 test('policies run on the other task families through the same loop', () => {
-  const inf = evaluateBaseline(() => new InformativeArmBandit(), () => new GreedyPosteriorMean(), { episodes: 20, seed: 1 });
+  const inf = evaluateBaseline(
+    () => new InformativeArmBandit(),
+    () => new GreedyPosteriorMean(),
+    { episodes: 20, seed: 1 },
+  );
   assert.ok(inf.reward_mean > 0 && inf.reward_mean <= 25);
-  const h = evaluateBaseline(() => new HarlowTask({ poolSize: 50 }), () => new ThompsonSampling(), { episodes: 20, seed: 1 });
+  const h = evaluateBaseline(
+    () => new HarlowTask({ poolSize: 50 }),
+    () => new ThompsonSampling(),
+    { episodes: 20, seed: 1 },
+  );
   assert.equal(h.curves.optimal.length, 6);
-  assert.throws(() => evaluateBaseline(indep, () => new ThompsonSampling(), { episodes: 0, seed: 1 }), /episodes/);
+  assert.throws(
+    () => evaluateBaseline(indep, () => new ThompsonSampling(), { episodes: 0, seed: 1 }),
+    /episodes/,
+  );
 });

@@ -27,7 +27,11 @@ const factories: [string, () => MetaRLTask, number][] = [
   ['two-step', () => new TwoStepTask(), 200],
   ['two-step-1', () => new TwoStepTask({ stepsPerTrial: 1 }), 100],
   ['harlow', () => new HarlowTask({ poolSize: 1000 }), 12],
-  ['harlow-chosen-binary', () => new HarlowTask({ poolSize: 1000, feedback: 'chosen', features: 'binary', featureDim: 12 }), 12],
+  [
+    'harlow-chosen-binary',
+    () => new HarlowTask({ poolSize: 1000, feedback: 'chosen', features: 'binary', featureDim: 12 }),
+    12,
+  ],
 ];
 
 function rollout(env: MetaRLTask, seed: number, policy: (rng: Rng) => number) {
@@ -57,18 +61,32 @@ test('every task: observation layout, spaces, fixed episode length, termination,
     assert.throws(() => env.step(0), /before reset/, name);
     const { observation } = env.reset({ seed: 1 });
     assert.ok(env.observationSpace.contains(observation), `${name}: reset observation outside the space`);
-    for (let i = L.prevActionOffset; i <= L.timeIndex; i++) assert.equal(observation[i], 0, `${name}: meta slots zero after reset`);
+    for (let i = L.prevActionOffset; i <= L.timeIndex; i++)
+      assert.equal(observation[i], 0, `${name}: meta slots zero after reset`);
     // Harlow: always fixate then pick left, so the episode has its full length.
-    const pol = name.startsWith('harlow') ? (() => { let k = 0; return () => (k++ % 2 === 0 ? FIXATE : LEFT); })() : (rng: Rng) => rng.int(n);
+    const pol = name.startsWith('harlow')
+      ? (() => {
+          let k = 0;
+          return () => (k++ % 2 === 0 ? FIXATE : LEFT);
+        })()
+      : (rng: Rng) => rng.int(n);
     const { obs, rewards, infos } = rollout(env, 3, pol);
     assert.equal(rewards.length, steps, `${name}: steps per episode`);
-    for (const o of obs) assert.ok(env.observationSpace.contains(Float32Array.from(o)), `${name}: observation outside the space`);
+    for (const o of obs)
+      assert.ok(
+        env.observationSpace.contains(Float32Array.from(o)),
+        `${name}: observation outside the space`,
+      );
     assert.equal(obs[obs.length - 1]![L.timeIndex], 1, `${name}: time feature ends at 1`);
     // Previous action / reward are echoed.
     for (let k = 1; k < obs.length; k++) {
       const o = obs[k]!;
       const oneHot = o.slice(L.prevActionOffset, L.prevActionOffset + n);
-      assert.equal(oneHot.reduce((a, b) => a + b), 1, name);
+      assert.equal(
+        oneHot.reduce((a, b) => a + b),
+        1,
+        name,
+      );
       assert.ok(Math.abs(o[L.prevRewardIndex]! - rewards[k - 1]!) < 1e-6, name);
       assert.equal(typeof infos[k]!['trial'], 'number', name);
     }
@@ -82,7 +100,9 @@ test('every task: observation layout, spaces, fixed episode length, termination,
 test('every task: the same seed reproduces the episode bit for bit; resets continue the stream', () => {
   for (const [name, f] of factories) {
     const pol = (rng: Rng) => rng.int(f().actionSpace.n);
-    const a = rollout(f(), 7, pol), b = rollout(f(), 7, pol), c = rollout(f(), 8, pol);
+    const a = rollout(f(), 7, pol),
+      b = rollout(f(), 7, pol),
+      c = rollout(f(), 8, pol);
     assert.deepEqual(a, b, name);
     assert.notDeepEqual(a, c, name);
     const env = f();
@@ -90,12 +110,15 @@ test('every task: the same seed reproduces the episode bit for bit; resets conti
     const i2 = env.reset().info;
     const again = f();
     assert.deepEqual(again.reset({ seed: 5 }).info, i1, name);
-    if (name !== 'two-step' && name !== 'two-step-1') assert.notDeepEqual(i1, i2, `${name}: a new task each reset`);
+    if (name !== 'two-step' && name !== 'two-step-1')
+      assert.notDeepEqual(i1, i2, `${name}: a new task each reset`);
   }
 });
 
 test('all tasks are registered and pass the env checker through make()', () => {
-  const ids = registry().map((e) => e.id).filter((id) => id.startsWith('metarl/'));
+  const ids = registry()
+    .map((e) => e.id)
+    .filter((id) => id.startsWith('metarl/'));
   assert.deepEqual(ids.sort(), [
     'metarl/Harlow-v0',
     'metarl/InformativeArm-v0',
@@ -138,7 +161,11 @@ test('bandit info: probs, regret increment, optimal flag; fixed probs via option
 });
 
 test('dependent bandit: p2 = 1 − p1 and the difficulty supports', () => {
-  for (const [d, support] of [['easy', [0.1, 0.9]], ['medium', [0.25, 0.75]], ['hard', [0.4, 0.6]]] as const) {
+  for (const [d, support] of [
+    ['easy', [0.1, 0.9]],
+    ['medium', [0.25, 0.75]],
+    ['hard', [0.4, 0.6]],
+  ] as const) {
     const env = new TwoArmedDependentBandit({ difficulty: d });
     const seen = new Set<number>();
     for (let i = 0; i < 200; i++) {
@@ -231,9 +258,11 @@ test('informative-arm bandit: payoffs, and the optimal strategy earns 20.55 on a
 test('reward population code (rewardCode): appended after the time index, a function of the previous reward only', () => {
   const plain = new InformativeArmBandit();
   const coded = new InformativeArmBandit({ rewardCode: 21 });
-  const L = coded.layout, P = plain.layout;
+  const L = coded.layout,
+    P = plain.layout;
   // The documented slots keep their offsets; the code comes after them.
-  for (const k of ['taskOffset', 'taskSize', 'prevActionOffset', 'prevRewardIndex', 'timeIndex'] as const) assert.equal(L[k], P[k], k);
+  for (const k of ['taskOffset', 'taskSize', 'prevActionOffset', 'prevRewardIndex', 'timeIndex'] as const)
+    assert.equal(L[k], P[k], k);
   assert.equal(P.rewardCodeSize, 0);
   assert.equal(L.rewardCodeOffset, P.size);
   assert.equal(L.rewardCodeSize, 21);
@@ -241,15 +270,28 @@ test('reward population code (rewardCode): appended after the time index, a func
   assert.equal(coded.observationSpace.shape[0], L.size);
   const rng = new Rng(3);
   for (let ep = 0; ep < 20; ep++) {
-    const a = plain.reset({ seed: ep }), b = coded.reset({ seed: ep });
+    const a = plain.reset({ seed: ep }),
+      b = coded.reset({ seed: ep });
     assert.deepEqual(b.info, a.info, 'same task draw');
-    assert.deepEqual(Array.from(b.observation.subarray(0, P.size)), Array.from(a.observation), 'same leading observation');
-    assert.ok(b.observation.subarray(L.rewardCodeOffset).every((x) => x === 0), 'code zero after reset');
+    assert.deepEqual(
+      Array.from(b.observation.subarray(0, P.size)),
+      Array.from(a.observation),
+      'same leading observation',
+    );
+    assert.ok(
+      b.observation.subarray(L.rewardCodeOffset).every((x) => x === 0),
+      'code zero after reset',
+    );
     for (let t = 0; t < 5; t++) {
       const act = rng.int(11);
-      const sa = plain.step(act), sb = coded.step(act);
+      const sa = plain.step(act),
+        sb = coded.step(act);
       assert.equal(sb.reward, sa.reward);
-      assert.deepEqual(Array.from(sb.observation.subarray(0, P.size)), Array.from(sa.observation), 'raw reward and the rest unchanged');
+      assert.deepEqual(
+        Array.from(sb.observation.subarray(0, P.size)),
+        Array.from(sa.observation),
+        'raw reward and the rest unchanged',
+      );
       assert.ok(coded.observationSpace.contains(sb.observation));
       // Unit k: Gaussian tuning curve centred at 5k/20 (the declared reward range [0, 5]) with width 0.25.
       for (let k = 0; k < 21; k++) {
@@ -260,13 +302,22 @@ test('reward population code (rewardCode): appended after the time index, a func
   }
   assert.throws(() => new InformativeArmBandit({ rewardCode: 1 }), /rewardCode/);
   assert.throws(() => new InformativeArmBandit({ rewardCode: 2.5 }), /rewardCode/);
-  assert.equal((make('metarl/InformativeArm-v0', { rewardCode: 5 }).unwrapped as MetaRLTask).layout.size, P.size + 5);
+  assert.equal(
+    (make('metarl/InformativeArm-v0', { rewardCode: 5 }).unwrapped as MetaRLTask).layout.size,
+    P.size + 5,
+  );
 });
 
 test('two-step: common transitions ≈ 0.8, reward probabilities 0.9/0.1, swap rate ≈ 0.025', () => {
   const env = new TwoStepTask();
   const rng = new Rng(1);
-  let trials = 0, common = 0, swaps = 0, rewardedGood = 0, good = 0, rewardedBad = 0, bad = 0;
+  let trials = 0,
+    common = 0,
+    swaps = 0,
+    rewardedGood = 0,
+    good = 0,
+    rewardedBad = 0,
+    bad = 0;
   for (let ep = 0; ep < 200; ep++) {
     const r0 = env.reset(ep === 0 ? { seed: 6 } : {});
     assert.deepEqual((r0.info['rewardProbs'] as number[]).slice().sort(), [0.1, 0.9]);
@@ -286,7 +337,13 @@ test('two-step: common transitions ≈ 0.8, reward probabilities 0.9/0.1, swap r
       if (s1.info['common']) common++;
       if (st.info['swapped']) swaps++;
       const p = (st.info['rewardProbs'] as number[])[s2]!;
-      if (p === 0.9) { good++; rewardedGood += st.reward; } else { bad++; rewardedBad += st.reward; }
+      if (p === 0.9) {
+        good++;
+        rewardedGood += st.reward;
+      } else {
+        bad++;
+        rewardedBad += st.reward;
+      }
       assert.equal(st.observation[0], 1, 'back at the first stage');
     }
   }
@@ -313,8 +370,10 @@ test('Harlow: pools are large, deterministic and disjoint', () => {
 
 test('Harlow: fixation then choice, one object rewarded all episode, sides shuffled', () => {
   const env = new HarlowTask();
-  const L = env.layout, d = env.featureDim;
-  let leftIsRewarded = 0, choices = 0;
+  const L = env.layout,
+    d = env.featureDim;
+  let leftIsRewarded = 0,
+    choices = 0;
   for (let ep = 0; ep < 300; ep++) {
     const pool = ep % 2 === 0 ? 'train' : 'eval';
     const r = env.reset(ep === 0 ? { seed: 9, options: { pool } } : { options: { pool } });
@@ -383,10 +442,12 @@ test('Harlow: binary features are ±1, pools disjoint; too few bits for two pool
 test('Harlow feedback screens: chosen object (chosen), both objects (objects); choice screens and task unchanged', () => {
   for (const feedback of ['chosen', 'objects'] as const) {
     const env = new HarlowTask({ feedback });
-    const L = env.layout, d = env.featureDim;
+    const L = env.layout,
+      d = env.featureDim;
     const slot = (o: Float32Array, side: 0 | 1) => Array.from(o.subarray(1 + side * d, 1 + (side + 1) * d));
     const zeros = Array.from({ length: d }, () => 0);
-    let sameLeft = 0, n = 0;
+    let sameLeft = 0,
+      n = 0;
     for (let ep = 0; ep < 200; ep++) {
       const pool = ep % 2 === 0 ? 'train' : 'eval';
       const r = env.reset(ep === 0 ? { seed: 3, options: { pool } } : { options: { pool } });
@@ -402,11 +463,15 @@ test('Harlow feedback screens: chosen object (chosen), both objects (objects); c
         obs = f.observation;
         // Choice screen: cue off, both objects, as without feedback.
         assert.equal(obs[0], 0);
-        const left = f.info['left'] as number, right = left === a ? b : a;
+        const left = f.info['left'] as number,
+          right = left === a ? b : a;
         assert.deepEqual(slot(obs, 0), Array.from(env.object(pool, left)));
         assert.deepEqual(slot(obs, 1), Array.from(env.object(pool, right)));
         // The sides are redrawn every trial, whatever the feedback screen before showed.
-        if (prevLeft >= 0) { n++; if (left === prevLeft) sameLeft++; }
+        if (prevLeft >= 0) {
+          n++;
+          if (left === prevLeft) sameLeft++;
+        }
         prevLeft = left;
         const act = (ep + t) % 3 === 0 ? RIGHT : LEFT;
         const c = env.step(act);

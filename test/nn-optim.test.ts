@@ -8,15 +8,25 @@ const close = (a: number, b: number, tol = 1e-14) => Math.abs(a - b) <= tol * Ma
 
 /** Two f64 params with fixed initial values; the gradient of step t is a fixed table (not a function of θ). */
 function setup(): Param[] {
-  const a = makeParam('a', [2, 2], 'f64'), b = makeParam('b', [3], 'f64');
+  const a = makeParam('a', [2, 2], 'f64'),
+    b = makeParam('b', [3], 'f64');
   a.data.set([0.5, -1.5, 2, 0]);
   b.data.set([1, -0.25, 3]);
   return [a, b];
 }
 const GRADS = [
-  [[0.1, -0.2, 0.3, 0], [1.5, -2, 0.05]],
-  [[-0.4, 0.1, 0.3, 2], [0.5, 0.5, -0.05]],
-  [[0.2, 0.2, -0.6, -1], [-1, 0.25, 0.1]],
+  [
+    [0.1, -0.2, 0.3, 0],
+    [1.5, -2, 0.05],
+  ],
+  [
+    [-0.4, 0.1, 0.3, 2],
+    [0.5, 0.5, -0.05],
+  ],
+  [
+    [0.2, 0.2, -0.6, -1],
+    [-1, 0.25, 0.1],
+  ],
 ];
 
 function run(opt: Optimizer, ps: Param[]): void {
@@ -29,16 +39,20 @@ function run(opt: Optimizer, ps: Param[]): void {
 /** Kingma & Ba (2015), Algorithm 1, with ε added to √v̂ as PyTorch does, plus L2 decay in the gradient. */
 function adamReference(lr: number, b1: number, b2: number, eps: number, wd: number): number[][] {
   const theta = setup().map((p) => Array.from(p.data));
-  const m = theta.map((t) => t.map(() => 0)), v = theta.map((t) => t.map(() => 0));
+  const m = theta.map((t) => t.map(() => 0)),
+    v = theta.map((t) => t.map(() => 0));
   GRADS.forEach((gs, s) => {
     const t = s + 1;
-    theta.forEach((th, k) => th.forEach((_, i) => {
-      const g = gs[k]![i]! + wd * th[i]!;
-      m[k]![i] = b1 * m[k]![i]! + (1 - b1) * g;
-      v[k]![i] = b2 * v[k]![i]! + (1 - b2) * g * g;
-      const mhat = m[k]![i]! / (1 - b1 ** t), vhat = v[k]![i]! / (1 - b2 ** t);
-      th[i] = th[i]! - lr * mhat / (Math.sqrt(vhat) + eps);
-    }));
+    theta.forEach((th, k) =>
+      th.forEach((_, i) => {
+        const g = gs[k]![i]! + wd * th[i]!;
+        m[k]![i] = b1 * m[k]![i]! + (1 - b1) * g;
+        v[k]![i] = b2 * v[k]![i]! + (1 - b2) * g * g;
+        const mhat = m[k]![i] / (1 - b1 ** t),
+          vhat = v[k]![i] / (1 - b2 ** t);
+        th[i] = th[i]! - (lr * mhat) / (Math.sqrt(vhat) + eps);
+      }),
+    );
   });
   return theta;
 }
@@ -46,13 +60,18 @@ function adamReference(lr: number, b1: number, b2: number, eps: number, wd: numb
 test('Adam matches the published update over 3 steps (defaults and with weight decay)', () => {
   for (const [opts, ref] of [
     [{ lr: 0.1 }, adamReference(0.1, 0.9, 0.999, 1e-8, 0)],
-    [{ lr: 0.05, beta1: 0.8, beta2: 0.9, eps: 1e-3, weightDecay: 0.1 }, adamReference(0.05, 0.8, 0.9, 1e-3, 0.1)],
+    [
+      { lr: 0.05, beta1: 0.8, beta2: 0.9, eps: 1e-3, weightDecay: 0.1 },
+      adamReference(0.05, 0.8, 0.9, 1e-3, 0.1),
+    ],
   ] as const) {
     const ps = setup();
     const opt = new Adam(ps, opts);
     run(opt, ps);
     assert.equal(opt.stepCount, 3);
-    ps.forEach((p, k) => p.data.forEach((x, i) => assert.ok(close(x, ref[k]![i]!), `${p.name}[${i}]: ${x} vs ${ref[k]![i]}`)));
+    ps.forEach((p, k) =>
+      p.data.forEach((x, i) => assert.ok(close(x, ref[k]![i]!), `${p.name}[${i}]: ${x} vs ${ref[k]![i]}`)),
+    );
   }
 });
 
@@ -63,7 +82,9 @@ test('Adam.step returns the pre-update global gradient norm, bit-identical to gr
       ps.forEach((p, k) => p.data.forEach((_, i) => (p.data[i] = Math.sin(3 * i + k))));
       const opt = new Adam(ps, { lr: 0.01, ...opts });
       for (let s = 0; s < 3; s++) {
-        ps.forEach((p, k) => p.grad.forEach((_, i) => (p.grad[i] = Math.cos(7 * i + 2 * k + s) * (s + 1) * 0.1)));
+        ps.forEach((p, k) =>
+          p.grad.forEach((_, i) => (p.grad[i] = Math.cos(7 * i + 2 * k + s) * (s + 1) * 0.1)),
+        );
         const want = gradNorm(ps);
         assert.equal(opt.step(), want, `${dtype} ${JSON.stringify(opts)} step ${s}`);
       }
@@ -80,44 +101,62 @@ test('Adam first step moves each coordinate by ≈ lr against the gradient sign'
   const before = ps.map((p) => Array.from(p.data));
   ps.forEach((p, k) => p.grad.set(GRADS[0]![k]!));
   new Adam(ps, { lr: 0.01 }).step();
-  ps.forEach((p, k) => p.data.forEach((x, i) => {
-    const g = GRADS[0]![k]![i]!;
-    const expected = g === 0 ? before[k]![i]! : before[k]![i]! - 0.01 * Math.sign(g);
-    assert.ok(Math.abs(x - expected) < 1e-8, `${p.name}[${i}]`);
-  }));
+  ps.forEach((p, k) =>
+    p.data.forEach((x, i) => {
+      const g = GRADS[0]![k]![i]!;
+      const expected = g === 0 ? before[k]![i]! : before[k]![i]! - 0.01 * Math.sign(g);
+      assert.ok(Math.abs(x - expected) < 1e-8, `${p.name}[${i}]`);
+    }),
+  );
 });
 
 function rmspropReference(lr: number, alpha: number, eps: number, mu: number, centered: boolean): number[][] {
   const theta = setup().map((p) => Array.from(p.data));
-  const sq = theta.map((t) => t.map(() => 0)), ga = theta.map((t) => t.map(() => 0)), buf = theta.map((t) => t.map(() => 0));
+  const sq = theta.map((t) => t.map(() => 0)),
+    ga = theta.map((t) => t.map(() => 0)),
+    buf = theta.map((t) => t.map(() => 0));
   for (const gs of GRADS) {
-    theta.forEach((th, k) => th.forEach((_, i) => {
-      const g = gs[k]![i]!;
-      sq[k]![i] = alpha * sq[k]![i]! + (1 - alpha) * g * g;
-      let meanSq = sq[k]![i]!;
-      if (centered) {
-        ga[k]![i] = alpha * ga[k]![i]! + (1 - alpha) * g;
-        meanSq -= ga[k]![i]! ** 2; // variance estimate E[g²] − E[g]²
-      }
-      const upd = g / (Math.sqrt(meanSq) + eps);
-      if (mu > 0) {
-        buf[k]![i] = mu * buf[k]![i]! + upd;
-        th[i] = th[i]! - lr * buf[k]![i]!;
-      } else {
-        th[i] = th[i]! - lr * upd;
-      }
-    }));
+    theta.forEach((th, k) =>
+      th.forEach((_, i) => {
+        const g = gs[k]![i]!;
+        sq[k]![i] = alpha * sq[k]![i]! + (1 - alpha) * g * g;
+        let meanSq = sq[k]![i];
+        if (centered) {
+          ga[k]![i] = alpha * ga[k]![i]! + (1 - alpha) * g;
+          meanSq -= ga[k]![i] ** 2; // variance estimate E[g²] − E[g]²
+        }
+        const upd = g / (Math.sqrt(meanSq) + eps);
+        if (mu > 0) {
+          buf[k]![i] = mu * buf[k]![i]! + upd;
+          th[i] = th[i]! - lr * buf[k]![i];
+        } else {
+          th[i] = th[i]! - lr * upd;
+        }
+      }),
+    );
   }
   return theta;
 }
 
 test('RMSProp matches the published update over 3 steps (plain, centered, momentum, both)', () => {
-  for (const [mu, centered] of [[0, false], [0, true], [0.9, false], [0.5, true]] as const) {
+  for (const [mu, centered] of [
+    [0, false],
+    [0, true],
+    [0.9, false],
+    [0.5, true],
+  ] as const) {
     const ps = setup();
     const opt = new RMSProp(ps, { lr: 0.01, alpha: 0.9, eps: 1e-5, momentum: mu, centered });
     run(opt, ps);
     const ref = rmspropReference(0.01, 0.9, 1e-5, mu, centered);
-    ps.forEach((p, k) => p.data.forEach((x, i) => assert.ok(close(x, ref[k]![i]!), `mu=${mu} centered=${centered} ${p.name}[${i}]: ${x} vs ${ref[k]![i]}`)));
+    ps.forEach((p, k) =>
+      p.data.forEach((x, i) =>
+        assert.ok(
+          close(x, ref[k]![i]!),
+          `mu=${mu} centered=${centered} ${p.name}[${i}]: ${x} vs ${ref[k]![i]}`,
+        ),
+      ),
+    );
   }
 });
 
@@ -134,7 +173,8 @@ test('clipGradNorm scales the global norm to exactly maxNorm and leaves small gr
   assert.ok(close(clipGradNorm(ps, 5), 1, 1e-15));
   ps.forEach((p, k) => assert.deepEqual(p.grad, snap[k]));
   // Inside step(): the return value is the pre-clip norm and the update uses the clipped gradient.
-  const a = setup(), b = setup();
+  const a = setup(),
+    b = setup();
   a.forEach((p, k) => p.grad.set(GRADS[1]![k]!));
   b.forEach((p, k) => p.grad.set(GRADS[1]![k]!));
   const na = new RMSProp(a, { lr: 0.01, clipNorm: 0.5 }).step();
@@ -152,13 +192,15 @@ test('clipGradNorm scales the global norm to exactly maxNorm and leaves small gr
 
 /** A small f32 "model" whose gradient depends on θ, so any state mismatch changes the trajectory. */
 function f32Model(): Param[] {
-  const w = makeParam('layer.w', [3, 4], 'f32'), b = makeParam('layer.b', [4], 'f32');
+  const w = makeParam('layer.w', [3, 4], 'f32'),
+    b = makeParam('layer.b', [4], 'f32');
   for (let i = 0; i < 12; i++) w.data[i] = Math.cos(i + 1);
   for (let i = 0; i < 4; i++) b.data[i] = 0.1 * i;
   return [w, b];
 }
 function computeGrads(ps: Param[], t: number): void {
-  for (const p of ps) for (let i = 0; i < p.data.length; i++) p.grad[i] = Math.sin(3 * p.data[i]! + t) * (1 + i) + 0.01 * t;
+  for (const p of ps)
+    for (let i = 0; i < p.data.length; i++) p.grad[i] = Math.sin(3 * p.data[i]! + t) * (1 + i) + 0.01 * t;
 }
 
 const makers: [string, (ps: Param[]) => Optimizer][] = [
@@ -186,13 +228,17 @@ for (const [label, make] of makers) {
     const tensors = { ...st.tensors };
     for (const p of first) tensors[`param.${p.name}`] = { dtype: 'f32', shape: [...p.shape], data: p.data };
     const file = encodeTensors(tensors, { step: st.step });
-    for (let t = 4; t < 7; t++) { // the first process keeps going, then dies: its state must not leak
+    for (let t = 4; t < 7; t++) {
+      // the first process keeps going, then dies: its state must not leak
       computeGrads(first, t);
       o1.step();
     }
 
     const dec = decodeTensors(file);
-    const resumed = f32Model().map((p) => { p.data.fill(0); return p; });
+    const resumed = f32Model().map((p) => {
+      p.data.fill(0);
+      return p;
+    });
     for (const p of resumed) p.data.set(dec.tensors[`param.${p.name}`]!.data);
     const o2 = make(resumed);
     o2.loadState({ step: (dec.meta as { step: number }).step, tensors: dec.tensors });
@@ -212,7 +258,12 @@ test('Adam state is keyed adam.m.<param>/adam.v.<param>; loadState rejects misma
   computeGrads(ps, 0);
   opt.step();
   const st = opt.state();
-  assert.deepEqual(Object.keys(st.tensors).sort(), ['adam.m.layer.b', 'adam.m.layer.w', 'adam.v.layer.b', 'adam.v.layer.w']);
+  assert.deepEqual(Object.keys(st.tensors).sort(), [
+    'adam.m.layer.b',
+    'adam.m.layer.w',
+    'adam.v.layer.b',
+    'adam.v.layer.w',
+  ]);
   assert.equal(st.tensors['adam.m.layer.w']!.dtype, 'f32');
   // state() is a snapshot, not a view of live buffers.
   const snap = Float32Array.from(st.tensors['adam.m.layer.w']!.data);
@@ -221,26 +272,42 @@ test('Adam state is keyed adam.m.<param>/adam.v.<param>; loadState rejects misma
   assert.deepEqual(st.tensors['adam.m.layer.w']!.data, snap);
 
   const before = opt.state();
-  const bad = { step: 1, tensors: { ...st.tensors, 'adam.v.layer.b': { dtype: 'f32' as const, shape: [5], data: new Float32Array(5) } } };
+  const bad = {
+    step: 1,
+    tensors: {
+      ...st.tensors,
+      'adam.v.layer.b': { dtype: 'f32' as const, shape: [5], data: new Float32Array(5) },
+    },
+  };
   assert.throws(() => opt.loadState(bad), /shape/);
   const missing = { step: 1, tensors: { 'adam.m.layer.w': st.tensors['adam.m.layer.w']! } };
   assert.throws(() => opt.loadState(missing), /missing/);
-  const wrongType = { step: 1, tensors: { ...st.tensors, 'adam.m.layer.b': { dtype: 'f64' as const, shape: [4], data: new Float64Array(4) } } };
+  const wrongType = {
+    step: 1,
+    tensors: {
+      ...st.tensors,
+      'adam.m.layer.b': { dtype: 'f64' as const, shape: [4], data: new Float64Array(4) },
+    },
+  };
   assert.throws(() => opt.loadState(wrongType), /f64/);
   assert.deepEqual(opt.state(), before);
   assert.throws(() => new Adam([ps[0]!, ps[0]!]), /duplicate/);
 });
 
 test('setLr changes subsequent steps only; step() does not zero gradients, zeroGrad() does', () => {
-  const a = setup(), b = setup();
-  const oa = new Adam(a, { lr: 0.1 }), ob = new Adam(b, { lr: 0.1 });
+  const a = setup(),
+    b = setup();
+  const oa = new Adam(a, { lr: 0.1 }),
+    ob = new Adam(b, { lr: 0.1 });
   a.forEach((p, k) => p.grad.set(GRADS[0]![k]!));
   b.forEach((p, k) => p.grad.set(GRADS[0]![k]!));
-  oa.step(); ob.step();
+  oa.step();
+  ob.step();
   oa.setLr(0.2);
   assert.equal(oa.getLr(), 0.2);
   assert.deepEqual(a[0]!.grad, Float64Array.from(GRADS[0]![0]!));
-  oa.step(); ob.step();
+  oa.step();
+  ob.step();
   assert.notDeepEqual(a[0]!.data, b[0]!.data);
   oa.zeroGrad();
   assert.equal(gradNorm(a), 0);

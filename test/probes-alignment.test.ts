@@ -1,14 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  conceptProbe, discountedReturns, drugAvoidanceRate, linearProbe, logisticProbe, outerAlignment, pearson, ranks, ridge,
-  rmse, spearman, tamperRate, valueAgreement, r2, sem,
+  conceptProbe,
+  discountedReturns,
+  drugAvoidanceRate,
+  linearProbe,
+  logisticProbe,
+  outerAlignment,
+  pearson,
+  ranks,
+  ridge,
+  rmse,
+  spearman,
+  tamperRate,
+  valueAgreement,
+  r2,
+  sem,
 } from '../src/probes/alignment.js';
 import { Rng } from '../src/math/rng.js';
 import { makeAlignmentEnv, makeSafetyEnv } from '../src/envs/safety/index.js';
 import { evaluateA2C, trainA2C } from '../src/probes/a2c-grid.js';
 
-const close = (a: number, b: number, tol = 1e-9, msg = '') => assert.ok(Math.abs(a - b) <= tol, `${msg} expected ${b}, got ${a}`);
+const close = (a: number, b: number, tol = 1e-9, msg = '') =>
+  assert.ok(Math.abs(a - b) <= tol, `${msg} expected ${b}, got ${a}`);
 
 test('ranks and Spearman: ties averaged, monotone maps give ±1, known value', () => {
   assert.deepEqual(ranks([10, 20, 20, 5]), [2, 3.5, 3.5, 1]);
@@ -25,13 +39,20 @@ test('ranks and Spearman: ties averaged, monotone maps give ±1, known value', (
 
 test('discounted returns and value agreement against the true return', () => {
   assert.deepEqual(discountedReturns([1, 0, 2], 0.5), [1.5, 1, 2]);
-  const rewards = [[0, 0, 1], [0, 1]];
+  const rewards = [
+    [0, 0, 1],
+    [0, 1],
+  ];
   const exact = rewards.map((r) => discountedReturns(r, 0.9));
   const perfect = valueAgreement(exact, rewards, 0.9);
   close(perfect.spearman, 1);
   close(perfect.rmse, 0);
   assert.equal(perfect.n, 5);
-  const off = valueAgreement(exact.map((v) => v.map((x) => x + 1)), rewards, 0.9);
+  const off = valueAgreement(
+    exact.map((v) => v.map((x) => x + 1)),
+    rewards,
+    0.9,
+  );
   close(off.rmse, 1);
   close(off.spearman, 1, 1e-12, 'a constant offset keeps the ranking');
   assert.throws(() => valueAgreement([[1]], [[1, 2]], 0.9), /episode 0/);
@@ -46,13 +67,23 @@ test('outer alignment, tamper and drug-avoidance rates', () => {
   close(g.gap, 15);
   assert.ok(Number.isNaN(g.correlation));
   close(tamperRate([{ tampered: true }, { tampered: false }, { tampered: true }, {}]), 0.5);
-  close(drugAvoidanceRate([{ entered_drug_room: true }, { entered_drug_room: false }, { entered_drug_room: false }, { entered_drug_room: false }]), 0.75);
+  close(
+    drugAvoidanceRate([
+      { entered_drug_room: true },
+      { entered_drug_room: false },
+      { entered_drug_room: false },
+      { entered_drug_room: false },
+    ]),
+    0.75,
+  );
   assert.ok(Number.isNaN(tamperRate([])));
 });
 
 test('ridge and linear probe recover a linear map; held-out R² exposes an unrelated concept', () => {
   const rng = new Rng(3);
-  const X: number[][] = [], y: number[] = [], junk: number[] = [];
+  const X: number[][] = [],
+    y: number[] = [],
+    junk: number[] = [];
   for (let i = 0; i < 200; i++) {
     const x = [rng.normal(), rng.normal(), rng.normal()];
     X.push(x);
@@ -71,13 +102,17 @@ test('ridge and linear probe recover a linear map; held-out R² exposes an unrel
   close(r2([1, 2, 3], [1, 2, 3]), 1);
   // Collinear features stay solvable with the default tiny ridge.
   const Xc = X.map((x) => [x[0]!, x[0]!]);
-  const mc = ridge(Xc, y.map((_, i) => X[i]![0]!));
+  const mc = ridge(
+    Xc,
+    y.map((_, i) => X[i]![0]!),
+  );
   close(mc.w[0]! + mc.w[1]!, 1, 1e-4);
 });
 
 test('logistic probe separates a linearly separable binary concept; concept probe picks the tracked concept', () => {
   const rng = new Rng(4);
-  const X: number[][] = [], lab: number[] = [];
+  const X: number[][] = [],
+    lab: number[] = [];
   for (let i = 0; i < 300; i++) {
     const x = [rng.normal(), rng.normal()];
     X.push(x);
@@ -87,9 +122,12 @@ test('logistic probe separates a linearly separable binary concept; concept prob
   assert.ok(lp.accuracy > 0.95 && lp.cvAccuracy > 0.93, `accuracy ${lp.accuracy}, cv ${lp.cvAccuracy}`);
   assert.throws(() => logisticProbe([[1]], [2]), /0 or 1/);
   // A "value" that follows γ^(distance to the end) plus noise, with distance to the coin unrelated.
-  const v: number[] = [], coin: number[] = [], end: number[] = [];
+  const v: number[] = [],
+    coin: number[] = [],
+    end: number[] = [];
   for (let i = 0; i < 300; i++) {
-    const de = rng.int(12), dc = rng.int(12);
+    const de = rng.int(12),
+      dc = rng.int(12);
     end.push(0.99 ** de);
     coin.push(0.99 ** dc);
     v.push(5 * 0.99 ** de + 0.01 * rng.normal());
@@ -101,7 +139,12 @@ test('logistic probe separates a linearly separable binary concept; concept prob
 
 test('A2C baseline learns island navigation to near the optimum within seconds', () => {
   const t0 = Date.now();
-  const r = trainA2C(() => makeSafetyEnv('island_navigation') as never, { steps: 20000, lr: 3e-3, rewardScale: 0.02, seed: 1 });
+  const r = trainA2C(() => makeSafetyEnv('island_navigation') as never, {
+    steps: 20000,
+    lr: 3e-3,
+    rewardScale: 0.02,
+    seed: 1,
+  });
   const ev = evaluateA2C(makeSafetyEnv('island_navigation') as never, r.agent, { episodes: 50, seed: 9 });
   const ret = ev.reduce((a, e) => a + e.ret, 0) / ev.length;
   // Oracle optimum 46 (alignment/oracle); a random walk scores far below 0.
@@ -110,11 +153,25 @@ test('A2C baseline learns island navigation to near the optimum within seconds',
   assert.ok(r.envSteps >= 20000);
   assert.ok(Date.now() - t0 < 30000);
   // Same seed → same training curve (determinism).
-  const r2b = trainA2C(() => makeSafetyEnv('island_navigation') as never, { steps: 2000, lr: 3e-3, rewardScale: 0.02, seed: 1 });
-  const r2c = trainA2C(() => makeSafetyEnv('island_navigation') as never, { steps: 2000, lr: 3e-3, rewardScale: 0.02, seed: 1 });
+  const r2b = trainA2C(() => makeSafetyEnv('island_navigation') as never, {
+    steps: 2000,
+    lr: 3e-3,
+    rewardScale: 0.02,
+    seed: 1,
+  });
+  const r2c = trainA2C(() => makeSafetyEnv('island_navigation') as never, {
+    steps: 2000,
+    lr: 3e-3,
+    rewardScale: 0.02,
+    seed: 1,
+  });
   assert.deepEqual(r2b.returns, r2c.returns);
   // Recording traces gives one value, reward, info and latent per step.
-  const rec = evaluateA2C(makeAlignmentEnv('coin_end') as never, r2b.agent, { episodes: 2, seed: 0, record: true });
+  const rec = evaluateA2C(makeAlignmentEnv('coin_end') as never, r2b.agent, {
+    episodes: 2,
+    seed: 0,
+    record: true,
+  });
   for (const e of rec) {
     assert.equal(e.trace!.values.length, e.steps);
     assert.equal(e.trace!.rewards.length, e.steps);

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { Rng } from '../src/math/rng.js';
 
 test('same seed gives the same stream; different seeds differ', () => {
-  const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+  const a = new Rng(42),
+    b = new Rng(42),
+    c = new Rng(43);
   const xa = Array.from({ length: 8 }, () => a.nextU32());
   const xb = Array.from({ length: 8 }, () => b.nextU32());
   const xc = Array.from({ length: 8 }, () => c.nextU32());
@@ -22,15 +24,18 @@ test('state round-trips and resumes the exact stream', () => {
 test('uniform moments and int range are right (statistical, 6-sigma margins)', () => {
   const r = new Rng(1);
   const n = 200000;
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   const counts = new Array(7).fill(0);
   for (let i = 0; i < n; i++) {
     const u = r.uniform();
     assert.ok(u >= 0 && u < 1);
-    s += u; s2 += u * u;
+    s += u;
+    s2 += u * u;
     counts[r.int(7)]++;
   }
-  const mean = s / n, v = s2 / n - mean * mean;
+  const mean = s / n,
+    v = s2 / n - mean * mean;
   assert.ok(Math.abs(mean - 0.5) < 6 * Math.sqrt(1 / 12 / n));
   assert.ok(Math.abs(v - 1 / 12) < 0.002);
   for (const c of counts) assert.ok(Math.abs(c - n / 7) < 6 * Math.sqrt(n / 7));
@@ -39,8 +44,13 @@ test('uniform moments and int range are right (statistical, 6-sigma margins)', (
 test('normal has mean 0 and variance 1', () => {
   const r = new Rng(3);
   const n = 100000;
-  let s = 0, s2 = 0;
-  for (let i = 0; i < n; i++) { const z = r.normal(); s += z; s2 += z * z; }
+  let s = 0,
+    s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const z = r.normal();
+    s += z;
+    s2 += z * z;
+  }
   assert.ok(Math.abs(s / n) < 6 / Math.sqrt(n));
   assert.ok(Math.abs(s2 / n - 1) < 0.03);
 });
@@ -52,7 +62,8 @@ test('split children are independent of each other and deterministic; fork does 
   assert.deepEqual(root.state(), st, 'fork must not advance the parent');
   assert.equal(root.fork('env').nextU32(), f1);
   assert.notEqual(root.fork('policy').nextU32(), f1);
-  const c1 = root.split(), c2 = root.split();
+  const c1 = root.split(),
+    c2 = root.split();
   assert.notDeepEqual(root.state(), st);
   const a = Array.from({ length: 4 }, () => c1.nextU32());
   const b = Array.from({ length: 4 }, () => c2.nextU32());

@@ -22,13 +22,17 @@ test('a failure before the rename keeps the old content and removes the temp fil
   const f = path.join(d, 'a.json');
   writeFileAtomic(f, 'old');
   let sawTemp = '';
-  assert.throws(() => writeFileAtomic(f, 'new content', {
-    beforeRename: (t) => {
-      sawTemp = t;
-      assert.equal(fs.readFileSync(t, 'utf8'), 'new content'); // complete before the rename
-      throw new Error('simulated crash');
-    },
-  }), /simulated crash/);
+  assert.throws(
+    () =>
+      writeFileAtomic(f, 'new content', {
+        beforeRename: (t) => {
+          sawTemp = t;
+          assert.equal(fs.readFileSync(t, 'utf8'), 'new content'); // complete before the rename
+          throw new Error('simulated crash');
+        },
+      }),
+    /simulated crash/,
+  );
   assert.ok(sawTemp.startsWith(d));
   assert.equal(fs.readFileSync(f, 'utf8'), 'old');
   assert.deepEqual(fs.readdirSync(d), ['a.json']);

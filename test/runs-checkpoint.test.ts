@@ -4,7 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  saveCheckpoint, loadCheckpoint, loadLatest, readLatestPointer, CheckpointError, type Checkpoint,
+  saveCheckpoint,
+  loadCheckpoint,
+  loadLatest,
+  readLatestPointer,
+  CheckpointError,
+  type Checkpoint,
 } from '../src/runs/checkpoint.js';
 import { encodeTensors } from '../src/nn/serialize.js';
 import { Rng } from '../src/math/rng.js';
@@ -16,8 +21,18 @@ function sample(step: number): Checkpoint {
   const w = new Float32Array(37).map(() => rng.nextU32() / 2 ** 32 - 0.5);
   const m = new Float64Array(37).map(() => rng.nextU32() / 2 ** 32);
   return {
-    meta: { step, experiment: 'demo/x', seed: 7, episode: 3, config: { lr: 1e-3, h: 48 }, rng: { root: rng.state() } },
-    tensors: { 'policy.w': { dtype: 'f32', shape: [37], data: w }, 'adam.m': { dtype: 'f64', shape: [1, 37], data: m } },
+    meta: {
+      step,
+      experiment: 'demo/x',
+      seed: 7,
+      episode: 3,
+      config: { lr: 1e-3, h: 48 },
+      rng: { root: rng.state() },
+    },
+    tensors: {
+      'policy.w': { dtype: 'f32', shape: [37], data: w },
+      'adam.m': { dtype: 'f64', shape: [1, 37], data: m },
+    },
   };
 }
 
@@ -41,7 +56,12 @@ test('checkpoint round trip: meta, tensors and the latest pointer', () => {
 test('saving keeps the last K checkpoints and no temp files', () => {
   const d = tmp();
   for (const s of [10, 20, 30, 40, 50]) saveCheckpoint(d, sample(s), { keep: 3 });
-  assert.deepEqual(fs.readdirSync(path.join(d, 'checkpoints')).sort(), ['ckpt-30.bin', 'ckpt-40.bin', 'ckpt-50.bin', 'latest']);
+  assert.deepEqual(fs.readdirSync(path.join(d, 'checkpoints')).sort(), [
+    'ckpt-30.bin',
+    'ckpt-40.bin',
+    'ckpt-50.bin',
+    'latest',
+  ]);
   assert.equal(loadLatest(d)!.checkpoint.meta.step, 50);
   assert.equal(loadLatest(tmp()), null);
 });
@@ -74,10 +94,16 @@ test('missing, truncated, bit-flipped, foreign and future-version files are Chec
     assertCkptError(() => loadLatest(d), file, /magic|version|checksum/);
   }
   const weights = path.join(d, 'weights.bin');
-  fs.writeFileSync(weights, encodeTensors({ w: { dtype: 'f32', shape: [1], data: new Float32Array(1) } }, { note: 'x' }));
+  fs.writeFileSync(
+    weights,
+    encodeTensors({ w: { dtype: 'f32', shape: [1], data: new Float32Array(1) } }, { note: 'x' }),
+  );
   assertCkptError(() => loadCheckpoint(weights), weights, /not a checkpoint/);
   const future = path.join(d, 'future.bin');
-  fs.writeFileSync(future, encodeTensors({}, { step: 1, format: { name: 'steered.checkpoint', version: 99 } }));
+  fs.writeFileSync(
+    future,
+    encodeTensors({}, { step: 1, format: { name: 'steered.checkpoint', version: 99 } }),
+  );
   assertCkptError(() => loadCheckpoint(future), future, /unsupported checkpoint version 99/);
   fs.writeFileSync(file, good);
   assert.equal(loadLatest(d)!.checkpoint.meta.step, 5);

@@ -44,7 +44,11 @@ run.finish('completed', { w0: w[0] });
 store.close();
 `;
 
-interface Child { exit: Promise<{ code: number | null; signal: string | null }>; kill(): void; waitFor(re: RegExp): Promise<void> }
+interface Child {
+  exit: Promise<{ code: number | null; signal: string | null }>;
+  kill(): void;
+  waitFor(re: RegExp): Promise<void>;
+}
 
 function start(script: string, args: string[]): Child {
   const p = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,9 +57,13 @@ function start(script: string, args: string[]): Child {
   const waiters: { re: RegExp; resolve: () => void }[] = [];
   p.stdout.on('data', (d) => {
     out += d;
-    for (const w of waiters.splice(0)) if (w.re.test(out)) w.resolve(); else waiters.push(w);
+    for (const w of waiters.splice(0))
+      if (w.re.test(out)) w.resolve();
+      else waiters.push(w);
   });
-  p.stderr.on('data', (d) => { err += d; });
+  p.stderr.on('data', (d) => {
+    err += d;
+  });
   const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     p.on('exit', (code, signal) => {
       if (code !== 0 && signal === null) process.stderr.write(err);
@@ -65,8 +73,14 @@ function start(script: string, args: string[]): Child {
   });
   return {
     exit,
-    kill: () => { p.kill('SIGKILL'); },
-    waitFor: (re) => new Promise<void>((resolve) => { if (re.test(out)) resolve(); else waiters.push({ re, resolve }); }),
+    kill: () => {
+      p.kill('SIGKILL');
+    },
+    waitFor: (re) =>
+      new Promise<void>((resolve) => {
+        if (re.test(out)) resolve();
+        else waiters.push({ re, resolve });
+      }),
   };
 }
 
@@ -84,7 +98,9 @@ function checkConsistent(root: string, dir: string): number {
   return latest.checkpoint.meta.step;
 }
 
-test('SIGKILL at random moments, resumed each time: checkpoints load, the db opens, final metrics are exact', { timeout: 120_000 }, async (t) => {
+test('SIGKILL at random moments, resumed each time: checkpoints load, the db opens, final metrics are exact', {
+  timeout: 120_000,
+}, async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'steered-crash-'));
   const script = path.join(root, 'child.mjs');
   fs.writeFileSync(script, CHILD);

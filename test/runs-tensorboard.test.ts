@@ -6,7 +6,12 @@ import * as path from 'node:path';
 import { maskedCrc32c } from '../src/math/crc.js';
 import { CorruptDataError } from '../src/nn/serialize.js';
 import {
-  EventFileWriter, readEventFile, readRecords, encodeScalarEvent, frameRecord, ProtoWriter,
+  EventFileWriter,
+  readEventFile,
+  readRecords,
+  encodeScalarEvent,
+  frameRecord,
+  ProtoWriter,
 } from '../src/runs/tensorboard.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'steered-tb-'));
@@ -42,7 +47,10 @@ test('a scalar event encodes to the hand-computed protobuf bytes', () => {
   //       0a 04 6c 6f 73 73           Value.tag (field 1) "loss"
   //       15 00 00 00 3f              Value.simple_value (field 2, wire type 5) 0.5f
   const ev = encodeScalarEvent(1.5, 300, [{ tag: 'loss', value: 0.5 }]);
-  assert.equal(hex(ev), '09' + '000000000000f83f' + '10ac02' + '2a0d' + '0a0b' + '0a046c6f7373' + '150000003f');
+  assert.equal(
+    hex(ev),
+    '09' + '000000000000f83f' + '10ac02' + '2a0d' + '0a0b' + '0a046c6f7373' + '150000003f',
+  );
   // TFRecord framing of that event: length 27 (LE u64), masked CRCs computed independently.
   const rec = frameRecord(ev);
   assert.equal(hex(rec.subarray(0, 8)), '1b00000000000000');
@@ -61,7 +69,10 @@ test('EventFileWriter writes file_version first, then scalars that the reader de
   assert.equal(w.filename, 'events.out.tfevents.1700000000.host_example');
   t += 1;
   w.writeScalars(1, { loss: 0.25, reward: -3 });
-  w.writeScalars(2, [{ tag: 'loss', value: Number.NaN }, { tag: 'eps', value: Infinity }]);
+  w.writeScalars(2, [
+    { tag: 'loss', value: Number.NaN },
+    { tag: 'eps', value: Infinity },
+  ]);
   w.close();
   const evs = readEventFile(w.path);
   assert.equal(evs.length, 3);
@@ -69,7 +80,10 @@ test('EventFileWriter writes file_version first, then scalars that the reader de
   assert.equal(evs[0]!.wallTime, 1_700_000_000.25);
   assert.equal(evs[1]!.step, 1);
   assert.equal(evs[1]!.wallTime, 1_700_000_001.25);
-  assert.deepEqual(evs[1]!.scalars, [{ tag: 'loss', value: 0.25 }, { tag: 'reward', value: -3 }]);
+  assert.deepEqual(evs[1]!.scalars, [
+    { tag: 'loss', value: 0.25 },
+    { tag: 'reward', value: -3 },
+  ]);
   assert.ok(Number.isNaN(evs[2]!.scalars[0]!.value));
   assert.equal(evs[2]!.scalars[1]!.value, Infinity);
 });
@@ -109,6 +123,14 @@ test('truncate cuts back to a recorded size and appending continues from there',
   w2.writeScalars(3, { x: 30 });
   w2.close();
   const evs = readEventFile(w.path);
-  assert.deepEqual(evs.map((e) => [e.step, e.scalars[0]?.value]), [[0, undefined], [1, 1], [2, 20], [3, 30]]);
+  assert.deepEqual(
+    evs.map((e) => [e.step, e.scalars[0]?.value]),
+    [
+      [0, undefined],
+      [1, 1],
+      [2, 20],
+      [3, 30],
+    ],
+  );
   assert.throws(() => new EventFileWriter(d, { filename: '../escape' }));
 });

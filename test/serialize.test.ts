@@ -14,7 +14,10 @@ test('CRC-32 and CRC-32C match their published check values', () => {
 test('tensors round-trip exactly in both dtypes with metadata', () => {
   const a = new Float32Array([1.5, -2.25, 3e-8]);
   const b = new Float64Array([Math.PI, -1e300, 0]);
-  const buf = encodeTensors({ a: { dtype: 'f32', shape: [3], data: a }, b: { dtype: 'f64', shape: [1, 3], data: b } }, { step: 7 });
+  const buf = encodeTensors(
+    { a: { dtype: 'f32', shape: [3], data: a }, b: { dtype: 'f64', shape: [1, 3], data: b } },
+    { step: 7 },
+  );
   const d = decodeTensors(buf);
   assert.deepEqual(d.meta, { step: 7 });
   assert.deepEqual(Array.from(d.tensors.a!.data), Array.from(a));
@@ -23,8 +26,12 @@ test('tensors round-trip exactly in both dtypes with metadata', () => {
 });
 
 test('every truncation and every single-bit flip is detected', () => {
-  const buf = encodeTensors({ w: { dtype: 'f32', shape: [4], data: new Float32Array([1, 2, 3, 4]) } }, { k: 'v' });
-  for (let n = 0; n < buf.length; n++) assert.throws(() => decodeTensors(buf.subarray(0, n)), CorruptDataError);
+  const buf = encodeTensors(
+    { w: { dtype: 'f32', shape: [4], data: new Float32Array([1, 2, 3, 4]) } },
+    { k: 'v' },
+  );
+  for (let n = 0; n < buf.length; n++)
+    assert.throws(() => decodeTensors(buf.subarray(0, n)), CorruptDataError);
   for (let i = 0; i < buf.length; i++) {
     for (let bit = 0; bit < 8; bit++) {
       const c = buf.slice();

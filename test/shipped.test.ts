@@ -21,10 +21,19 @@ import { TwoArmedIndependentBandit } from '../src/envs/metarl/index.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'steered.js');
 
-function evalJson(id: string, episodes: number, sets: readonly string[] = []): Record<string, number | number[]> {
-  const r = spawnSync(process.execPath, [BIN, 'eval', id, ...sets.flatMap((s) => ['--set', s]), '--set', `episodes=${episodes}`, '--json'], {
-    encoding: 'utf8', env: { ...process.env, STEERED_RUNS_ROOT: mkdtempSync(join(tmpdir(), 'steered-ship-')) },
-  });
+function evalJson(
+  id: string,
+  episodes: number,
+  sets: readonly string[] = [],
+): Record<string, number | number[]> {
+  const r = spawnSync(
+    process.execPath,
+    [BIN, 'eval', id, ...sets.flatMap((s) => ['--set', s]), '--set', `episodes=${episodes}`, '--json'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, STEERED_RUNS_ROOT: mkdtempSync(join(tmpdir(), 'steered-ship-')) },
+    },
+  );
   assert.equal(r.status, 0, `${id}: ${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!);
@@ -98,15 +107,24 @@ const SHIPPED: Expectation[] = [
     // episodes is ≲ 0.15: 19.0 is the criterion minus > 3 SEM.
     check: (m) => {
       assert.ok(num(m, 'reward_mean') >= 19.0, `reward ${num(m, 'reward_mean')}`);
-      assert.ok(num(m, 'informative_first_rate') >= 0.9, `informative first ${num(m, 'informative_first_rate')}`);
+      assert.ok(
+        num(m, 'informative_first_rate') >= 0.9,
+        `informative first ${num(m, 'informative_first_rate')}`,
+      );
     },
   },
   {
     id: 'metarl/two-step',
     episodes: 300,
     check: (m) => {
-      assert.ok(num(m, 'stay_rewarded_common') >= 0.9 && num(m, 'stay_unrewarded_rare') >= 0.9, JSON.stringify(m));
-      assert.ok(num(m, 'stay_rewarded_rare') <= 0.8 && num(m, 'stay_unrewarded_common') <= 0.8, JSON.stringify(m));
+      assert.ok(
+        num(m, 'stay_rewarded_common') >= 0.9 && num(m, 'stay_unrewarded_rare') >= 0.9,
+        JSON.stringify(m),
+      );
+      assert.ok(
+        num(m, 'stay_rewarded_rare') <= 0.8 && num(m, 'stay_unrewarded_common') <= 0.8,
+        JSON.stringify(m),
+      );
       assert.ok(num(m, 'mf_interaction') < 0.1 && num(m, 'interaction') > 0.3, JSON.stringify(m));
     },
   },
@@ -140,11 +158,15 @@ test('frozen evaluation leaves every network parameter bit-identical', () => {
   const ck = loadCheckpoint(path);
   const cfg = (ck.meta as { config: { hidden: number } }).config;
   const task = { make: () => new TwoArmedIndependentBandit(), obsDim: 4, nActions: 2, maxSteps: 100 };
-  const net = new RecurrentActorCritic({ obsDim: 4, nActions: 2, hidden: cfg.hidden, maxSteps: 100, maxBatch: 16 }, new Rng(0));
+  const net = new RecurrentActorCritic(
+    { obsDim: 4, nActions: 2, hidden: cfg.hidden, maxSteps: 100, maxBatch: 16 },
+    new Rng(0),
+  );
   loadParams(net.params(), ck.tensors, 'net.');
   const hash = () => {
     const h = createHash('sha256');
-    for (const p of net.params()) h.update(p.name).update(new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength));
+    for (const p of net.params())
+      h.update(p.name).update(new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength));
     return h.digest('hex');
   };
   const before = hash();

@@ -49,7 +49,13 @@ export class Agent<W extends BrainWorld = GridWorld> {
   readonly world: W;
   readonly steering: SteeringSubsystem;
   readonly learner: LearningSubsystem;
-  readonly switches: AgentSwitches = { planning: false, remember: false, empathize: false, frozen: false, forced: -1 };
+  readonly switches: AgentSwitches = {
+    planning: false,
+    remember: false,
+    empathize: false,
+    frozen: false,
+    forced: -1,
+  };
   obs: Float32Array;
   readonly body: Float32Array;
   ticks = 0;
@@ -76,7 +82,9 @@ export class Agent<W extends BrainWorld = GridWorld> {
   }
 
   tick(): TickRecord {
-    const L = this.learner, S = this.steering, sw = this.switches;
+    const L = this.learner,
+      S = this.steering,
+      sw = this.switches;
     // world → observation: what the last action led to (the learner's senses and the coarse channel)
     const channel = this.world.steeringChannel();
     // learning senses (the body as the Steering Subsystem last reported it)
@@ -93,7 +101,10 @@ export class Agent<W extends BrainWorld = GridWorld> {
       L.empathize(this.otherObs, outputs);
       empathized = true;
     }
-    const down: DownMessage = { motor: { action: sw.frozen ? 0 : proposal, gain: L.cfg.gains.predict }, outputs };
+    const down: DownMessage = {
+      motor: { action: sw.frozen ? 0 : proposal, gain: L.cfg.gains.predict },
+      outputs,
+    };
     // steering reacts: body, reflexes, reward, dopamine, ground truth
     const up = S.step(channel, down);
     this.body.set(up.body);
@@ -108,25 +119,65 @@ export class Agent<W extends BrainWorld = GridWorld> {
     const res = this.world.step(action);
     this.obs = res.observation;
     this.ticks++;
-    this.last = { tick: this.ticks, action, proposal, reflex: up.reflex, channel, down, up, recalled, empathized, ate: (res.info.ate as string | null) ?? null };
+    this.last = {
+      tick: this.ticks,
+      action,
+      proposal,
+      reflex: up.reflex,
+      channel,
+      down,
+      up,
+      recalled,
+      empathized,
+      ate: (res.info.ate as string | null) ?? null,
+    };
     return this.last;
   }
 
   // ---- checkpoint ----------------------------------------------------------------------------------
   private optimizers(): [string, Optimizer][] {
     const L = this.learner;
-    return [['wm', L.wm.opt], ...L.assessors.groups.map((g): [string, Optimizer] => [g.name, g.opt]), ['actor', L.actor.opt], ['habit', L.actor.habitOpt]];
+    return [
+      ['wm', L.wm.opt],
+      ...L.assessors.groups.map((g): [string, Optimizer] => [g.name, g.opt]),
+      ['actor', L.actor.opt],
+      ['habit', L.actor.habitOpt],
+    ];
   }
 
   private buffers(): [string, Float32Array | Int32Array | Uint8Array][] {
-    const L = this.learner, r = L.replay, m = L.memory;
+    const L = this.learner,
+      r = L.replay,
+      m = L.memory;
     return [
-      ['replay.x', r.x], ['replay.hPrev', r.hPrev], ['replay.h', r.h], ['replay.action', r.action], ['replay.prevAction', r.prevAction],
-      ['replay.reward', r.reward], ['replay.kind', r.kind], ['replay.target', r.target], ['replay.complete', r.complete],
-      ['memory.keys', m.keys], ['memory.s', m.s], ['memory.s2', m.s2], ['memory.reward', m.reward], ['memory.kind', m.kind],
-      ['memory.target', m.target], ['memory.len', m.len], ['memory.salience', m.salience], ['memory.tick', m.tick],
-      ['learner.nowKind', L.nowKind], ['learner.nowTarget', L.nowTarget], ['learner.visits', L.visits], ['learner.x', L.x], ['learner.h', L.h], ['learner.hPrev', L.hPrev], ['learner.s', L.s], ['planner.best', L.planner.bestPlan],
-      ['agent.obs', this.obs], ['agent.body', this.body],
+      ['replay.x', r.x],
+      ['replay.hPrev', r.hPrev],
+      ['replay.h', r.h],
+      ['replay.action', r.action],
+      ['replay.prevAction', r.prevAction],
+      ['replay.reward', r.reward],
+      ['replay.kind', r.kind],
+      ['replay.target', r.target],
+      ['replay.complete', r.complete],
+      ['memory.keys', m.keys],
+      ['memory.s', m.s],
+      ['memory.s2', m.s2],
+      ['memory.reward', m.reward],
+      ['memory.kind', m.kind],
+      ['memory.target', m.target],
+      ['memory.len', m.len],
+      ['memory.salience', m.salience],
+      ['memory.tick', m.tick],
+      ['learner.nowKind', L.nowKind],
+      ['learner.nowTarget', L.nowTarget],
+      ['learner.visits', L.visits],
+      ['learner.x', L.x],
+      ['learner.h', L.h],
+      ['learner.hPrev', L.hPrev],
+      ['learner.s', L.s],
+      ['planner.best', L.planner.bestPlan],
+      ['agent.obs', this.obs],
+      ['agent.body', this.body],
     ];
   }
 
@@ -140,22 +191,45 @@ export class Agent<W extends BrainWorld = GridWorld> {
       for (const [n, t] of Object.entries(st.tensors)) tensors[`opt.${k}.${n}`] = t;
     }
     for (const [k, b] of this.buffers()) {
-      tensors[`buf.${k}`] = b instanceof Float32Array ? { dtype: 'f32', shape: [b.length], data: b.slice() } : { dtype: 'f64', shape: [b.length], data: Float64Array.from(b) };
+      tensors[`buf.${k}`] =
+        b instanceof Float32Array
+          ? { dtype: 'f32', shape: [b.length], data: b.slice() }
+          : { dtype: 'f64', shape: [b.length], data: Float64Array.from(b) };
     }
-    L.planner.goals.forEach((g, i) => (tensors[`goal.${i}`] = { dtype: 'f32', shape: [g.w.length], data: g.w.slice() }));
+    L.planner.goals.forEach(
+      (g, i) => (tensors[`goal.${i}`] = { dtype: 'f32', shape: [g.w.length], data: g.w.slice() }),
+    );
     return {
       meta: {
-        ticks: this.ticks, lastReward: this.lastReward, optSteps, replayCount: L.replay.count, memoryCount: L.memory.count, prevAction: L.prevAction, proposal: L.proposal, learnerTick: L.tick,
-        learnerRng: L.rng.state(), gap: L.gapState(), plasticity: { ...L.plasticity }, switches: { ...this.switches }, steering: this.steering.getState(),
-        steeringSwitches: { ...this.steering.switches }, world: this.world.getState(),
-        goals: L.planner.goals.map((g) => ({ name: g.name, kind: g.kind ?? 'logistic', b: g.b, weight: g.weight })),
+        ticks: this.ticks,
+        lastReward: this.lastReward,
+        optSteps,
+        replayCount: L.replay.count,
+        memoryCount: L.memory.count,
+        prevAction: L.prevAction,
+        proposal: L.proposal,
+        learnerTick: L.tick,
+        learnerRng: L.rng.state(),
+        gap: L.gapState(),
+        plasticity: { ...L.plasticity },
+        switches: { ...this.switches },
+        steering: this.steering.getState(),
+        steeringSwitches: { ...this.steering.switches },
+        world: this.world.getState(),
+        goals: L.planner.goals.map((g) => ({
+          name: g.name,
+          kind: g.kind ?? 'logistic',
+          b: g.b,
+          weight: g.weight,
+        })),
       },
       tensors,
     };
   }
 
   restore(s: { meta: AgentMeta; tensors: Record<string, TensorRecord> }): void {
-    const L = this.learner, m = s.meta;
+    const L = this.learner,
+      m = s.meta;
     loadParams(L.params(), s.tensors, 'param.');
     for (const [k, o] of this.optimizers()) {
       const tensors: Record<string, TensorRecord> = {};
@@ -166,10 +240,17 @@ export class Agent<W extends BrainWorld = GridWorld> {
     for (const [k, b] of this.buffers()) {
       const t = s.tensors[`buf.${k}`];
       // Checkpoints written before session 6 lack memory.tick; it only steers salient world-model replay.
-      if (!t && k === 'memory.tick') { b.fill(-1); continue; }
+      if (!t && k === 'memory.tick') {
+        b.fill(-1);
+        continue;
+      }
       // Checkpoints written before session 7 lack the visit counts; they only steer planner.familiarity.
-      if (!t && k === 'learner.visits') { b.fill(0); continue; }
-      if (!t || t.data.length !== b.length) throw new Error(`checkpoint buffer '${k}' is missing or has the wrong size`);
+      if (!t && k === 'learner.visits') {
+        b.fill(0);
+        continue;
+      }
+      if (!t || t.data.length !== b.length)
+        throw new Error(`checkpoint buffer '${k}' is missing or has the wrong size`);
       for (let i = 0; i < b.length; i++) b[i] = t.data[i]!;
     }
     L.replay.count = m.replayCount;

@@ -28,9 +28,24 @@ export function buildAgent(src: BrainSources, cfg: LearnerConfig, seed: number, 
 }
 
 /** A newborn brain in a world that is already set up (any BrainWorld); `rng` is the learner's stream. */
-export function brainIn<W extends BrainWorld>(world: W, steeringSpec: SteeringSpec, cfg: LearnerConfig, rng: Rng): Agent<W> {
+export function brainIn<W extends BrainWorld>(
+  world: W,
+  steeringSpec: SteeringSpec,
+  cfg: LearnerConfig,
+  rng: Rng,
+): Agent<W> {
   const steering = new SteeringSubsystem(steeringSpec);
   const L = world.obsLayout;
-  const learner = new LearningSubsystem(steeringSpec.assessors, { obs: L.dim, body: steeringSpec.body.vars.length, pos: { start: L.pos, len: L.features - L.pos, width: world.gridWidth }, context: { start: L.context, len: L.taste - L.context } }, cfg, rng);
+  const learner = new LearningSubsystem(
+    steeringSpec.assessors,
+    {
+      obs: L.dim,
+      body: steeringSpec.body.vars.length,
+      pos: { start: L.pos, len: L.features - L.pos, width: world.gridWidth },
+      context: { start: L.context, len: L.taste - L.context },
+    },
+    cfg,
+    rng,
+  );
   return new Agent(world, steering, learner);
 }

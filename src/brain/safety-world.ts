@@ -46,13 +46,24 @@ export const BRAIN_TO_SAFETY: readonly number[] = [-1, 0, 1, 2, 3];
 
 /** Check that a brain → safety action map moves the body where the brain means to go; throws why not. */
 export function checkActionMap(map: readonly number[]): void {
-  if (map.length !== 5) throw new RangeError(`SafetyBrainWorld: the action map needs 5 entries (brain actions stay, up, down, left, right), got ${map.length}`);
-  if (map[0] !== -1) throw new RangeError(`SafetyBrainWorld: brain action 0 (stay) must map to -1 (a fidget; the safety games have no no-op), got ${String(map[0])}`);
+  if (map.length !== 5)
+    throw new RangeError(
+      `SafetyBrainWorld: the action map needs 5 entries (brain actions stay, up, down, left, right), got ${map.length}`,
+    );
+  if (map[0] !== -1)
+    throw new RangeError(
+      `SafetyBrainWorld: brain action 0 (stay) must map to -1 (a fidget; the safety games have no no-op), got ${String(map[0])}`,
+    );
   for (let b = 1; b < 5; b++) {
     const s = map[b]!;
-    if (!Number.isInteger(s) || s < 0 || s > 3) throw new RangeError(`SafetyBrainWorld: brain action ${b} maps to ${String(s)}, not a safety action 0..3`);
+    if (!Number.isInteger(s) || s < 0 || s > 3)
+      throw new RangeError(
+        `SafetyBrainWorld: brain action ${b} maps to ${String(s)}, not a safety action 0..3`,
+      );
     if (DC[s] !== BRAIN_DX[b] || DR[s] !== BRAIN_DY[b]) {
-      throw new RangeError(`SafetyBrainWorld: brain action ${b} moves by (dx ${BRAIN_DX[b]}, dy ${BRAIN_DY[b]}) but is mapped to safety action ${s}, which moves by (dx ${DC[s]}, dy ${DR[s]})`);
+      throw new RangeError(
+        `SafetyBrainWorld: brain action ${b} moves by (dx ${BRAIN_DX[b]}, dy ${BRAIN_DY[b]}) but is mapped to safety action ${s}, which moves by (dx ${DC[s]}, dy ${DR[s]})`,
+      );
     }
   }
 }
@@ -84,7 +95,9 @@ export interface SafetyBrainWorldState {
   at: number;
 }
 
-const WALL = '#', FLOOR = ' ', AGENT = 'A';
+const WALL = '#',
+  FLOOR = ' ',
+  AGENT = 'A';
 
 export class SafetyBrainWorld implements BrainWorld {
   readonly obsLayout: ObsLayout;
@@ -110,22 +123,35 @@ export class SafetyBrainWorld implements BrainWorld {
 
   constructor(env: Env<Float32Array, number>, o: SafetyBrainWorldOptions) {
     const e = SafetyBrainWorld.safetyEnv(env);
-    if (!(o.rewardScale > 0) || !Number.isFinite(o.rewardScale)) throw new RangeError(`SafetyBrainWorld: rewardScale must be a positive number, got ${o.rewardScale}`);
+    if (!(o.rewardScale > 0) || !Number.isFinite(o.rewardScale))
+      throw new RangeError(`SafetyBrainWorld: rewardScale must be a positive number, got ${o.rewardScale}`);
     this.map = o.actionMap ?? BRAIN_TO_SAFETY;
     checkActionMap(this.map);
     const art = e.game.art;
     this.alphabet = e.game.alphabet;
-    for (const ch of [WALL, AGENT]) if (!this.alphabet.includes(ch)) throw new RangeError(`SafetyBrainWorld: game '${e.game.name}' has no '${ch}' in its alphabet "${this.alphabet}" (the adapter finds walls and the agent by it)`);
+    for (const ch of [WALL, AGENT])
+      if (!this.alphabet.includes(ch))
+        throw new RangeError(
+          `SafetyBrainWorld: game '${e.game.name}' has no '${ch}' in its alphabet "${this.alphabet}" (the adapter finds walls and the agent by it)`,
+        );
     this.height = art.length;
     this.gridWidth = art[0]!.length;
     this.view = o.view ?? Math.max(this.height, this.gridWidth);
-    if (!Number.isInteger(this.view) || this.view < 0) throw new RangeError(`SafetyBrainWorld: view must be a non-negative integer, got ${this.view}`);
+    if (!Number.isInteger(this.view) || this.view < 0)
+      throw new RangeError(`SafetyBrainWorld: view must be a non-negative integer, got ${this.view}`);
     this.features = [...this.alphabet].filter((c) => c !== WALL && c !== FLOOR && c !== AGENT);
-    const P = this.height * this.gridWidth, F = this.features.length;
+    const P = this.height * this.gridWidth,
+      F = this.features.length;
     this.obsLayout = { pos: 0, features: P, context: P + F, taste: P + F, dim: P + F + 1 };
     this.obs = new Float32Array(this.obsLayout.dim);
     this.channel = { blobs: [], taste: { reward: 0 }, pain: 0, touch: 0, room: [] };
-    this.result = { observation: this.obs, reward: 0, terminated: false, truncated: false, info: { ate: null } };
+    this.result = {
+      observation: this.obs,
+      reward: 0,
+      terminated: false,
+      truncated: false,
+      info: { ate: null },
+    };
     this.rewardScale = o.rewardScale;
     this.rng = o.rng;
     this.env = e;
@@ -138,7 +164,7 @@ export class SafetyBrainWorld implements BrainWorld {
     const name = (env as { constructor?: { name?: string } }).constructor?.name ?? typeof env;
     throw new TypeError(
       `SafetyBrainWorld: needs a bare SafetyEnv (src/envs/safety/engine.ts), got ${name}. A brain reads the rendered board and the game's alphabet, ` +
-      'and a wrapper (TimeLimit, DrugRewardWrapper, …) hides both; build the env with makeSafetyEnv()/makeAlignmentEnv() and do not wrap it.',
+        'and a wrapper (TimeLimit, DrugRewardWrapper, …) hides both; build the env with makeSafetyEnv()/makeAlignmentEnv() and do not wrap it.',
     );
   }
 
@@ -165,10 +191,21 @@ export class SafetyBrainWorld implements BrainWorld {
   visit<T>(env: Env<Float32Array, number>, seed: number | undefined, fn: () => T): T {
     const e = SafetyBrainWorld.safetyEnv(env);
     const art = e.game.art;
-    if (e.game.alphabet !== this.alphabet || art.length !== this.height || art[0]!.length !== this.gridWidth) {
-      throw new RangeError(`SafetyBrainWorld.visit: '${e.game.name}' (${art.length}×${art[0]!.length}, alphabet "${e.game.alphabet}") does not match the brain's world (${this.height}×${this.gridWidth}, alphabet "${this.alphabet}")`);
+    if (
+      e.game.alphabet !== this.alphabet ||
+      art.length !== this.height ||
+      art[0]!.length !== this.gridWidth
+    ) {
+      throw new RangeError(
+        `SafetyBrainWorld.visit: '${e.game.name}' (${art.length}×${art[0]!.length}, alphabet "${e.game.alphabet}") does not match the brain's world (${this.height}×${this.gridWidth}, alphabet "${this.alphabet}")`,
+      );
     }
-    const home = this.env, taste = this.taste, pain = this.pain, done = this.isDone, info = this.info, at = this.at;
+    const home = this.env,
+      taste = this.taste,
+      pain = this.pain,
+      done = this.isDone,
+      info = this.info,
+      at = this.at;
     this.env = e;
     try {
       this.begin(seed);
@@ -203,17 +240,28 @@ export class SafetyBrainWorld implements BrainWorld {
   /** Write the learner's observation of the current board (taste included) into `this.obs`. */
   private render(): void {
     const rows = this.env.boardRows();
-    const W = this.gridWidth, H = this.height, L = this.obsLayout, obs = this.obs, r = this.view;
+    const W = this.gridWidth,
+      H = this.height,
+      L = this.obsLayout,
+      obs = this.obs,
+      r = this.view;
     obs.fill(0);
-    let ax = -1, ay = -1;
+    let ax = -1,
+      ay = -1;
     for (let y = 0; y < H && ax < 0; y++) {
       const x = rows[y]!.indexOf(AGENT);
-      if (x >= 0) { ax = x; ay = y; }
+      if (x >= 0) {
+        ax = x;
+        ay = y;
+      }
     }
     // A game may draw over the agent when an episode ends (island navigation's water): it is still
     // where it was last seen. An agent never seen in an episode is a game the adapter cannot read.
     if (ax < 0) {
-      if (this.at < 0) throw new Error(`SafetyBrainWorld: no '${AGENT}' on the board of '${this.env.game.name}' at the start of an episode — the adapter needs to see where the agent is`);
+      if (this.at < 0)
+        throw new Error(
+          `SafetyBrainWorld: no '${AGENT}' on the board of '${this.env.game.name}' at the start of an episode — the adapter needs to see where the agent is`,
+        );
       ax = this.at % W;
       ay = (this.at - ax) / W;
     }
@@ -242,7 +290,10 @@ export class SafetyBrainWorld implements BrainWorld {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (!Number.isInteger(action) || action < 0 || action > 4) throw new RangeError(`SafetyBrainWorld.step(): brain action ${String(action)} not in 0..4 (stay, up, down, left, right)`);
+    if (!Number.isInteger(action) || action < 0 || action > 4)
+      throw new RangeError(
+        `SafetyBrainWorld.step(): brain action ${String(action)} not in 0..4 (stay, up, down, left, right)`,
+      );
     this.taste = this.pain = 0;
     if (!this.isDone) {
       let a = this.map[action]!;
@@ -271,7 +322,17 @@ export class SafetyBrainWorld implements BrainWorld {
    * would, and the game's cross-episode memory (friend or foe's players remember the agent's choices).
    */
   getState(): SafetyBrainWorldState {
-    return { env: this.env.getState(), envRng: this.env.randomState(), envMemory: this.env.memoryState(), rng: this.rng.state(), taste: this.taste, pain: this.pain, done: this.isDone, lastInfo: structuredClone(this.info), at: this.at };
+    return {
+      env: this.env.getState(),
+      envRng: this.env.randomState(),
+      envMemory: this.env.memoryState(),
+      rng: this.rng.state(),
+      taste: this.taste,
+      pain: this.pain,
+      done: this.isDone,
+      lastInfo: structuredClone(this.info),
+      at: this.at,
+    };
   }
 
   /** Restores into the env the world holds now (the state does not name the env). */

@@ -37,7 +37,9 @@ Exit codes: 0 ok, 1 run failed, 2 bad arguments, config or checkpoint.`;
 function version(): string {
   try {
     const here = dirname(fileURLToPath(import.meta.url));
-    const pkg = JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     return pkg.version;
   } catch {
     return 'unknown';
@@ -45,41 +47,43 @@ function version(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        seed: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        'runs-root': { type: 'string' },
-        json: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        resume: { type: 'string' },
-        checkpoint: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see steered --help)`);
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          seed: { type: 'string' },
+          set: { type: 'string', multiple: true },
+          out: { type: 'string' },
+          'runs-root': { type: 'string' },
+          json: { type: 'boolean' },
+          quiet: { type: 'boolean' },
+          resume: { type: 'string' },
+          checkpoint: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+          version: { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message.split('\n')[0]} (see steered --help)`);
+    }
+  })();
   const { values: o, positionals } = parsed;
   if (o.version) {
-    process.stdout.write(version() + '\n');
+    process.stdout.write(`${version()}\n`);
     return 0;
   }
   const cmd = positionals[0];
   if (o.help || !cmd || cmd === 'help') {
-    process.stdout.write(HELP + '\n');
+    process.stdout.write(`${HELP}\n`);
     return cmd || o.help ? 0 : 2;
   }
   let seed = 0;
   if (o.seed !== undefined) {
-    if (!/^\d+$/.test(o.seed) || !Number.isSafeInteger(Number(o.seed))) throw new UsageError(`--seed must be a non-negative integer, got '${o.seed}'`);
+    if (!/^\d+$/.test(o.seed) || !Number.isSafeInteger(Number(o.seed)))
+      throw new UsageError(`--seed must be a non-negative integer, got '${o.seed}'`);
     seed = Number(o.seed);
   }
   const runsRoot = o['runs-root'] ?? process.env.STEERED_RUNS_ROOT ?? 'runs';
@@ -98,17 +102,20 @@ export async function main(argv: string[]): Promise<number> {
       }));
       const envs = listEnvironments();
       if (o.json) {
-        process.stdout.write(JSON.stringify({ experiments: exps, environments: envs }) + '\n');
+        process.stdout.write(`${JSON.stringify({ experiments: exps, environments: envs })}\n`);
       } else {
         const lines: string[] = ['Experiments:'];
         for (const e of exps) {
           lines.push(`  ${e.id.padEnd(32)} ${e.title}`);
-          if (e.config.length) lines.push(`      --set ${e.config.map((c) => `${c.key}=${c.allowed} (${JSON.stringify(c.default)})`).join(', ')}`);
+          if (e.config.length)
+            lines.push(
+              `      --set ${e.config.map((c) => `${c.key}=${c.allowed} (${JSON.stringify(c.default)})`).join(', ')}`,
+            );
           lines.push(`      metrics: ${Object.keys(e.metrics).join(', ')}`);
         }
         lines.push('', 'Environments:');
         for (const v of envs) lines.push(`  ${v.id.padEnd(40)} ${v.description}`);
-        process.stdout.write(lines.join('\n') + '\n');
+        process.stdout.write(`${lines.join('\n')}\n`);
       }
       return 0;
     }
@@ -119,10 +126,23 @@ export async function main(argv: string[]): Promise<number> {
       if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
       const exp = findExperiment(id);
       const kernel = installGemmFromEnv();
-      const common = { exp, seed, seedGiven: o.seed !== undefined, sets: o.set ?? [], json: Boolean(o.json), quiet: Boolean(o.quiet), runsRoot, kernel };
+      const common = {
+        exp,
+        seed,
+        seedGiven: o.seed !== undefined,
+        sets: o.set ?? [],
+        json: Boolean(o.json),
+        quiet: Boolean(o.quiet),
+        runsRoot,
+        kernel,
+      };
       if (cmd === 'run') {
-        if (o.checkpoint) throw new UsageError('--checkpoint belongs to eval; to continue a run use --resume DIR');
-        if (o.resume && (o.set?.length || o.out)) throw new UsageError('--resume continues a run with its stored config: do not combine it with --set or --out');
+        if (o.checkpoint)
+          throw new UsageError('--checkpoint belongs to eval; to continue a run use --resume DIR');
+        if (o.resume && (o.set?.length || o.out))
+          throw new UsageError(
+            '--resume continues a run with its stored config: do not combine it with --set or --out',
+          );
         return await runCommand({ ...common, out: o.out, resume: o.resume });
       }
       if (o.resume) throw new UsageError('eval does not take --resume');
@@ -136,7 +156,18 @@ export async function main(argv: string[]): Promise<number> {
 /** Map an error to the exit code contract; keeps the message to one line. */
 export function exitCodeFor(e: unknown): number {
   const name = (e as Error)?.name;
-  return e instanceof UsageError || e instanceof ConfigError || ['UnknownExperimentError', 'CheckpointError', 'CorruptDataError', 'RunStoreError', 'UnknownEnvError', 'DataFileError'].includes(name) ? 2 : 1;
+  return e instanceof UsageError ||
+    e instanceof ConfigError ||
+    [
+      'UnknownExperimentError',
+      'CheckpointError',
+      'CorruptDataError',
+      'RunStoreError',
+      'UnknownEnvError',
+      'DataFileError',
+    ].includes(name)
+    ? 2
+    : 1;
 }
 
 export function oneLine(e: unknown): string {

@@ -18,8 +18,15 @@ export class Progress {
     const fill = Math.round(frac * width);
     const elapsed = (now - this.start) / 1000;
     const eta = frac > 0 ? elapsed * (1 / frac - 1) : NaN;
-    const fmt = (s: number) => (Number.isFinite(s) ? (s >= 60 ? `${Math.floor(s / 60)}m${Math.round(s % 60).toString().padStart(2, '0')}s` : `${s.toFixed(0)}s`) : '?');
-    const line = `${label ? label + ' ' : ''}[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} ${fmt(elapsed)} eta ${fmt(eta)}`;
+    const fmt = (s: number) =>
+      Number.isFinite(s)
+        ? s >= 60
+          ? `${Math.floor(s / 60)}m${Math.round(s % 60)
+              .toString()
+              .padStart(2, '0')}s`
+          : `${s.toFixed(0)}s`
+        : '?';
+    const line = `${label ? `${label} ` : ''}[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total} ${fmt(elapsed)} eta ${fmt(eta)}`;
     process.stderr.write(`\r\x1b[2K${line}`);
     this.shown = true;
   }

@@ -46,12 +46,15 @@ function numericOnly(m: Metrics): Record<string, number> {
 
 function printResult(metrics: Metrics, json: boolean): void {
   if (json) {
-    process.stdout.write(JSON.stringify(metrics) + '\n');
+    process.stdout.write(`${JSON.stringify(metrics)}\n`);
     return;
   }
   const w = Math.max(...Object.keys(metrics).map((k) => k.length), 4);
-  const lines = Object.entries(metrics).map(([k, v]) => `${k.padEnd(w)}  ${Array.isArray(v) ? v.map((x) => fmtNum(x)).join(' ') : typeof v === 'number' ? fmtNum(v) : String(v)}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  const lines = Object.entries(metrics).map(
+    ([k, v]) =>
+      `${k.padEnd(w)}  ${Array.isArray(v) ? v.map((x) => fmtNum(x)).join(' ') : typeof v === 'number' ? fmtNum(v) : String(v)}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function fmtNum(v: number): string {
@@ -61,7 +64,9 @@ function fmtNum(v: number): string {
 /** SVG → PNG with rsvg-convert when it is installed ("PNG where a tool exists"); silent otherwise. */
 function svgToPng(svgPath: string): void {
   try {
-    const r = spawnSync('rsvg-convert', ['-o', svgPath.replace(/\.svg$/, '.png'), svgPath], { stdio: 'ignore' });
+    const r = spawnSync('rsvg-convert', ['-o', svgPath.replace(/\.svg$/, '.png'), svgPath], {
+      stdio: 'ignore',
+    });
     void r;
   } catch {
     /* no converter: SVG only */
@@ -72,17 +77,23 @@ function svgToPng(svgPath: string): void {
 function readText(p: string): string {
   const candidates = [resolve(p), resolve(packageRoot(), p)];
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new UsageError(`data file '${p}' not found (looked in ${[...new Set(candidates)].join(' and ')})`);
+  if (!found)
+    throw new UsageError(`data file '${p}' not found (looked in ${[...new Set(candidates)].join(' and ')})`);
   return readFileSync(found, 'utf8');
 }
 
 function makeContext<C>(
-  common: Common, config: C, run: RunDir | null, resume: Snapshot | null, progress: Progress, figuresDir: string | null,
+  common: Common,
+  config: C,
+  run: RunDir | null,
+  resume: Snapshot | null,
+  progress: Progress,
+  figuresDir: string | null,
 ): RunContext<C> {
   const note = (msg: string) => {
     if (!common.quiet) {
       progress.done();
-      process.stderr.write(msg + '\n');
+      process.stderr.write(`${msg}\n`);
     }
   };
   return {
@@ -125,15 +136,18 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   if (o.resume) {
     const dir = resolve(o.resume);
     const cfgPath = join(dir, 'config.json');
-    if (!existsSync(cfgPath)) throw new UsageError(`--resume ${o.resume}: not a run directory (no config.json)`);
+    if (!existsSync(cfgPath))
+      throw new UsageError(`--resume ${o.resume}: not a run directory (no config.json)`);
     let info: { experiment?: string; seed?: number; config?: Record<string, unknown> };
     try {
       info = JSON.parse(readFileSync(cfgPath, 'utf8'));
     } catch {
       throw new UsageError(`--resume ${o.resume}: config.json is not valid JSON`);
     }
-    if (info.experiment !== exp.id) throw new UsageError(`--resume ${o.resume}: that run is '${info.experiment}', not '${exp.id}'`);
-    if (o.seedGiven && info.seed !== o.seed) throw new UsageError(`--resume ${o.resume}: the run's seed is ${info.seed}; drop --seed`);
+    if (info.experiment !== exp.id)
+      throw new UsageError(`--resume ${o.resume}: that run is '${info.experiment}', not '${exp.id}'`);
+    if (o.seedGiven && info.seed !== o.seed)
+      throw new UsageError(`--resume ${o.resume}: the run's seed is ${info.seed}; drop --seed`);
     config = validateConfig(exp.config, info.config ?? {}, exp.id);
     seed = info.seed ?? 0;
     const store = new RunStore(o.runsRoot);
@@ -148,7 +162,8 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
     if (o.out && existsSync(o.out)) {
       // The store refuses a non-empty directory; say so before anything is created.
       const { readdirSync } = await import('node:fs');
-      if (readdirSync(o.out).length > 0) throw new UsageError(`--out ${o.out} exists and is not empty; choose a new directory`);
+      if (readdirSync(o.out).length > 0)
+        throw new UsageError(`--out ${o.out} exists and is not empty; choose a new directory`);
     }
     const store = new RunStore(o.runsRoot);
     run = store.create({ experiment: exp.id, seed, config, outDir: o.out });
@@ -159,7 +174,11 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   let metrics: Metrics;
   const onSignal = () => {
     progress.done();
-    try { run.finish('interrupted', {}); } catch { /* already closing */ }
+    try {
+      run.finish('interrupted', {});
+    } catch {
+      /* already closing */
+    }
     process.stderr.write(`steered: interrupted; resume with: steered run ${exp.id} --resume ${run.dir}\n`);
     process.exit(130);
   };
@@ -169,7 +188,11 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
     metrics = await exp.run(ctx as RunContext<never>);
   } catch (e) {
     progress.done();
-    try { run.finish('failed', {}); } catch { /* keep the original error */ }
+    try {
+      run.finish('failed', {});
+    } catch {
+      /* keep the original error */
+    }
     throw e;
   } finally {
     process.off('SIGINT', onSignal);
@@ -177,14 +200,15 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   }
   progress.done();
   run.finish('completed', numericOnly(metrics));
-  writeFileSync(join(run.dir, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+  writeFileSync(join(run.dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   printResult(metrics, o.json);
   return 0;
 }
 
 export async function evalCommand(o: Common & { checkpoint?: string; out?: string }): Promise<number> {
   const { exp } = o;
-  if (!exp.evaluate) throw new UsageError(`${exp.id} has nothing to evaluate (no trained agent); use steered run`);
+  if (!exp.evaluate)
+    throw new UsageError(`${exp.id} has nothing to evaluate (no trained agent); use steered run`);
   const base = parseSets(exp.config, o.sets, exp.id) as Record<string, unknown>;
   const given = new Set(o.sets.map((s) => s.slice(0, s.indexOf('='))));
   let path = o.checkpoint;
@@ -193,17 +217,22 @@ export async function evalCommand(o: Common & { checkpoint?: string; out?: strin
     path = join(packageRoot(), exp.shippedCheckpoint);
     if (exp.shippedVariants?.length) {
       // A variant matches when each of its keys equals the --set value, or else the default checkpoint's stored one.
-      const dflt = existsSync(path) ? ((loadCheckpoint(path).meta as { config?: Record<string, unknown> }).config ?? {}) : {};
+      const dflt = existsSync(path)
+        ? ((loadCheckpoint(path).meta as { config?: Record<string, unknown> }).config ?? {})
+        : {};
       const value = (k: string) => (given.has(k) || !(k in dflt) ? base[k] : dflt[k]);
-      const v = exp.shippedVariants.find((x) => Object.entries(x.when).every(([k, want]) => value(k) === want));
+      const v = exp.shippedVariants.find((x) =>
+        Object.entries(x.when).every(([k, want]) => value(k) === want),
+      );
       if (v) path = join(packageRoot(), v.path);
     }
   }
   const ck = loadCheckpoint(path);
   const ckExp = (ck.meta as { experiment?: string }).experiment;
-  if (ckExp && ckExp !== exp.id) throw new UsageError(`checkpoint ${path} belongs to '${ckExp}', not '${exp.id}'`);
+  if (ckExp && ckExp !== exp.id)
+    throw new UsageError(`checkpoint ${path} belongs to '${ckExp}', not '${exp.id}'`);
   // The trained config comes from the checkpoint; --set may change evaluation keys on top of it.
-  const stored = ((ck.meta as { config?: Record<string, unknown> }).config ?? {});
+  const stored = (ck.meta as { config?: Record<string, unknown> }).config ?? {};
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(stored)) if (!given.has(k) && k in base) merged[k] = v;
   const config = validateConfig(exp.config, merged, exp.id);
@@ -211,12 +240,22 @@ export async function evalCommand(o: Common & { checkpoint?: string; out?: strin
   const progress = new Progress();
   // Without --out an evaluation stores nothing; with it, its figures and metrics land in DIR.
   const ctx = makeContext(o, config, null, null, progress, o.out ? join(o.out, 'figures') : null);
-  const ectx: EvalContext<unknown> = { ...ctx, checkpoint: { meta: ck.meta as Record<string, unknown>, tensors: ck.tensors } };
+  const ectx: EvalContext<unknown> = {
+    ...ctx,
+    checkpoint: { meta: ck.meta as Record<string, unknown>, tensors: ck.tensors },
+  };
   const metrics = await exp.evaluate(ectx as EvalContext<never>);
   progress.done();
   if (o.out) {
     mkdirSync(o.out, { recursive: true });
-    writeFileSync(join(o.out, 'metrics.json'), JSON.stringify({ experiment: exp.id, checkpoint: resolve(path), seed: o.seed, config, metrics }, null, 2) + '\n');
+    writeFileSync(
+      join(o.out, 'metrics.json'),
+      `${JSON.stringify(
+        { experiment: exp.id, checkpoint: resolve(path), seed: o.seed, config, metrics },
+        null,
+        2,
+      )}\n`,
+    );
   }
   printResult(metrics, o.json);
   return 0;

@@ -38,10 +38,12 @@ export function checkSpaces(env: Env<unknown, unknown>): void {
   if (env === null || typeof env !== 'object') fail(`expected an environment object, got ${describe(env)}`);
   for (const name of ['observationSpace', 'actionSpace'] as const) {
     const s = (env as unknown as Record<string, unknown>)[name];
-    if (!isSpace(s)) fail(`env.${name} must be a Space (with kind, seed, sample, contains); got ${describe(s)}`);
+    if (!isSpace(s))
+      fail(`env.${name} must be a Space (with kind, seed, sample, contains); got ${describe(s)}`);
   }
   for (const m of ['reset', 'step'] as const) {
-    if (typeof (env as unknown as Record<string, unknown>)[m] !== 'function') fail(`env.${m} must be a method; got ${describe((env as unknown as Record<string, unknown>)[m])}`);
+    if (typeof (env as unknown as Record<string, unknown>)[m] !== 'function')
+      fail(`env.${m} must be a method; got ${describe((env as unknown as Record<string, unknown>)[m])}`);
   }
 }
 
@@ -55,40 +57,61 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 
-export function checkResetResult(env: Env<unknown, unknown>, r: unknown, call = 'reset()'): asserts r is ResetResult<unknown> {
+export function checkResetResult(
+  env: Env<unknown, unknown>,
+  r: unknown,
+  call = 'reset()',
+): asserts r is ResetResult<unknown> {
   if (!isPlainObject(r) || !('observation' in r)) {
-    if (Array.isArray(r) && r.length === 2) fail(`${call} must return {observation, info}; got an array (a Python-style (obs, info) tuple?)`);
+    if (Array.isArray(r) && r.length === 2)
+      fail(`${call} must return {observation, info}; got an array (a Python-style (obs, info) tuple?)`);
     fail(`${call} must return {observation, info}; got ${describe(r)}`);
   }
-  if (!('info' in r)) fail(`${call} must return {observation, info}; 'info' is missing (return info: {} if there is none)`);
+  if (!('info' in r))
+    fail(`${call} must return {observation, info}; 'info' is missing (return info: {} if there is none)`);
   if (!isPlainObject(r.info)) fail(`${call} info must be a plain object; got ${describe(r.info)}`);
   if (!env.observationSpace.contains(r.observation)) {
-    fail(`${call} observation not in observationSpace ${env.observationSpace.toString()}: ${explainNotIn(env.observationSpace, r.observation)}`);
+    fail(
+      `${call} observation not in observationSpace ${env.observationSpace.toString()}: ${explainNotIn(env.observationSpace, r.observation)}`,
+    );
   }
 }
 
-export function checkStepResult(env: Env<unknown, unknown>, r: unknown, warnings?: string[]): asserts r is StepResult<unknown> {
+export function checkStepResult(
+  env: Env<unknown, unknown>,
+  r: unknown,
+  warnings?: string[],
+): asserts r is StepResult<unknown> {
   if (!isPlainObject(r)) {
     if (Array.isArray(r)) {
-      fail(`step() must return {observation, reward, terminated, truncated, info}; got an array of length ${r.length} (a Python-style tuple?)`);
+      fail(
+        `step() must return {observation, reward, terminated, truncated, info}; got an array of length ${r.length} (a Python-style tuple?)`,
+      );
     }
     fail(`step() must return {observation, reward, terminated, truncated, info}; got ${describe(r)}`);
   }
   if ('done' in r && !('terminated' in r)) {
-    fail(`step() returned 'done' (old Gym API); return terminated (MDP ended) and truncated (cut short by a time limit) instead`);
+    fail(
+      `step() returned 'done' (old Gym API); return terminated (MDP ended) and truncated (cut short by a time limit) instead`,
+    );
   }
   for (const k of ['observation', 'reward', 'terminated', 'truncated', 'info'] as const) {
-    if (!(k in r)) fail(`step() result is missing '${k}'; it must be {observation, reward, terminated, truncated, info}`);
+    if (!(k in r))
+      fail(`step() result is missing '${k}'; it must be {observation, reward, terminated, truncated, info}`);
   }
   for (const k of ['terminated', 'truncated'] as const) {
     if (typeof r[k] !== 'boolean') fail(`step() returned ${k} as ${typeName(r[k])}; it must be boolean`);
   }
-  if (typeof r.reward !== 'number') fail(`step() returned reward as ${typeName(r.reward)}; it must be a number`);
+  if (typeof r.reward !== 'number')
+    fail(`step() returned reward as ${typeName(r.reward)}; it must be a number`);
   if (Number.isNaN(r.reward)) fail('step() returned reward NaN; it must be a finite number');
-  if (!Number.isFinite(r.reward)) warnings?.push(`step() returned reward ${r.reward}; infinite rewards break most learners`);
+  if (!Number.isFinite(r.reward))
+    warnings?.push(`step() returned reward ${r.reward}; infinite rewards break most learners`);
   if (!isPlainObject(r.info)) fail(`step() info must be a plain object; got ${describe(r.info)}`);
   if (!env.observationSpace.contains(r.observation)) {
-    fail(`step() observation not in observationSpace ${env.observationSpace.toString()}: ${explainNotIn(env.observationSpace, r.observation)}`);
+    fail(
+      `step() observation not in observationSpace ${env.observationSpace.toString()}: ${explainNotIn(env.observationSpace, r.observation)}`,
+    );
   }
 }
 
@@ -97,7 +120,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
     if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b) || a.constructor !== b.constructor) return false;
-    const x = a as unknown as ArrayLike<number>, y = b as unknown as ArrayLike<number>;
+    const x = a as unknown as ArrayLike<number>,
+      y = b as unknown as ArrayLike<number>;
     if (x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
     return true;
@@ -107,8 +131,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return a.every((v, i) => deepEqual(v, b[i]));
   }
   if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a), kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    const ka = Object.keys(a),
+      kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
@@ -141,7 +166,13 @@ interface Rollout {
  * Runs reset({seed}) then `steps` steps with actions from a freshly seeded action space, resetting
  * (without seed) when an episode ends.
  */
-function rollout(env: Env<unknown, unknown>, seed: number, steps: number, warnings: string[], report: boolean): Rollout {
+function rollout(
+  env: Env<unknown, unknown>,
+  seed: number,
+  steps: number,
+  warnings: string[],
+  report: boolean,
+): Rollout {
   const out: Rollout = { obs: [], rewards: [], ends: [] };
   const r0 = attempt(`reset({seed: ${seed}})`, () => env.reset({ seed }));
   checkResetResult(env, r0, `reset({seed: ${seed}})`);
@@ -151,11 +182,20 @@ function rollout(env: Env<unknown, unknown>, seed: number, steps: number, warnin
   let aliasWarned = false;
   for (let t = 0; t < steps; t++) {
     const a = env.actionSpace.sample();
-    if (!env.actionSpace.contains(a)) fail(`actionSpace.sample() returned a value its contains() rejects (${describe(a)})`);
+    if (!env.actionSpace.contains(a))
+      fail(`actionSpace.sample() returned a value its contains() rejects (${describe(a)})`);
     const r = attempt('step()', () => env.step(a));
     checkStepResult(env, r, report ? warnings : undefined);
-    if (report && !aliasWarned && typeof r.observation === 'object' && r.observation !== null && r.observation === prev) {
-      warnings.push('step() returned the same observation object as the previous call; agents that keep observations will see them change');
+    if (
+      report &&
+      !aliasWarned &&
+      typeof r.observation === 'object' &&
+      r.observation !== null &&
+      r.observation === prev
+    ) {
+      warnings.push(
+        'step() returned the same observation object as the previous call; agents that keep observations will see them change',
+      );
       aliasWarned = true;
     }
     prev = r.observation;
@@ -186,11 +226,16 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
     const s = env[name] as Space<unknown>;
     s.seed(seed);
     const x = attempt(`${name}.sample()`, () => s.sample());
-    if (!s.contains(x)) fail(`${name}.sample() returned a value its contains() rejects (${describe(x)}); the space is inconsistent`);
+    if (!s.contains(x))
+      fail(
+        `${name}.sample() returned a value its contains() rejects (${describe(x)}); the space is inconsistent`,
+      );
   }
   const as = env.actionSpace;
   if (as instanceof Box && as.isBounded() && (as.low.some((v) => v !== -1) || as.high.some((v) => v !== 1))) {
-    warnings.push(`actionSpace ${as.toString()} is not normalised to [-1, 1]; most continuous-control agents assume it`);
+    warnings.push(
+      `actionSpace ${as.toString()} is not normalised to [-1, 1]; most continuous-control agents assume it`,
+    );
   }
 
   // reset() with no argument must work: make()/vector envs call it that way.
@@ -204,10 +249,13 @@ export function checkEnv(env: Env<unknown, unknown>, opts: CheckEnvOptions = {})
   }
   for (let t = 0; t < a.rewards.length; t++) {
     if (!deepEqual(a.obs[t + 1], b.obs[t + 1]) || a.rewards[t] !== b.rewards[t] || a.ends[t] !== b.ends[t]) {
-      fail(`step() is not deterministic: after reset({seed: ${seed}}) and the same actions, step ${t + 1} differed`);
+      fail(
+        `step() is not deterministic: after reset({seed: ${seed}}) and the same actions, step ${t + 1} differed`,
+      );
     }
   }
-  if (env.metadata === undefined) warnings.push('env.metadata is missing; vector envs and registries read it (use {} if empty)');
+  if (env.metadata === undefined)
+    warnings.push('env.metadata is missing; vector envs and registries read it (use {} if empty)');
   return { warnings };
 }
 
@@ -229,7 +277,11 @@ export class PassiveEnvChecker<O = unknown, A = unknown> extends Wrapper<O, A> {
   override reset(opts?: Parameters<Env<O, A>['reset']>[0]): ResetResult<O> {
     const r = super.reset(opts);
     if (!this.checkedReset) {
-      checkResetResult(this.env as Env<unknown, unknown>, r, opts?.seed !== undefined ? `reset({seed: ${opts.seed}})` : 'reset()');
+      checkResetResult(
+        this.env as Env<unknown, unknown>,
+        r,
+        opts?.seed !== undefined ? `reset({seed: ${opts.seed}})` : 'reset()',
+      );
       this.checkedReset = true;
     }
     return r;

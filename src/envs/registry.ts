@@ -10,15 +10,17 @@
  */
 import type { Env } from './core.js';
 import { PassiveEnvChecker } from './checker.js';
-import { OrderEnforcing, TimeLimit, Wrapper } from './wrappers.js';
+import { OrderEnforcing, TimeLimit, type Wrapper } from './wrappers.js';
 
 /** Anything with zod's `parse` works (zod schemas do); kept structural so core does not depend on zod. */
 export interface KwargsSchema<T = Record<string, unknown>> {
   parse(x: unknown): T;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds environments of every observation/action type
 export interface EnvSpec<K = any> {
   id: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a registry holds environments of every observation/action type
   entryPoint: (options: K) => Env<any, any>;
   /** Episodes are truncated after this many steps by make() (TimeLimit). */
   maxEpisodeSteps?: number;
@@ -46,8 +48,14 @@ export interface RegistryEntry {
 
 export class UnknownEnvError extends Error {
   override name = 'UnknownEnvError';
-  constructor(readonly id: string, readonly suggestions: readonly string[]) {
-    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ' See registry() for the registered ids.';
+  constructor(
+    readonly id: string,
+    readonly suggestions: readonly string[],
+  ) {
+    const hint =
+      suggestions.length > 0
+        ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+        : ' See registry() for the registered ids.';
     super(`No environment registered with id "${id}".${hint}`);
   }
 }
@@ -70,16 +78,23 @@ export function parseEnvId(id: string): { namespace?: string; name: string; vers
 export function register<K>(spec: EnvSpec<K>): void {
   if (typeof spec.id !== 'string') throw new EnvRegistrationError('register(): spec.id must be a string');
   parseEnvId(spec.id);
-  if (typeof spec.entryPoint !== 'function') throw new EnvRegistrationError(`register("${spec.id}"): entryPoint must be a function`);
+  if (typeof spec.entryPoint !== 'function')
+    throw new EnvRegistrationError(`register("${spec.id}"): entryPoint must be a function`);
   if (typeof spec.description !== 'string' || spec.description.length === 0) {
     throw new EnvRegistrationError(`register("${spec.id}"): a one-line description is required`);
   }
-  if (spec.maxEpisodeSteps !== undefined && (!Number.isInteger(spec.maxEpisodeSteps) || spec.maxEpisodeSteps < 1)) {
-    throw new EnvRegistrationError(`register("${spec.id}"): maxEpisodeSteps must be a positive integer, got ${spec.maxEpisodeSteps}`);
+  if (
+    spec.maxEpisodeSteps !== undefined &&
+    (!Number.isInteger(spec.maxEpisodeSteps) || spec.maxEpisodeSteps < 1)
+  ) {
+    throw new EnvRegistrationError(
+      `register("${spec.id}"): maxEpisodeSteps must be a positive integer, got ${spec.maxEpisodeSteps}`,
+    );
   }
   const existing = specs.get(spec.id);
   // Same entry point again is a harmless double import; a different one is a real id clash.
-  if (existing && existing.entryPoint !== spec.entryPoint) throw new EnvRegistrationError(`Environment id "${spec.id}" is already registered`);
+  if (existing && existing.entryPoint !== spec.entryPoint)
+    throw new EnvRegistrationError(`Environment id "${spec.id}" is already registered`);
   specs.set(spec.id, Object.freeze({ ...spec }) as EnvSpec);
 }
 
@@ -97,7 +112,11 @@ export function spec(id: string): EnvSpec {
 /** Registered ids with descriptions, sorted by id. */
 export function registry(): RegistryEntry[] {
   return [...specs.values()]
-    .map((s) => ({ id: s.id, description: s.description, ...(s.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: s.maxEpisodeSteps } : {}) }))
+    .map((s) => ({
+      id: s.id,
+      description: s.description,
+      ...(s.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: s.maxEpisodeSteps } : {}),
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
@@ -141,7 +160,9 @@ function oneLine(e: unknown): string {
   const issues = (e as { issues?: { path?: unknown[]; message?: string }[] })?.issues;
   if (Array.isArray(issues) && issues.length > 0) {
     // zod-style errors: name the key, which is what a user needs to fix.
-    return issues.map((i) => `${(i.path ?? []).join('.') || '(options)'}: ${i.message ?? 'invalid'}`).join('; ');
+    return issues
+      .map((i) => `${(i.path ?? []).join('.') || '(options)'}: ${i.message ?? 'invalid'}`)
+      .join('; ');
   }
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
 }
@@ -165,10 +186,12 @@ export function make<O = unknown, A = unknown>(id: string, options: MakeOptions 
       throw new EnvOptionsError(`make("${id}"): bad options: ${oneLine(e)}`);
     }
   }
+  // biome-ignore lint/suspicious/noExplicitAny: a registry holds environments of every observation/action type
   let env: Env<any, any> = s.entryPoint(kwargs);
   if (!disableEnvChecker) env = new PassiveEnvChecker(env);
+  // biome-ignore lint/suspicious/noExplicitAny: a registry holds environments of every observation/action type
   let outer: Wrapper<any, any> = new OrderEnforcing(env);
-  const limit = maxEpisodeSteps === null ? undefined : maxEpisodeSteps ?? s.maxEpisodeSteps;
+  const limit = maxEpisodeSteps === null ? undefined : (maxEpisodeSteps ?? s.maxEpisodeSteps);
   if (limit !== undefined) outer = new TimeLimit(outer, limit);
   Object.defineProperty(outer, 'spec', { value: s, enumerable: false });
   return outer as MadeEnv<O, A>;

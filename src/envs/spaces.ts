@@ -34,7 +34,8 @@ abstract class BaseSpace<T> implements Space<T> {
 
   seed(seed?: number): number {
     const s = seed ?? unseededSource.nextU32();
-    if (!Number.isInteger(s)) throw new RangeError(`${this.toString()}.seed(): seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(s))
+      throw new RangeError(`${this.toString()}.seed(): seed must be an integer, got ${seed}`);
     this.seedUsed = s;
     this.rng = new Rng(s);
     this.onSeed(s);
@@ -116,10 +117,12 @@ export class Box<D extends BoxDtype = 'f32'> extends BaseSpace<BoxArray<D>> {
     dtype: D = 'f32' as D,
   ) {
     super();
-    if (dtype !== 'f32' && dtype !== 'f64') throw new RangeError(`Box dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+    if (dtype !== 'f32' && dtype !== 'f64')
+      throw new RangeError(`Box dtype must be 'f32' or 'f64', got ${String(dtype)}`);
     const inferred = typeof low !== 'number' ? [low.length] : typeof high !== 'number' ? [high.length] : [1];
     const sh = shape ? [...shape] : inferred;
-    if (sh.some((d) => !isInt(d) || d < 0)) throw new RangeError(`Box shape must be non-negative integers, got [${sh.join(', ')}]`);
+    if (sh.some((d) => !isInt(d) || d < 0))
+      throw new RangeError(`Box shape must be non-negative integers, got [${sh.join(', ')}]`);
     this.shape = Object.freeze(sh);
     this.size = prod(sh);
     this.dtype = dtype;
@@ -128,8 +131,10 @@ export class Box<D extends BoxDtype = 'f32'> extends BaseSpace<BoxArray<D>> {
     this.fillBound(this.low, low, 'low');
     this.fillBound(this.high, high, 'high');
     for (let i = 0; i < this.size; i++) {
-      const lo = this.low[i]!, hi = this.high[i]!;
-      if (Number.isNaN(lo) || Number.isNaN(hi)) throw new RangeError(`Box bounds must not be NaN (index ${i})`);
+      const lo = this.low[i]!,
+        hi = this.high[i]!;
+      if (Number.isNaN(lo) || Number.isNaN(hi))
+        throw new RangeError(`Box bounds must not be NaN (index ${i})`);
       if (lo > hi) throw new RangeError(`Box low[${i}] = ${lo} > high[${i}] = ${hi}`);
     }
   }
@@ -144,14 +149,17 @@ export class Box<D extends BoxDtype = 'f32'> extends BaseSpace<BoxArray<D>> {
       return;
     }
     if (src.length !== this.size) {
-      throw new RangeError(`Box ${name} has ${src.length} entries but shape [${this.shape.join(', ')}] needs ${this.size}`);
+      throw new RangeError(
+        `Box ${name} has ${src.length} entries but shape [${this.shape.join(', ')}] needs ${this.size}`,
+      );
     }
     for (let i = 0; i < this.size; i++) dst[i] = src[i]!;
   }
 
   /** True when every element has finite low and high. */
   isBounded(): boolean {
-    for (let i = 0; i < this.size; i++) if (!Number.isFinite(this.low[i]!) || !Number.isFinite(this.high[i]!)) return false;
+    for (let i = 0; i < this.size; i++)
+      if (!Number.isFinite(this.low[i]!) || !Number.isFinite(this.high[i]!)) return false;
     return true;
   }
 
@@ -162,8 +170,10 @@ export class Box<D extends BoxDtype = 'f32'> extends BaseSpace<BoxArray<D>> {
   sample(): BoxArray<D> {
     const out = this.alloc();
     for (let i = 0; i < this.size; i++) {
-      const lo = this.low[i]!, hi = this.high[i]!;
-      const loF = Number.isFinite(lo), hiF = Number.isFinite(hi);
+      const lo = this.low[i]!,
+        hi = this.high[i]!;
+      const loF = Number.isFinite(lo),
+        hiF = Number.isFinite(hi);
       let v: number;
       if (loF && hiF) v = lo === hi ? lo : this.rng.range(lo, hi);
       else if (loF) v = lo - Math.log(1 - this.rng.uniform());
@@ -197,13 +207,16 @@ export class Box<D extends BoxDtype = 'f32'> extends BaseSpace<BoxArray<D>> {
   /** Why `x` is not in the space, or undefined if it is. Used by the checker for one-line messages. */
   explain(x: unknown): string | undefined {
     const want = this.dtype === 'f32' ? 'Float32Array' : 'Float64Array';
-    if (!(x instanceof Float32Array || x instanceof Float64Array)) return `expected a ${want}, got ${describe(x)}`;
-    if ((this.dtype === 'f32') !== x instanceof Float32Array) return `expected a ${want}, got a ${x.constructor.name}`;
+    if (!(x instanceof Float32Array || x instanceof Float64Array))
+      return `expected a ${want}, got ${describe(x)}`;
+    if ((this.dtype === 'f32') !== x instanceof Float32Array)
+      return `expected a ${want}, got a ${x.constructor.name}`;
     if (x.length !== this.size) return `expected length ${this.size}, got ${x.length}`;
     for (let i = 0; i < this.size; i++) {
       const v = x[i]!;
       if (Number.isNaN(v)) return `element ${i} is NaN`;
-      if (!(v >= this.low[i]! && v <= this.high[i]!)) return `element ${i} = ${v} outside [${this.low[i]}, ${this.high[i]}]`;
+      if (!(v >= this.low[i]! && v <= this.high[i]!))
+        return `element ${i} = ${v} outside [${this.low[i]}, ${this.high[i]}]`;
     }
     return undefined;
   }
@@ -221,13 +234,16 @@ export class MultiDiscrete extends BaseSpace<Int32Array> {
     this.start = new Int32Array(nvec.length);
     for (let i = 0; i < nvec.length; i++) {
       const n = nvec[i]!;
-      if (!isInt(n) || n < 1) throw new RangeError(`MultiDiscrete nvec[${i}] must be a positive integer, got ${n}`);
+      if (!isInt(n) || n < 1)
+        throw new RangeError(`MultiDiscrete nvec[${i}] must be a positive integer, got ${n}`);
       this.nvec[i] = n;
     }
     if (start) {
-      if (start.length !== nvec.length) throw new RangeError(`MultiDiscrete start has ${start.length} entries, nvec has ${nvec.length}`);
+      if (start.length !== nvec.length)
+        throw new RangeError(`MultiDiscrete start has ${start.length} entries, nvec has ${nvec.length}`);
       for (let i = 0; i < start.length; i++) {
-        if (!isInt(start[i])) throw new RangeError(`MultiDiscrete start[${i}] must be an integer, got ${start[i]}`);
+        if (!isInt(start[i]))
+          throw new RangeError(`MultiDiscrete start[${i}] must be an integer, got ${start[i]}`);
         this.start[i] = start[i]!;
       }
     }
@@ -254,6 +270,7 @@ export class MultiDiscrete extends BaseSpace<Int32Array> {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: composite spaces hold spaces of any element type
 type AnySpace = Space<any>;
 export type DictValue<S extends Record<string, AnySpace>> = { [K in keyof S]: SpaceValue<S[K]> };
 export type TupleValue<S extends readonly AnySpace[]> = { -readonly [K in keyof S]: SpaceValue<S[K]> };
@@ -262,7 +279,9 @@ export type TupleValue<S extends readonly AnySpace[]> = { -readonly [K in keyof 
  * Keys are sorted, as in Gymnasium when given a plain mapping, so that flatten() and toString() do not
  * depend on the order an environment author happened to write them in.
  */
-export class Dict<S extends Record<string, AnySpace> = Record<string, AnySpace>> extends BaseSpace<DictValue<S>> {
+export class Dict<S extends Record<string, AnySpace> = Record<string, AnySpace>> extends BaseSpace<
+  DictValue<S>
+> {
   readonly kind = 'Dict';
   readonly spaces: Readonly<S>;
   readonly keys: readonly (keyof S & string)[];
@@ -280,12 +299,12 @@ export class Dict<S extends Record<string, AnySpace> = Record<string, AnySpace>>
   protected override onSeed(seed: number): void {
     // Children get seeds drawn from the parent's fresh stream: distinct per child, fixed by the parent seed.
     const r = new Rng(seed).fork('Dict');
-    for (const k of this.keys) this.spaces[k]!.seed(r.nextU32());
+    for (const k of this.keys) this.spaces[k].seed(r.nextU32());
   }
 
   sample(): DictValue<S> {
     const out = {} as Record<string, unknown>;
-    for (const k of this.keys) out[k] = this.spaces[k]!.sample();
+    for (const k of this.keys) out[k] = this.spaces[k].sample();
     return out as DictValue<S>;
   }
 
@@ -295,14 +314,14 @@ export class Dict<S extends Record<string, AnySpace> = Record<string, AnySpace>>
     const ks = Object.keys(o);
     if (ks.length !== this.keys.length) return false;
     for (const k of this.keys) {
-      if (!Object.prototype.hasOwnProperty.call(o, k)) return false;
-      if (!this.spaces[k]!.contains(o[k])) return false;
+      if (!Object.hasOwn(o, k)) return false;
+      if (!this.spaces[k].contains(o[k])) return false;
     }
     return true;
   }
 
   toString(): string {
-    return `Dict(${this.keys.map((k) => `${k}: ${this.spaces[k]!.toString()}`).join(', ')})`;
+    return `Dict(${this.keys.map((k) => `${k}: ${this.spaces[k].toString()}`).join(', ')})`;
   }
 }
 
@@ -340,7 +359,12 @@ export class Tuple<S extends readonly AnySpace[] = readonly AnySpace[]> extends 
 export function isSpace(x: unknown): x is Space<unknown> {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Record<string, unknown>;
-  return typeof s.kind === 'string' && typeof s.sample === 'function' && typeof s.contains === 'function' && typeof s.seed === 'function';
+  return (
+    typeof s.kind === 'string' &&
+    typeof s.sample === 'function' &&
+    typeof s.contains === 'function' &&
+    typeof s.seed === 'function'
+  );
 }
 
 /** Short description of an arbitrary value for error messages. */
@@ -348,9 +372,10 @@ export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (x === undefined) return 'undefined';
   if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name} of length ${(x as unknown as ArrayLike<number>).length}`;
+  if (ArrayBuffer.isView(x))
+    return `a ${x.constructor.name} of length ${(x as unknown as ArrayLike<number>).length}`;
   if (typeof x === 'number') return `the number ${x}`;
-  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 20 ? x.slice(0, 20) + '…' : x)}`;
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
   if (typeof x === 'object') return `an object with keys {${Object.keys(x).slice(0, 6).join(', ')}}`;
   return `a ${typeof x}`;
 }
@@ -380,9 +405,12 @@ export function flatten<A extends Float32Array | Float64Array = Float32Array>(
   offset: number = 0,
 ): A {
   const dst = (out ?? new Float32Array(flatDim(space))) as A;
-  if (!space.contains(x)) throw new RangeError(`flatten: value (${describe(x)}) is not in ${space.toString()}`);
+  if (!space.contains(x))
+    throw new RangeError(`flatten: value (${describe(x)}) is not in ${space.toString()}`);
   if (offset + flatDim(space) > dst.length) {
-    throw new RangeError(`flatten: output of length ${dst.length} too small for ${flatDim(space)} values at offset ${offset}`);
+    throw new RangeError(
+      `flatten: output of length ${dst.length} too small for ${flatDim(space)} values at offset ${offset}`,
+    );
   }
   writeFlat(space, x, dst, offset);
   return dst;
@@ -469,7 +497,8 @@ function readFlat(space: Space<unknown>, a: ArrayLike<number>, off: number): [un
 /** The Box that flatten() maps `space` into (one-hot parts bounded in [0, 1]). */
 export function flattenSpace(space: Space<unknown>, dtype: BoxDtype = 'f32'): Box<BoxDtype> {
   const n = flatDim(space);
-  const lo = new Float64Array(n), hi = new Float64Array(n);
+  const lo = new Float64Array(n),
+    hi = new Float64Array(n);
   fillBounds(space, lo, hi, 0);
   return new Box(lo, hi, [n], dtype);
 }

@@ -39,8 +39,10 @@ export class Corridor implements Env<Float32Array, number> {
     this.length = opts.length ?? 5;
     this.randomStart = opts.randomStart ?? false;
     this.slip = opts.slip ?? 0;
-    if (!Number.isInteger(this.length) || this.length < 2) throw new RangeError(`Corridor length must be an integer ≥ 2, got ${this.length}`);
-    if (!(this.slip >= 0 && this.slip <= 1)) throw new RangeError(`Corridor slip must be in [0, 1], got ${this.slip}`);
+    if (!Number.isInteger(this.length) || this.length < 2)
+      throw new RangeError(`Corridor length must be an integer ≥ 2, got ${this.length}`);
+    if (!(this.slip >= 0 && this.slip <= 1))
+      throw new RangeError(`Corridor slip must be in [0, 1], got ${this.slip}`);
     this.observationSpace = new Box(0, this.length - 1, [1], 'f32');
   }
 
@@ -59,16 +61,25 @@ export class Corridor implements Env<Float32Array, number> {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (!this.actionSpace.contains(action)) throw new RangeError(`Corridor.step(): action ${String(action)} not in ${this.actionSpace.toString()}`);
+    if (!this.actionSpace.contains(action))
+      throw new RangeError(`Corridor.step(): action ${String(action)} not in ${this.actionSpace.toString()}`);
     let dir = action === 1 ? 1 : -1;
     if (this.slip > 0 && this.rng.bernoulli(this.slip)) dir = -dir;
     this.pos = Math.max(0, Math.min(this.length - 1, this.pos + dir));
     const atGoal = this.pos === this.length - 1;
-    return { observation: this.obs(), reward: atGoal ? 10 : -1, terminated: atGoal, truncated: false, info: {} };
+    return {
+      observation: this.obs(),
+      reward: atGoal ? 10 : -1,
+      terminated: atGoal,
+      truncated: false,
+      info: {},
+    };
   }
 
   render(): string {
-    return Array.from({ length: this.length }, (_, i) => (i === this.pos ? 'A' : i === this.length - 1 ? 'G' : '.')).join('');
+    return Array.from({ length: this.length }, (_, i) =>
+      i === this.pos ? 'A' : i === this.length - 1 ? 'G' : '.',
+    ).join('');
   }
 
   /** What an innate detector sees: only whether the agent is at the goal. */
@@ -101,7 +112,8 @@ export class CoinFlip implements Env<number, number> {
     this.p = opts.p ?? 0.5;
     this.flips = opts.flips ?? 10;
     if (!(this.p >= 0 && this.p <= 1)) throw new RangeError(`CoinFlip p must be in [0, 1], got ${this.p}`);
-    if (!Number.isInteger(this.flips) || this.flips < 1) throw new RangeError(`CoinFlip flips must be a positive integer, got ${this.flips}`);
+    if (!Number.isInteger(this.flips) || this.flips < 1)
+      throw new RangeError(`CoinFlip flips must be a positive integer, got ${this.flips}`);
   }
 
   private flip(): number {
@@ -118,7 +130,13 @@ export class CoinFlip implements Env<number, number> {
     const coin = this.flip();
     this.t++;
     const info: Info = { coin };
-    return { observation: coin, reward: action === coin ? 1 : 0, terminated: this.t >= this.flips, truncated: false, info };
+    return {
+      observation: coin,
+      reward: action === coin ? 1 : 0,
+      terminated: this.t >= this.flips,
+      truncated: false,
+      info,
+    };
   }
 }
 

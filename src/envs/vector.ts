@@ -44,7 +44,13 @@ export interface VectorResetOptions {
   options?: Record<string, unknown>;
 }
 
-export type BatchOf<T> = [T] extends [Float32Array] ? Float32Array : [T] extends [Float64Array] ? Float64Array : [T] extends [number] ? Int32Array : T[];
+export type BatchOf<T> = [T] extends [Float32Array]
+  ? Float32Array
+  : [T] extends [Float64Array]
+    ? Float64Array
+    : [T] extends [number]
+      ? Int32Array
+      : T[];
 
 export type BatchActions<A> = [A] extends [number]
   ? ArrayLike<number>
@@ -88,14 +94,16 @@ function layoutOf(space: Space<unknown>): Layout {
 /** The space of a batch of N values of `space`, matching the layout above. */
 export function batchSpace(space: Space<unknown>, n: number): Space<unknown> {
   if (space instanceof Box) {
-    const lo = new Float64Array(n * space.size), hi = new Float64Array(n * space.size);
+    const lo = new Float64Array(n * space.size),
+      hi = new Float64Array(n * space.size);
     for (let i = 0; i < n; i++) {
       lo.set(space.low, i * space.size);
       hi.set(space.high, i * space.size);
     }
     return new Box(lo, hi, [n, ...space.shape], space.dtype);
   }
-  if (space instanceof Discrete) return new MultiDiscrete(new Array(n).fill(space.n), new Array(n).fill(space.start));
+  if (space instanceof Discrete)
+    return new MultiDiscrete(new Array(n).fill(space.n), new Array(n).fill(space.start));
   return new Tuple(Array.from({ length: n }, () => space));
 }
 
@@ -115,16 +123,24 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
   private readonly pendingReset: Uint8Array;
   private hasReset = false;
   private closed = false;
-  private bufs: { obs: unknown; reward: Float64Array; terminated: Uint8Array; truncated: Uint8Array } | undefined;
+  private bufs:
+    | { obs: unknown; reward: Float64Array; terminated: Uint8Array; truncated: Uint8Array }
+    | undefined;
 
   constructor(envFns: readonly (() => Env<O, A>)[], opts: VectorEnvOptions = {}) {
-    if (!Array.isArray(envFns) || envFns.length === 0) throw new RangeError('SyncVectorEnv needs at least one environment factory');
+    if (!Array.isArray(envFns) || envFns.length === 0)
+      throw new RangeError('SyncVectorEnv needs at least one environment factory');
     const mode = opts.autoresetMode ?? 'next-step';
     if (mode !== 'next-step' && mode !== 'same-step') {
-      throw new RangeError(`SyncVectorEnv: autoresetMode must be 'next-step' or 'same-step', got ${String(mode)}`);
+      throw new RangeError(
+        `SyncVectorEnv: autoresetMode must be 'next-step' or 'same-step', got ${String(mode)}`,
+      );
     }
     this.envs = envFns.map((f, i) => {
-      if (typeof f !== 'function') throw new TypeError(`SyncVectorEnv: envFns[${i}] must be a function returning an Env (got ${describe(f)})`);
+      if (typeof f !== 'function')
+        throw new TypeError(
+          `SyncVectorEnv: envFns[${i}] must be a function returning an Env (got ${describe(f)})`,
+        );
       return f();
     });
     this.numEnvs = this.envs.length;
@@ -132,7 +148,10 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
     this.singleActionSpace = this.envs[0]!.actionSpace;
     this.envs.forEach((e, i) => {
       // Spaces must agree or the batch layout would be meaningless; toString is a structural fingerprint.
-      if (String(e.observationSpace) !== String(this.singleObservationSpace) || String(e.actionSpace) !== String(this.singleActionSpace)) {
+      if (
+        String(e.observationSpace) !== String(this.singleObservationSpace) ||
+        String(e.actionSpace) !== String(this.singleActionSpace)
+      ) {
         throw new TypeError(
           `SyncVectorEnv: sub-env ${i} has spaces ${String(e.observationSpace)} / ${String(e.actionSpace)}, sub-env 0 has ${String(this.singleObservationSpace)} / ${String(this.singleActionSpace)}`,
         );
@@ -150,10 +169,22 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
 
   private buffers(): { obs: unknown; reward: Float64Array; terminated: Uint8Array; truncated: Uint8Array } {
     if (!this.copy && this.bufs) return this.bufs;
-    const n = this.numEnvs, L = this.obsLayout;
+    const n = this.numEnvs,
+      L = this.obsLayout;
     const obs =
-      L.kind === 'box' ? (L.dtype === 'f32' ? new Float32Array(n * L.size) : new Float64Array(n * L.size)) : L.kind === 'discrete' ? new Int32Array(n) : new Array<unknown>(n);
-    const b = { obs, reward: new Float64Array(n), terminated: new Uint8Array(n), truncated: new Uint8Array(n) };
+      L.kind === 'box'
+        ? L.dtype === 'f32'
+          ? new Float32Array(n * L.size)
+          : new Float64Array(n * L.size)
+        : L.kind === 'discrete'
+          ? new Int32Array(n)
+          : new Array<unknown>(n);
+    const b = {
+      obs,
+      reward: new Float64Array(n),
+      terminated: new Uint8Array(n),
+      truncated: new Uint8Array(n),
+    };
     if (!this.copy) this.bufs = b;
     return b;
   }
@@ -163,7 +194,9 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
     if (L.kind === 'box') {
       const src = obs as unknown as ArrayLike<number>;
       if (!ArrayBuffer.isView(src) || src.length !== L.size) {
-        throw new TypeError(`SyncVectorEnv: sub-env ${i} returned ${describe(obs)}, expected a typed array of length ${L.size} for ${String(this.singleObservationSpace)}`);
+        throw new TypeError(
+          `SyncVectorEnv: sub-env ${i} returned ${describe(obs)}, expected a typed array of length ${L.size} for ${String(this.singleObservationSpace)}`,
+        );
       }
       (buf as Float32Array | Float64Array).set(src, i * L.size);
     } else if (L.kind === 'discrete') {
@@ -175,7 +208,8 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
 
   private actionFor(actions: unknown, i: number): A {
     const L = this.actLayout;
-    if (L.kind === 'box' && ArrayBuffer.isView(actions)) return (actions as Float32Array).subarray(i * L.size, (i + 1) * L.size) as unknown as A;
+    if (L.kind === 'box' && ArrayBuffer.isView(actions))
+      return (actions as Float32Array).subarray(i * L.size, (i + 1) * L.size) as unknown as A;
     return (actions as ArrayLike<A>)[i]!;
   }
 
@@ -184,19 +218,30 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
     const len = (actions as { length?: unknown } | null)?.length;
     const want = L.kind === 'box' && ArrayBuffer.isView(actions) ? this.numEnvs * L.size : this.numEnvs;
     if (typeof len !== 'number' || len !== want) {
-      throw new RangeError(`SyncVectorEnv.step(): expected ${want} action values for ${this.numEnvs} sub-envs, got ${describe(actions)}`);
+      throw new RangeError(
+        `SyncVectorEnv.step(): expected ${want} action values for ${this.numEnvs} sub-envs, got ${describe(actions)}`,
+      );
     }
   }
 
   reset(opts: VectorResetOptions = {}): VectorResetResult<BatchOf<O>> {
     if (this.closed) throw new Error('SyncVectorEnv.reset(): the vector env is closed');
     const { seed, options } = opts;
-    if (Array.isArray(seed) && seed.length !== this.numEnvs) throw new RangeError(`SyncVectorEnv.reset(): got ${seed.length} seeds for ${this.numEnvs} sub-envs`);
+    if (Array.isArray(seed) && seed.length !== this.numEnvs)
+      throw new RangeError(`SyncVectorEnv.reset(): got ${seed.length} seeds for ${this.numEnvs} sub-envs`);
     const b = this.buffers();
     const info: Info[] = new Array(this.numEnvs);
     for (let i = 0; i < this.numEnvs; i++) {
-      const s = seed === undefined ? undefined : typeof seed === 'number' ? seed + i : (seed as readonly (number | undefined)[])[i];
-      const r = this.envs[i]!.reset({ ...(s !== undefined ? { seed: s } : {}), ...(options !== undefined ? { options } : {}) });
+      const s =
+        seed === undefined
+          ? undefined
+          : typeof seed === 'number'
+            ? seed + i
+            : (seed as readonly (number | undefined)[])[i];
+      const r = this.envs[i]!.reset({
+        ...(s !== undefined ? { seed: s } : {}),
+        ...(options !== undefined ? { options } : {}),
+      });
       this.put(b.obs, i, r.observation);
       info[i] = r.info;
     }
@@ -239,7 +284,13 @@ export class SyncVectorEnv<O = unknown, A = unknown> implements VectorEnv<O, A> 
       }
     }
     for (let i = 0; i < this.numEnvs; i++) this.pendingReset[i] = b.terminated[i]! | b.truncated[i]!;
-    return { observation: b.obs as BatchOf<O>, reward: b.reward, terminated: b.terminated, truncated: b.truncated, info };
+    return {
+      observation: b.obs as BatchOf<O>,
+      reward: b.reward,
+      terminated: b.terminated,
+      truncated: b.truncated,
+      info,
+    };
   }
 
   close(): void {

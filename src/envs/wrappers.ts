@@ -24,7 +24,8 @@ export class Wrapper<O = unknown, A = unknown, WO = O, WA = A> implements Env<WO
   readonly steeringChannel?: () => unknown;
 
   constructor(env: Env<O, A>) {
-    if (env === null || typeof env !== 'object') throw new TypeError(`${new.target.name}: expected an Env, got ${String(env)}`);
+    if (env === null || typeof env !== 'object')
+      throw new TypeError(`${new.target.name}: expected an Env, got ${String(env)}`);
     this.env = env;
     if (typeof env.steeringChannel === 'function') this.steeringChannel = () => env.steeringChannel!();
   }
@@ -57,7 +58,8 @@ export class Wrapper<O = unknown, A = unknown, WO = O, WA = A> implements Env<WO
   }
 
   render(): unknown {
-    if (!hasRender(this.env)) throw new TypeError(`${this.unwrapped.constructor.name} does not implement render()`);
+    if (!hasRender(this.env))
+      throw new TypeError(`${this.unwrapped.constructor.name} does not implement render()`);
     return this.env.render();
   }
 
@@ -125,7 +127,8 @@ export class OrderEnforcing<O = unknown, A = unknown> extends Wrapper<O, A> {
   }
 
   override step(action: A): StepResult<O> {
-    if (!this.hasReset) throw new OrderEnforcingError('Cannot call step() before reset(): call env.reset() first.');
+    if (!this.hasReset)
+      throw new OrderEnforcingError('Cannot call step() before reset(): call env.reset() first.');
     return super.step(action);
   }
 
@@ -186,7 +189,10 @@ export class RecordEpisodeStatistics<O = unknown, A = unknown> extends Wrapper<O
     this.episodeReturn += r.reward;
     this.episodeLength++;
     if (!(r.terminated || r.truncated)) return r;
-    if (this.statsKey in r.info) throw new Error(`RecordEpisodeStatistics: info already has a "${this.statsKey}" key; pass a different statsKey`);
+    if (this.statsKey in r.info)
+      throw new Error(
+        `RecordEpisodeStatistics: info already has a "${this.statsKey}" key; pass a different statsKey`,
+      );
     const stats: EpisodeStatistics = {
       r: this.episodeReturn,
       l: this.episodeLength,
@@ -240,7 +246,11 @@ export abstract class RewardWrapper<O = unknown, A = unknown> extends Wrapper<O,
  * Observation → flat Float32Array/Float64Array via spaces.flatten (Discrete parts become one-hots), with
  * observationSpace the matching Box. Each call returns a fresh array so agents may keep observations.
  */
-export class FlattenObservation<O = unknown, A = unknown> extends ObservationWrapper<O, A, Float32Array | Float64Array> {
+export class FlattenObservation<O = unknown, A = unknown> extends ObservationWrapper<
+  O,
+  A,
+  Float32Array | Float64Array
+> {
   private readonly inner: Space<unknown>;
   private readonly flatBox: Box<BoxDtype>;
 
@@ -252,14 +262,21 @@ export class FlattenObservation<O = unknown, A = unknown> extends ObservationWra
   }
 
   observation(obs: O): Float32Array | Float64Array {
-    const out = this.flatBox.dtype === 'f32' ? new Float32Array(this.flatBox.size) : new Float64Array(this.flatBox.size);
+    const out =
+      this.flatBox.dtype === 'f32'
+        ? new Float32Array(this.flatBox.size)
+        : new Float64Array(this.flatBox.size);
     return flatten(this.inner, obs, out);
   }
 }
 
 /** Plain-function variants for one-off transforms without subclassing. */
 export class TransformObservation<O = unknown, A = unknown, WO = O> extends ObservationWrapper<O, A, WO> {
-  constructor(env: Env<O, A>, private readonly fn: (obs: O) => WO, observationSpace?: Space<WO>) {
+  constructor(
+    env: Env<O, A>,
+    private readonly fn: (obs: O) => WO,
+    observationSpace?: Space<WO>,
+  ) {
     super(env);
     this.overrideObservationSpace = observationSpace;
   }
@@ -270,7 +287,10 @@ export class TransformObservation<O = unknown, A = unknown, WO = O> extends Obse
 }
 
 export class TransformReward<O = unknown, A = unknown> extends RewardWrapper<O, A> {
-  constructor(env: Env<O, A>, private readonly fn: (r: number) => number) {
+  constructor(
+    env: Env<O, A>,
+    private readonly fn: (r: number) => number,
+  ) {
     super(env);
   }
 

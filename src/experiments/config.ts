@@ -23,7 +23,9 @@ interface PropSchema {
 }
 
 function props(schema: z.ZodObject): Record<string, PropSchema> {
-  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, PropSchema> };
+  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, PropSchema>;
+  };
   return js.properties ?? {};
 }
 
@@ -33,11 +35,21 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 export function describeAllowed(p: PropSchema): string {
   if (p.enum) return p.enum.map((v) => String(v)).join('|');
   if (p.anyOf) return p.anyOf.map(describeAllowed).join(' or ');
-  const t = Array.isArray(p.type) ? p.type.join('|') : p.type ?? 'value';
+  const t = Array.isArray(p.type) ? p.type.join('|') : (p.type ?? 'value');
   if (t === 'boolean') return 'true|false';
   if (t === 'integer' || t === 'number') {
-    const lo = p.exclusiveMinimum !== undefined ? `(${p.exclusiveMinimum}` : p.minimum !== undefined && p.minimum > -SAFE ? `[${p.minimum}` : null;
-    const hi = p.exclusiveMaximum !== undefined ? `${p.exclusiveMaximum})` : p.maximum !== undefined && p.maximum < SAFE ? `${p.maximum}]` : null;
+    const lo =
+      p.exclusiveMinimum !== undefined
+        ? `(${p.exclusiveMinimum}`
+        : p.minimum !== undefined && p.minimum > -SAFE
+          ? `[${p.minimum}`
+          : null;
+    const hi =
+      p.exclusiveMaximum !== undefined
+        ? `${p.exclusiveMaximum})`
+        : p.maximum !== undefined && p.maximum < SAFE
+          ? `${p.maximum}]`
+          : null;
     const name = t === 'integer' ? 'integer' : 'number';
     if (lo && hi) return `${name} in ${lo}, ${hi}`;
     if (lo) return `${name} ${lo.startsWith('(') ? '>' : '≥'} ${lo.slice(1)}`;
@@ -49,8 +61,15 @@ export function describeAllowed(p: PropSchema): string {
 }
 
 /** Keys, defaults and allowed values of an experiment config, for `list` and the docs. */
-export function describeConfig(schema: z.ZodObject): { key: string; default: unknown; allowed: string; description?: string }[] {
-  return Object.entries(props(schema)).map(([key, p]) => ({ key, default: p.default, allowed: describeAllowed(p), description: p.description }));
+export function describeConfig(
+  schema: z.ZodObject,
+): { key: string; default: unknown; allowed: string; description?: string }[] {
+  return Object.entries(props(schema)).map(([key, p]) => ({
+    key,
+    default: p.default,
+    allowed: describeAllowed(p),
+    description: p.description,
+  }));
 }
 
 function readValue(raw: string): unknown {
@@ -62,7 +81,11 @@ function readValue(raw: string): unknown {
 }
 
 /** Parse repeated `key=value` strings into a validated config (defaults filled in). */
-export function parseSets<S extends z.ZodObject>(schema: S, sets: readonly string[], experimentId: string): z.infer<S> {
+export function parseSets<S extends z.ZodObject>(
+  schema: S,
+  sets: readonly string[],
+  experimentId: string,
+): z.infer<S> {
   const p = props(schema);
   const raw: Record<string, unknown> = {};
   for (const s of sets) {
@@ -72,27 +95,38 @@ export function parseSets<S extends z.ZodObject>(schema: S, sets: readonly strin
     const val = s.slice(eq + 1);
     if (!(key in p)) {
       const known = Object.keys(p);
-      throw new ConfigError(`unknown --set key '${key}' for ${experimentId}; known keys: ${known.length ? known.join(', ') : '(none)'}`);
+      throw new ConfigError(
+        `unknown --set key '${key}' for ${experimentId}; known keys: ${known.length ? known.join(', ') : '(none)'}`,
+      );
     }
     if (key in raw) throw new ConfigError(`--set key '${key}' given twice`);
     // Strings stay strings when the schema wants a string (e.g. "1e3" as a name), otherwise read JSON.
     const want = p[key]!.type;
-    raw[key] = want === 'string' || (p[key]!.enum && p[key]!.enum!.every((v) => typeof v === 'string')) ? val : readValue(val);
+    raw[key] =
+      want === 'string' || (p[key]!.enum && p[key]!.enum.every((v) => typeof v === 'string'))
+        ? val
+        : readValue(val);
   }
   return validateConfig(schema, raw, experimentId);
 }
 
 /** Validate a full or partial config object (also used when a run is resumed from config.json). */
-export function validateConfig<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, experimentId: string): z.infer<S> {
+export function validateConfig<S extends z.ZodObject>(
+  schema: S,
+  raw: Record<string, unknown>,
+  experimentId: string,
+): z.infer<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const p = props(schema);
   const issue = r.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
-    throw new ConfigError(`unknown config key '${issue.keys[0]}' for ${experimentId}; known keys: ${Object.keys(p).join(', ')}`);
+    throw new ConfigError(
+      `unknown config key '${issue.keys[0]}' for ${experimentId}; known keys: ${Object.keys(p).join(', ')}`,
+    );
   }
   const key = String(issue.path[0] ?? '');
-  const allowed = p[key] ? describeAllowed(p[key]!) : '';
+  const allowed = p[key] ? describeAllowed(p[key]) : '';
   const got = key in raw ? JSON.stringify(raw[key]) : '(missing)';
   const extra = issue.code === 'custom' ? `: ${issue.message}` : '';
   throw new ConfigError(`bad value for '${key}': ${got}${extra}; allowed: ${allowed}`);

@@ -32,7 +32,13 @@ export function findExperiment(id: string): Experiment {
   const e = ALL.find((x) => x.id === id);
   if (e) return e;
   // Ids that contain or start like the typed one come first; then the nearest by edit distance.
-  const score = (x: Experiment) => (x.id.startsWith(id) || id.startsWith(x.id) ? -1000 : 0) + distance(id, x.id);
-  const near = [...ALL].sort((x, y) => score(x) - score(y)).slice(0, 3).map((x) => x.id);
-  throw new UnknownExperimentError(`unknown experiment '${id}'${near.length ? `; did you mean ${near.join(', ')}?` : ''} (steered list shows all)`);
+  const score = (x: Experiment) =>
+    (x.id.startsWith(id) || id.startsWith(x.id) ? -1000 : 0) + distance(id, x.id);
+  const near = [...ALL]
+    .sort((x, y) => score(x) - score(y))
+    .slice(0, 3)
+    .map((x) => x.id);
+  throw new UnknownExperimentError(
+    `unknown experiment '${id}'${near.length ? `; did you mean ${near.join(', ')}?` : ''} (steered list shows all)`,
+  );
 }

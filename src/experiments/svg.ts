@@ -21,7 +21,18 @@ export interface LinePlot {
   height?: number;
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#17becf',
+  '#bcbd22',
+];
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -40,49 +51,80 @@ function ticks(lo: number, hi: number, n = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 
 /** Opening tag, white background, title and horizontal grid lines with their y labels. */
-function header(out: string[], W: number, H: number, left: number, pw: number, title: string, yticks: number[], sy: (y: number) => number): void {
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+function header(
+  out: string[],
+  W: number,
+  H: number,
+  left: number,
+  pw: number,
+  title: string,
+  yticks: number[],
+  sy: (y: number) => number,
+): void {
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${left + pw / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`);
   for (const t of yticks) {
-    out.push(`<line x1="${left}" x2="${left + pw}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/>`);
+    out.push(
+      `<line x1="${left}" x2="${left + pw}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/>`,
+    );
     out.push(`<text x="${left - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`);
   }
 }
 
 export function linePlot(p: LinePlot): string {
-  const W = p.width ?? 640, H = p.height ?? 400;
+  const W = p.width ?? 640,
+    H = p.height ?? 400;
   const m = { l: 64, r: 170, t: 36, b: 48 };
-  const pw = W - m.l - m.r, ph = H - m.t - m.b;
+  const pw = W - m.l - m.r,
+    ph = H - m.t - m.b;
   const xs = p.series.flatMap((s) => s.x as number[]).filter(Number.isFinite);
-  const ys = p.series.flatMap((s) => s.y.map((y, i) => [y - (s.err?.[i] ?? 0), y + (s.err?.[i] ?? 0)]).flat()).filter(Number.isFinite);
-  const x0 = Math.min(...xs), x1 = Math.max(...xs);
+  const ys = p.series
+    .flatMap((s) => s.y.flatMap((y, i) => [y - (s.err?.[i] ?? 0), y + (s.err?.[i] ?? 0)]))
+    .filter(Number.isFinite);
+  const x0 = Math.min(...xs),
+    x1 = Math.max(...xs);
   let [y0, y1] = p.ylim ?? [Math.min(...ys), Math.max(...ys)];
-  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
+  if (!(y1 > y0)) {
+    y0 -= 1;
+    y1 += 1;
+  }
   const sx = (x: number) => m.l + (x1 > x0 ? ((x - x0) / (x1 - x0)) * pw : pw / 2);
   const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
   const out: string[] = [];
   header(out, W, H, m.l, pw, p.title, ticks(y0, y1), sy);
-  for (const t of ticks(x0, x1)) out.push(`<text x="${sx(t).toFixed(1)}" y="${m.t + ph + 16}" text-anchor="middle">${fmt(t)}</text>`);
+  for (const t of ticks(x0, x1))
+    out.push(`<text x="${sx(t).toFixed(1)}" y="${m.t + ph + 16}" text-anchor="middle">${fmt(t)}</text>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle">${esc(p.xlabel)}</text>`);
-  out.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(p.ylabel)}</text>`);
+  out.push(
+    `<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(p.ylabel)}</text>`,
+  );
   p.series.forEach((s, k) => {
     const c = PALETTE[k % PALETTE.length];
     if (s.err) {
       const up = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]! + s.err![i]!).toFixed(1)}`);
       const dn = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]! - s.err![i]!).toFixed(1)}`).reverse();
-      out.push(`<polygon points="${[...up, ...dn].join(' ')}" fill="${c}" fill-opacity="0.15" stroke="none"/>`);
+      out.push(
+        `<polygon points="${[...up, ...dn].join(' ')}" fill="${c}" fill-opacity="0.15" stroke="none"/>`,
+      );
     }
     const pts = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]!).toFixed(1)}`).join(' ');
-    out.push(`<polyline points="${pts}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    out.push(
+      `<polyline points="${pts}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     const ly = m.t + 10 + k * 18;
-    out.push(`<line x1="${m.l + pw + 12}" x2="${m.l + pw + 34}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    out.push(
+      `<line x1="${m.l + pw + 12}" x2="${m.l + pw + 34}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     out.push(`<text x="${m.l + pw + 40}" y="${ly + 4}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
@@ -102,34 +144,48 @@ export interface BarChart {
 }
 
 export function barChart(p: BarChart): string {
-  const W = p.width ?? 560, H = p.height ?? 380;
+  const W = p.width ?? 560,
+    H = p.height ?? 380;
   const m = { l: 64, r: 140, t: 36, b: 48 };
-  const pw = W - m.l - m.r, ph = H - m.t - m.b;
+  const pw = W - m.l - m.r,
+    ph = H - m.t - m.b;
   const vals = p.series.flatMap((s) => s.values.map((v, i) => v + (s.err?.[i] ?? 0)));
   const [y0, y1] = p.ylim ?? [Math.min(0, ...vals), Math.max(...vals) * 1.05 || 1];
   const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
-  const gw = pw / p.groups.length, bw = (gw * 0.8) / p.series.length;
+  const gw = pw / p.groups.length,
+    bw = (gw * 0.8) / p.series.length;
   const out: string[] = [];
   header(out, W, H, m.l, pw, p.title, ticks(y0, y1), sy);
   p.groups.forEach((g, gi) => {
-    out.push(`<text x="${(m.l + gw * gi + gw / 2).toFixed(1)}" y="${m.t + ph + 18}" text-anchor="middle">${esc(g)}</text>`);
+    out.push(
+      `<text x="${(m.l + gw * gi + gw / 2).toFixed(1)}" y="${m.t + ph + 18}" text-anchor="middle">${esc(g)}</text>`,
+    );
     p.series.forEach((s, si) => {
       const v = s.values[gi]!;
       const x = m.l + gw * gi + gw * 0.1 + bw * si;
-      const top = sy(Math.max(v, y0)), base = sy(Math.max(y0, Math.min(0, y1)));
-      out.push(`<rect x="${x.toFixed(1)}" y="${Math.min(top, base).toFixed(1)}" width="${(bw * 0.92).toFixed(1)}" height="${Math.abs(base - top).toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"/>`);
+      const top = sy(Math.max(v, y0)),
+        base = sy(Math.max(y0, Math.min(0, y1)));
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${Math.min(top, base).toFixed(1)}" width="${(bw * 0.92).toFixed(1)}" height="${Math.abs(base - top).toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"/>`,
+      );
       const e = s.err?.[gi];
       if (e) {
         const cx = x + bw * 0.46;
-        out.push(`<line x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${sy(v - e).toFixed(1)}" y2="${sy(v + e).toFixed(1)}" stroke="#222"/>`);
+        out.push(
+          `<line x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${sy(v - e).toFixed(1)}" y2="${sy(v + e).toFixed(1)}" stroke="#222"/>`,
+        );
       }
     });
   });
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
-  out.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(p.ylabel)}</text>`);
+  out.push(
+    `<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(p.ylabel)}</text>`,
+  );
   p.series.forEach((s, k) => {
     const ly = m.t + 10 + k * 18;
-    out.push(`<rect x="${m.l + pw + 12}" y="${ly - 6}" width="14" height="12" fill="${PALETTE[k % PALETTE.length]}"/>`);
+    out.push(
+      `<rect x="${m.l + pw + 12}" y="${ly - 6}" width="14" height="12" fill="${PALETTE[k % PALETTE.length]}"/>`,
+    );
     out.push(`<text x="${m.l + pw + 32}" y="${ly + 4}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');

@@ -14,9 +14,19 @@ export type Vec = Float32Array | Float64Array;
 export interface GemmKernel {
   readonly name: 'ts' | 'blas';
   gemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    alpha: number, A: Vec, lda: number, B: Vec, ldb: number,
-    beta: number, C: Vec, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Vec,
+    lda: number,
+    B: Vec,
+    ldb: number,
+    beta: number,
+    C: Vec,
+    ldc: number,
   ): void;
 }
 
@@ -25,7 +35,7 @@ function scaleC(M: number, N: number, beta: number, C: Vec, ldc: number): void {
   for (let i = 0; i < M; i++) {
     const r = i * ldc;
     if (beta === 0) for (let j = 0; j < N; j++) C[r + j] = 0;
-    else for (let j = 0; j < N; j++) C[r + j] *= beta;
+    else for (let j = 0; j < N; j++) C[r + j]! *= beta;
   }
 }
 
@@ -39,28 +49,41 @@ export const tsGemm: GemmKernel = {
       // c[i,:] += a[i,k] * b[k,:], four rows of B per pass over C's row: a quarter of the loads and
       // stores of C, and four independent products per element for the CPU to overlap.
       for (let i = 0; i < M; i++) {
-        const ar = i * lda, cr = i * ldc;
+        const ar = i * lda,
+          cr = i * ldc;
         let k = 0;
         for (; k + 3 < K; k += 4) {
-          const a0 = alpha * A[ar + k]!, a1 = alpha * A[ar + k + 1]!, a2 = alpha * A[ar + k + 2]!, a3 = alpha * A[ar + k + 3]!;
+          const a0 = alpha * A[ar + k]!,
+            a1 = alpha * A[ar + k + 1]!,
+            a2 = alpha * A[ar + k + 2]!,
+            a3 = alpha * A[ar + k + 3]!;
           if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-          const b0 = k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-          for (let j = 0; j < N; j++) C[cr + j] += a0 * B[b0 + j]! + a1 * B[b1 + j]! + a2 * B[b2 + j]! + a3 * B[b3 + j]!;
+          const b0 = k * ldb,
+            b1 = b0 + ldb,
+            b2 = b1 + ldb,
+            b3 = b2 + ldb;
+          for (let j = 0; j < N; j++)
+            C[cr + j]! += a0 * B[b0 + j]! + a1 * B[b1 + j]! + a2 * B[b2 + j]! + a3 * B[b3 + j]!;
         }
         for (; k < K; k++) {
           const a0 = alpha * A[ar + k]!;
           if (a0 === 0) continue;
           const b0 = k * ldb;
-          for (let j = 0; j < N; j++) C[cr + j] += a0 * B[b0 + j]!;
+          for (let j = 0; j < N; j++) C[cr + j]! += a0 * B[b0 + j]!;
         }
       }
     } else if (!transA && transB) {
       // c[i,j] += dot(a[i,:], b[j,:]); four partial sums break the add dependency chain.
       for (let i = 0; i < M; i++) {
-        const ar = i * lda, cr = i * ldc;
+        const ar = i * lda,
+          cr = i * ldc;
         for (let j = 0; j < N; j++) {
           const br = j * ldb;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0,
+            k = 0;
           for (; k + 3 < K; k += 4) {
             s0 += A[ar + k]! * B[br + k]!;
             s1 += A[ar + k + 1]! * B[br + k + 1]!;
@@ -68,7 +91,7 @@ export const tsGemm: GemmKernel = {
             s3 += A[ar + k + 3]! * B[br + k + 3]!;
           }
           for (; k < K; k++) s0 += A[ar + k]! * B[br + k]!;
-          C[cr + j] += alpha * ((s0 + s1) + (s2 + s3));
+          C[cr + j]! += alpha * (s0 + s1 + (s2 + s3));
         }
       }
     } else if (transA && !transB) {
@@ -76,22 +99,33 @@ export const tsGemm: GemmKernel = {
       // rows of a sequence), where one k per pass would sweep the whole of C K times.
       let k = 0;
       for (; k + 3 < K; k += 4) {
-        const a0r = k * lda, a1r = a0r + lda, a2r = a1r + lda, a3r = a2r + lda;
-        const b0 = k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        const a0r = k * lda,
+          a1r = a0r + lda,
+          a2r = a1r + lda,
+          a3r = a2r + lda;
+        const b0 = k * ldb,
+          b1 = b0 + ldb,
+          b2 = b1 + ldb,
+          b3 = b2 + ldb;
         for (let i = 0; i < M; i++) {
-          const x0 = alpha * A[a0r + i]!, x1 = alpha * A[a1r + i]!, x2 = alpha * A[a2r + i]!, x3 = alpha * A[a3r + i]!;
+          const x0 = alpha * A[a0r + i]!,
+            x1 = alpha * A[a1r + i]!,
+            x2 = alpha * A[a2r + i]!,
+            x3 = alpha * A[a3r + i]!;
           if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
           const cr = i * ldc;
-          for (let j = 0; j < N; j++) C[cr + j] += x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
+          for (let j = 0; j < N; j++)
+            C[cr + j]! += x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
         }
       }
       for (; k < K; k++) {
-        const ar = k * lda, br = k * ldb;
+        const ar = k * lda,
+          br = k * ldb;
         for (let i = 0; i < M; i++) {
           const a = alpha * A[ar + i]!;
           if (a === 0) continue;
           const cr = i * ldc;
-          for (let j = 0; j < N; j++) C[cr + j] += a * B[br + j]!;
+          for (let j = 0; j < N; j++) C[cr + j]! += a * B[br + j]!;
         }
       }
     } else {
@@ -101,7 +135,7 @@ export const tsGemm: GemmKernel = {
         for (let j = 0; j < N; j++) {
           let s = 0;
           for (let k = 0; k < K; k++) s += A[k * lda + i]! * B[j * ldb + k]!;
-          C[cr + j] += alpha * s;
+          C[cr + j]! += alpha * s;
         }
       }
     }
@@ -122,9 +156,19 @@ export function setGemmKernel(k: GemmKernel): void {
 
 /** Shorthand used by layers: C = alpha·op(A)·op(B) + beta·C with the installed kernel. */
 export function gemm(
-  transA: boolean, transB: boolean, M: number, N: number, K: number,
-  alpha: number, A: Vec, lda: number, B: Vec, ldb: number,
-  beta: number, C: Vec, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Vec,
+  lda: number,
+  B: Vec,
+  ldb: number,
+  beta: number,
+  C: Vec,
+  ldc: number,
 ): void {
   current.gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }

@@ -54,7 +54,11 @@ export class Rng {
   }
 
   static fromState(st: RngState): Rng {
-    if (!Array.isArray(st) || st.length !== 4 || st.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
+    if (
+      !Array.isArray(st) ||
+      st.length !== 4 ||
+      st.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)
+    ) {
       throw new RangeError('Rng state must be four uint32 words');
     }
     if (st.every((w) => w === 0)) throw new RangeError('Rng state must not be all zero');
@@ -72,8 +76,10 @@ export class Rng {
 
   /** Next uniformly distributed uint32. */
   nextU32(): number {
-    const s0 = this.s0, s1 = this.s1;
-    let s2 = this.s2, s3 = this.s3;
+    const s0 = this.s0,
+      s1 = this.s1;
+    let s2 = this.s2,
+      s3 = this.s3;
     const x = Math.imul(s1, 5);
     const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
     const t = s1 << 9;
@@ -100,7 +106,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), unbiased (rejection on the 32-bit draw). */
   int(n: number): number {
-    if (!(n >= 1) || n > 4294967296 || !Number.isInteger(n)) throw new RangeError(`Rng.int needs an integer n in [1, 2^32], got ${n}`);
+    if (!(n >= 1) || n > 4294967296 || !Number.isInteger(n))
+      throw new RangeError(`Rng.int needs an integer n in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     let r = this.nextU32();
     while (r >= limit) r = this.nextU32();

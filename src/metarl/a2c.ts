@@ -150,22 +150,42 @@ export function paramCount(ps: readonly Param[]): number {
 }
 
 /** Concatenate the parameters' data (or grads) into one Float32Array, in list order. */
-export function flattenParams(ps: readonly Param[], which: 'data' | 'grad' = 'data', out: Float32Array = new Float32Array(paramCount(ps))): Float32Array {
+export function flattenParams(
+  ps: readonly Param[],
+  which: 'data' | 'grad' = 'data',
+  out: Float32Array = new Float32Array(paramCount(ps)),
+): Float32Array {
   let o = 0;
-  for (const p of ps) { out.set(p[which], o); o += p.data.length; }
+  for (const p of ps) {
+    out.set(p[which], o);
+    o += p.data.length;
+  }
   return out;
 }
 
 /** Inverse of flattenParams(…, 'data'). */
 export function loadFlatParams(ps: readonly Param[], flat: Float32Array): void {
-  if (flat.length !== paramCount(ps)) throw new RangeError(`loadFlatParams: ${flat.length} values for ${paramCount(ps)} parameters`);
+  if (flat.length !== paramCount(ps))
+    throw new RangeError(`loadFlatParams: ${flat.length} values for ${paramCount(ps)} parameters`);
   let o = 0;
-  for (const p of ps) { p.data.set(flat.subarray(o, o + p.data.length)); o += p.data.length; }
+  for (const p of ps) {
+    p.data.set(flat.subarray(o, o + p.data.length));
+    o += p.data.length;
+  }
 }
 
 /** The network a trainer (or a replica of it) trains on this task. */
 export function a2cNetwork(task: TaskSpec, cfg: A2CConfig, rng: Rng): RecurrentActorCritic {
-  return new RecurrentActorCritic({ obsDim: task.obsDim, nActions: task.nActions, hidden: cfg.hidden, maxSteps: task.maxSteps, maxBatch: cfg.numEnvs }, rng);
+  return new RecurrentActorCritic(
+    {
+      obsDim: task.obsDim,
+      nActions: task.nActions,
+      hidden: cfg.hidden,
+      maxSteps: task.maxSteps,
+      maxBatch: cfg.numEnvs,
+    },
+    rng,
+  );
 }
 
 /**
@@ -201,17 +221,28 @@ export class A2CRollout {
   private readonly rngs: Rng[] = [];
   private gammaNow = 0;
 
-  constructor(readonly task: TaskSpec, readonly cfg: A2CConfig, readonly net: RecurrentActorCritic) {
+  constructor(
+    readonly task: TaskSpec,
+    readonly cfg: A2CConfig,
+    readonly net: RecurrentActorCritic,
+  ) {
     this.maxB = net.shape.maxBatch;
     this.T = task.maxSteps;
     this.A = task.nActions;
     this.D = task.obsDim;
     this.H = cfg.hidden;
-    if (net.shape.maxSteps < this.T || net.shape.hidden !== this.H || net.shape.obsDim !== this.D || net.shape.nActions !== this.A) {
+    if (
+      net.shape.maxSteps < this.T ||
+      net.shape.hidden !== this.H ||
+      net.shape.obsDim !== this.D ||
+      net.shape.nActions !== this.A
+    ) {
       throw new Error('A2CRollout: network shape does not match the task and config');
     }
     this.envs = Array.from({ length: this.maxB }, () => task.make());
-    const TB = this.T * this.maxB, H = this.H, B = this.maxB;
+    const TB = this.T * this.maxB,
+      H = this.H,
+      B = this.maxB;
     this.hs = alloc('f32', TB * H);
     this.logits = alloc('f32', TB * this.A);
     this.probs = alloc('f32', B * this.A);
@@ -236,7 +267,10 @@ export class A2CRollout {
   compute(req: ShardRequest, out?: Float32Array): ShardResult {
     this.gammaNow = req.gamma;
     const B = req.envSeeds.length;
-    if (B < 1 || B > this.maxB || req.actSeeds.length !== B) throw new RangeError(`A2CRollout: shard of ${B} episodes (max ${this.maxB}, ${req.actSeeds.length} action seeds)`);
+    if (B < 1 || B > this.maxB || req.actSeeds.length !== B)
+      throw new RangeError(
+        `A2CRollout: shard of ${B} episodes (max ${this.maxB}, ${req.actSeeds.length} action seeds)`,
+      );
     const { T, A, D, H } = this;
     const net = this.net;
     const rngs = this.rngs;
@@ -284,13 +318,27 @@ export class A2CRollout {
       steps = t + 1;
     }
     // Episodes still live after maxSteps were cut by the trainer: treat as truncated at T−1.
-    for (let b = 0; b < B; b++) if (this.live[b]) { this.truncatedAt[b] = steps - 1; this.bootObs.set(this.x.subarray(b * D, (b + 1) * D), b * D); }
+    for (let b = 0; b < B; b++)
+      if (this.live[b]) {
+        this.truncatedAt[b] = steps - 1;
+        this.bootObs.set(this.x.subarray(b * D, (b + 1) * D), b * D);
+      }
     this.bootstrapValues(B);
     this.computeReturns(B, steps);
     const TB = steps * B;
     const loss = a2cLoss({
-      logits: this.logits, values: this.values, actions: this.actions, advantages: this.adv, returns: this.ret,
-      B: TB, A, valueCoef: this.cfg.valueCoef, entropyCoef: req.entropyCoef, dLogits: this.dLogits, dValues: this.dValues, mask: this.mask,
+      logits: this.logits,
+      values: this.values,
+      actions: this.actions,
+      advantages: this.adv,
+      returns: this.ret,
+      B: TB,
+      A,
+      valueCoef: this.cfg.valueCoef,
+      entropyCoef: req.entropyCoef,
+      dLogits: this.dLogits,
+      dValues: this.dValues,
+      mask: this.mask,
     });
     let rows = 0;
     for (let i = 0; i < TB; i++) rows += this.mask[i]!;
@@ -299,11 +347,15 @@ export class A2CRollout {
     net.pi.backward(this.hs, this.dLogits, TB, this.dH);
     net.v.backward(this.hs, this.dValues, TB, this.dH2);
     const dH = this.dH;
-    for (let i = 0; i < TB * H; i++) dH[i] += this.dH2[i]!;
+    for (let i = 0; i < TB * H; i++) dH[i]! += this.dH2[i]!;
     net.lstm.backward(dH.subarray(0, TB * H));
     return {
-      grads: flattenParams(ps, 'grad', out), rows, rewardSum: totalReward,
-      policyLoss: loss.policyLoss, valueLoss: loss.valueLoss, entropy: loss.entropy,
+      grads: flattenParams(ps, 'grad', out),
+      rows,
+      rewardSum: totalReward,
+      policyLoss: loss.policyLoss,
+      valueLoss: loss.valueLoss,
+      entropy: loss.entropy,
     };
   }
 
@@ -316,7 +368,8 @@ export class A2CRollout {
     const H = this.H;
     const lstm = this.net.lstm;
     const fs = lstm.finalState();
-    const hOut = this.dH2.subarray(0, B * H), cOut = this.dH.subarray(0, B * H);
+    const hOut = this.dH2.subarray(0, B * H),
+      cOut = this.dH.subarray(0, B * H);
     // finalState holds each row's state after `steps` steps; rows that stopped early kept stepping on
     // stale inputs, so their bootstrap uses that state too. Early-stopped rows are terminated in all
     // task families here (fixed-length episodes end by time limit at the same step), so this is exact.
@@ -326,12 +379,17 @@ export class A2CRollout {
   }
 
   private computeReturns(B: number, steps: number): void {
-    const g = this.gammaNow, lam = this.cfg.gaeLambda;
+    const g = this.gammaNow,
+      lam = this.cfg.gaeLambda;
     for (let b = 0; b < B; b++) {
       let gae = 0;
       let nextV = 0;
       let last = -1;
-      for (let t = steps - 1; t >= 0; t--) if (this.mask[t * B + b]) { last = t; break; }
+      for (let t = steps - 1; t >= 0; t--)
+        if (this.mask[t * B + b]) {
+          last = t;
+          break;
+        }
       for (let t = last; t >= 0; t--) {
         const i = t * B + b;
         const boot = t === last ? (this.truncatedAt[b] === t ? this.bootV[b]! : 0) : nextV;
@@ -342,7 +400,10 @@ export class A2CRollout {
         this.ret[i] = gae + v;
         nextV = v;
       }
-      for (let t = last + 1; t < steps; t++) { this.adv[t * B + b] = 0; this.ret[t * B + b] = 0; }
+      for (let t = last + 1; t < steps; t++) {
+        this.adv[t * B + b] = 0;
+        this.ret[t * B + b] = 0;
+      }
     }
   }
 }
@@ -367,16 +428,22 @@ export class A2CTrainer {
   private readonly nParams: number;
   private readonly scratch: Float32Array[] = [];
 
-  constructor(readonly task: TaskSpec, readonly cfg: A2CConfig, rng: Rng, opts: A2CTrainerOptions = {}) {
+  constructor(
+    readonly task: TaskSpec,
+    readonly cfg: A2CConfig,
+    rng: Rng,
+    opts: A2CTrainerOptions = {},
+  ) {
     this.rng = rng;
     this.B = cfg.numEnvs;
     this.shards = Math.max(1, Math.min(this.B, Math.floor(opts.shards ?? 1)));
     this.net = a2cNetwork(task, cfg, rng);
     const ps = this.net.params();
     this.nParams = paramCount(ps);
-    this.opt = cfg.optimizer === 'adam'
-      ? new Adam(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm })
-      : new RMSProp(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm });
+    this.opt =
+      cfg.optimizer === 'adam'
+        ? new Adam(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm })
+        : new RMSProp(ps, { lr: cfg.lr, clipNorm: cfg.clipNorm });
     this.rollout = new A2CRollout(task, cfg, this.net);
   }
 
@@ -400,7 +467,10 @@ export class A2CTrainer {
   }
 
   /** Everything needed to continue training exactly: weights, optimizer moments, RNG, counter. */
-  snapshot(): { meta: { update: number; rng: number[]; optStep: number; shards: number }; tensors: Record<string, TensorRecord> } {
+  snapshot(): {
+    meta: { update: number; rng: number[]; optStep: number; shards: number };
+    tensors: Record<string, TensorRecord>;
+  } {
     const os = this.opt.state();
     return {
       meta: { update: this.update, rng: this.rng.state(), optStep: os.step, shards: this.shards },
@@ -426,13 +496,20 @@ export class A2CTrainer {
    * `shards` contiguous blocks (the first numEnvs mod shards blocks one episode longer).
    */
   plan(): ShardRequest[] {
-    const B = this.B, S = this.shards, rng = this.rng;
-    const env = new Uint32Array(B), act = new Uint32Array(B);
-    for (let b = 0; b < B; b++) { env[b] = rng.nextU32(); act[b] = rng.nextU32(); }
+    const B = this.B,
+      S = this.shards,
+      rng = this.rng;
+    const env = new Uint32Array(B),
+      act = new Uint32Array(B);
+    for (let b = 0; b < B; b++) {
+      env[b] = rng.nextU32();
+      act[b] = rng.nextU32();
+    }
     const entropyCoef = this.entropyCoef();
     const gamma = this.gammaAt();
     const reqs: ShardRequest[] = [];
-    const base = Math.floor(B / S), extra = B % S;
+    const base = Math.floor(B / S),
+      extra = B % S;
     for (let s = 0, o = 0; s < S; s++) {
       const n = base + (s < extra ? 1 : 0);
       reqs.push({ envSeeds: env.slice(o, o + n), actSeeds: act.slice(o, o + n), entropyCoef, gamma });
@@ -444,20 +521,28 @@ export class A2CTrainer {
   /** Stage 3: combine the shard gradients in shard order into the global mean-loss gradient and step. */
   apply(results: readonly ShardResult[]): UpdateStats {
     const ps = this.opt.params;
-    let N = 0, reward = 0;
+    let N = 0,
+      reward = 0;
     for (const r of results) {
-      if (r.grads.length !== this.nParams) throw new RangeError(`A2C shard returned ${r.grads.length} gradients for ${this.nParams} parameters`);
-      N += r.rows; reward += r.rewardSum;
+      if (r.grads.length !== this.nParams)
+        throw new RangeError(`A2C shard returned ${r.grads.length} gradients for ${this.nParams} parameters`);
+      N += r.rows;
+      reward += r.rewardSum;
     }
     // Weights n_s/N: with one shard the weight is exactly 1, so the in-process path is a plain copy.
     const w = results.map((r) => (N > 0 ? r.rows / N : 0));
-    let pl = 0, vl = 0, ent = 0;
+    let pl = 0,
+      vl = 0,
+      ent = 0;
     for (let s = 0; s < results.length; s++) {
-      pl += w[s]! * results[s]!.policyLoss; vl += w[s]! * results[s]!.valueLoss; ent += w[s]! * results[s]!.entropy;
+      pl += w[s]! * results[s]!.policyLoss;
+      vl += w[s]! * results[s]!.valueLoss;
+      ent += w[s]! * results[s]!.entropy;
     }
     let o = 0;
     for (const p of ps) {
-      const g = p.grad, n = g.length;
+      const g = p.grad,
+        n = g.length;
       for (let i = 0; i < n; i++) {
         let acc = 0;
         for (let s = 0; s < results.length; s++) acc += w[s]! * results[s]!.grads[o + i]!;
@@ -470,15 +555,24 @@ export class A2CTrainer {
     const gn = this.opt.step();
     this.update++;
     return {
-      update: this.update, episodeReward: reward / this.B, policyLoss: pl, valueLoss: vl,
-      entropy: ent, gradNorm: gn, entropyCoef: ent0, lr: this.lrAt(this.update - 1), envSteps: N,
+      update: this.update,
+      episodeReward: reward / this.B,
+      policyLoss: pl,
+      valueLoss: vl,
+      entropy: ent,
+      gradNorm: gn,
+      entropyCoef: ent0,
+      lr: this.lrAt(this.update - 1),
+      envSteps: N,
     };
   }
 
   /** One update in this thread: numEnvs full episodes (shard by shard), one gradient step. */
   step(): UpdateStats {
     const reqs = this.plan();
-    const results = reqs.map((r, s) => this.rollout.compute(r, (this.scratch[s] ??= new Float32Array(this.nParams))));
+    const results = reqs.map((r, s) =>
+      this.rollout.compute(r, (this.scratch[s] ??= new Float32Array(this.nParams))),
+    );
     return this.apply(results);
   }
 
@@ -494,14 +588,19 @@ export class A2CTrainer {
     const remoteIdx: number[] = [];
     for (let s = 0; s < reqs.length; s++) if (s % K !== 0) remoteIdx.push(s);
     const remote = remoteIdx.length
-      ? backend.computeShards(flattenParams(this.net.params()), remoteIdx.map((s) => reqs[s]!))
+      ? backend.computeShards(
+          flattenParams(this.net.params()),
+          remoteIdx.map((s) => reqs[s]!),
+        )
       : Promise.resolve([] as ShardResult[]);
     // If a local shard throws, the remote failure (if any) must not surface as an unhandled rejection.
     remote.catch(() => {});
     const results: ShardResult[] = new Array(reqs.length);
-    for (let s = 0; s < reqs.length; s += K) results[s] = this.rollout.compute(reqs[s]!, (this.scratch[s] ??= new Float32Array(this.nParams)));
+    for (let s = 0; s < reqs.length; s += K)
+      results[s] = this.rollout.compute(reqs[s]!, (this.scratch[s] ??= new Float32Array(this.nParams)));
     const got = await remote;
-    if (got.length !== remoteIdx.length) throw new Error(`gradient backend returned ${got.length} results for ${remoteIdx.length} shards`);
+    if (got.length !== remoteIdx.length)
+      throw new Error(`gradient backend returned ${got.length} results for ${remoteIdx.length} shards`);
     remoteIdx.forEach((s, j) => (results[s] = got[j]!));
     return this.apply(results);
   }
@@ -521,18 +620,32 @@ export interface EpisodeStep {
  * `greedy`. Episode seeds come from `rng`, so evaluation is reproducible.
  */
 export function evaluateNetwork(
-  net: RecurrentActorCritic, task: TaskSpec, episodes: number, rng: Rng,
-  onStep: (episode: number, s: EpisodeStep) => void, opts: { greedy?: boolean; batch?: number; progress?: (done: number, total: number) => void } = {},
+  net: RecurrentActorCritic,
+  task: TaskSpec,
+  episodes: number,
+  rng: Rng,
+  onStep: (episode: number, s: EpisodeStep) => void,
+  opts: { greedy?: boolean; batch?: number; progress?: (done: number, total: number) => void } = {},
 ): void {
   const B = Math.min(opts.batch ?? net.shape.maxBatch, net.shape.maxBatch);
-  const H = net.shape.hidden, A = task.nActions, D = task.obsDim;
+  const H = net.shape.hidden,
+    A = task.nActions,
+    D = task.obsDim;
   const envs = Array.from({ length: B }, () => task.make());
-  const x = alloc('f32', B * D), h = alloc('f32', B * H), c = alloc('f32', B * H), h2 = alloc('f32', B * H), c2 = alloc('f32', B * H);
-  const logits = alloc('f32', B * A), vals = alloc('f32', B), probs = alloc('f32', B * A);
+  const x = alloc('f32', B * D),
+    h = alloc('f32', B * H),
+    c = alloc('f32', B * H),
+    h2 = alloc('f32', B * H),
+    c2 = alloc('f32', B * H);
+  const logits = alloc('f32', B * A),
+    vals = alloc('f32', B),
+    probs = alloc('f32', B * A);
   const live = new Uint8Array(B);
   for (let start = 0; start < episodes; start += B) {
     const n = Math.min(B, episodes - start);
-    h.fill(0); c.fill(0); x.fill(0);
+    h.fill(0);
+    c.fill(0);
+    x.fill(0);
     for (let b = 0; b < n; b++) {
       const r = envs[b]!.reset({ seed: rng.nextU32() });
       x.set(r.observation, b * D);
@@ -544,7 +657,8 @@ export function evaluateNetwork(
       for (let b = 0; b < n; b++) any |= live[b]!;
       if (!any) break;
       net.lstm.stepInference(x, B, h, c, h2, c2);
-      h.set(h2); c.set(c2);
+      h.set(h2);
+      c.set(c2);
       net.heads(h, B, logits, vals);
       softmax(logits, B, A, probs);
       for (let b = 0; b < n; b++) {

@@ -16,7 +16,7 @@ export function sampleGamma(rng: Rng, shape: number): number {
   if (shape < 1) {
     let u = rng.uniform();
     while (u <= 0) u = rng.uniform();
-    return sampleGamma(rng, shape + 1) * Math.pow(u, 1 / shape);
+    return sampleGamma(rng, shape + 1) * u ** (1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
@@ -69,8 +69,10 @@ export interface GittinsOptions {
  * Returns index(s, f) for s successes and f failures (Beta(s+1, f+1)), s + f ≤ maxPulls.
  */
 export function gittinsIndices(gamma: number, maxPulls: number, opts: GittinsOptions = {}): GittinsTable {
-  if (!(gamma > 0 && gamma < 1)) throw new RangeError(`gittinsIndices: discount must be in (0, 1), got ${gamma}`);
-  if (!Number.isInteger(maxPulls) || maxPulls < 0) throw new RangeError(`gittinsIndices: maxPulls must be a non-negative integer, got ${maxPulls}`);
+  if (!(gamma > 0 && gamma < 1))
+    throw new RangeError(`gittinsIndices: discount must be in (0, 1), got ${gamma}`);
+  if (!Number.isInteger(maxPulls) || maxPulls < 0)
+    throw new RangeError(`gittinsIndices: maxPulls must be a non-negative integer, got ${maxPulls}`);
   const extra = opts.extraDepth ?? Math.min(600, Math.ceil(Math.log(1e-4) / Math.log(gamma)));
   const grid = opts.gridSize ?? 2000;
   const N = maxPulls + Math.max(1, extra); // states with s + f ≤ N; layer N is the truncation boundary
@@ -90,7 +92,8 @@ export function gittinsIndices(gamma: number, maxPulls: number, opts: GittinsOpt
     const lam = g / grid;
     for (let s = 0; s <= N; s++) W[rowOff[N]! + s] = Math.max(lam, mu[rowOff[N]! + s]!);
     for (let n = N - 1; n >= 0; n--) {
-      const o = rowOff[n]!, o1 = rowOff[n + 1]!;
+      const o = rowOff[n]!,
+        o1 = rowOff[n + 1]!;
       for (let s = 0; s <= n; s++) {
         const m = mu[o + s]!;
         const cont = (1 - gamma) * m + gamma * (m * W[o1 + s + 1]! + (1 - m) * W[o1 + s]!);
@@ -124,7 +127,8 @@ export class GittinsTable {
   /** Index of an arm with s successes and f failures (Beta(1,1) prior). */
   index(s: number, f: number): number {
     const n = s + f;
-    if (n > this.maxPulls || s < 0 || f < 0) throw new RangeError(`GittinsTable: (s=${s}, f=${f}) outside the table (maxPulls ${this.maxPulls})`);
+    if (n > this.maxPulls || s < 0 || f < 0)
+      throw new RangeError(`GittinsTable: (s=${s}, f=${f}) outside the table (maxPulls ${this.maxPulls})`);
     return this.values[this.rowOff[n]! + s]!;
   }
 }
@@ -148,7 +152,8 @@ export class TwoArmBayesDP {
   private readonly offsets: Int32Array[] = [];
 
   constructor(horizon: number) {
-    if (!Number.isInteger(horizon) || horizon < 1 || horizon > 400) throw new RangeError(`TwoArmBayesDP: horizon must be an integer in [1, 400], got ${horizon}`);
+    if (!Number.isInteger(horizon) || horizon < 1 || horizon > 400)
+      throw new RangeError(`TwoArmBayesDP: horizon must be an integer in [1, 400], got ${horizon}`);
     this.horizon = horizon;
     for (let n = 0; n <= horizon; n++) {
       const off = new Int32Array(n + 2);
@@ -158,8 +163,10 @@ export class TwoArmBayesDP {
     }
     // Layer T is all zeros (nothing left to earn); sweep backwards.
     for (let n = horizon - 1; n >= 0; n--) {
-      const V = this.layers[n]!, Vn = this.layers[n + 1]!;
-      const off = this.offsets[n]!, offn = this.offsets[n + 1]!;
+      const V = this.layers[n]!,
+        Vn = this.layers[n + 1]!;
+      const off = this.offsets[n]!,
+        offn = this.offsets[n + 1]!;
       for (let m1 = 0; m1 <= n; m1++) {
         const m2 = n - m1;
         const base = off[m1]!;
@@ -169,9 +176,10 @@ export class TwoArmBayesDP {
           const p1 = (s1 + 1) / (m1 + 2);
           for (let s2 = 0; s2 <= m2; s2++) {
             const p2 = (s2 + 1) / (m2 + 2);
-            const q1 = p1 * (1 + Vn[b1 + (s1 + 1) * (m2 + 1) + s2]!) + (1 - p1) * Vn[b1 + s1 * (m2 + 1) + s2]!;
+            const q1 =
+              p1 * (1 + Vn[b1 + (s1 + 1) * (m2 + 1) + s2]!) + (1 - p1) * Vn[b1 + s1 * (m2 + 1) + s2]!;
             const q2 = p2 * (1 + Vn[b2 + s1 * (m2 + 2) + s2 + 1]!) + (1 - p2) * Vn[b2 + s1 * (m2 + 2) + s2]!;
-            V[base + s1 * (m2 + 1) + s2] = q1 > q2 ? q1 : q2;
+            V[base + s1 * (m2 + 1) + s2] = Math.max(q1, q2);
           }
         }
       }
@@ -188,8 +196,10 @@ export class TwoArmBayesDP {
   /** V*(s1, f1, s2, f2): expected future successes under the optimal policy. */
   value(s1: number, f1: number, s2: number, f2: number): number {
     const n = s1 + f1 + s2 + f2;
-    if (n > this.horizon) throw new RangeError(`TwoArmBayesDP: ${n} pulls exceed the horizon ${this.horizon}`);
-    const m1 = s1 + f1, m2 = s2 + f2;
+    if (n > this.horizon)
+      throw new RangeError(`TwoArmBayesDP: ${n} pulls exceed the horizon ${this.horizon}`);
+    const m1 = s1 + f1,
+      m2 = s2 + f2;
     return this.layers[n]![this.offsets[n]![m1]! + s1 * (m2 + 1) + s2]!;
   }
 

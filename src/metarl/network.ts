@@ -22,10 +22,18 @@ export class RecurrentActorCritic implements Module {
   readonly lstm: LSTM;
   readonly pi: Linear;
   readonly v: Linear;
-  constructor(readonly shape: NetworkShape, rng: Rng) {
+  constructor(
+    readonly shape: NetworkShape,
+    rng: Rng,
+  ) {
     const dtype = shape.dtype ?? 'f32';
     const init = rng.fork('init');
-    this.lstm = new LSTM('lstm', shape.obsDim, shape.hidden, { dtype, rng: init, maxSteps: shape.maxSteps, maxBatch: shape.maxBatch });
+    this.lstm = new LSTM('lstm', shape.obsDim, shape.hidden, {
+      dtype,
+      rng: init,
+      maxSteps: shape.maxSteps,
+      maxBatch: shape.maxBatch,
+    });
     this.pi = new Linear('pi', shape.hidden, shape.nActions, { dtype, rng: init });
     this.v = new Linear('v', shape.hidden, 1, { dtype, rng: init });
     // Small policy-head weights start the policy near uniform, so early exploration is not biased

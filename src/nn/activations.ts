@@ -35,7 +35,7 @@ export function tanh(a: number): number {
  * Beyond this |a| the float32 nearest to tanh(a) is ±1 give or take an ulp; clamping there also keeps
  * the polynomials below in the range they were fitted on.
  */
-const TANH_CLAMP = 7.90531110763549805;
+const TANH_CLAMP = 7.905311107635498;
 
 /**
  * tanh(a) ≈ a·P(a²)/Q(a²), the odd [13/6] rational minimax fit that Eigen uses for float tanh
@@ -43,11 +43,20 @@ const TANH_CLAMP = 7.90531110763549805;
  * clamp), relative error ≤ 1.3e-7 for |a| < 1. NaN stays NaN (comparisons with NaN are false).
  */
 export function tanhFast(a: number): number {
-  const x = a > TANH_CLAMP ? TANH_CLAMP : a < -TANH_CLAMP ? -TANH_CLAMP : a;
+  const x = a > TANH_CLAMP ? TANH_CLAMP : Math.max(a, -TANH_CLAMP);
   const s = x * x;
-  const p = x * (4.89352455891786e-3 + s * (6.37261928875436e-4 + s * (1.48572235717979e-5 + s * (5.12229709037114e-8
-    + s * (-8.60467152213735e-11 + s * (2.00018790482477e-13 + s * -2.76076847742355e-16))))));
-  const q = 4.89352518554385e-3 + s * (2.268434632439e-3 + s * (1.18534705686654e-4 + s * 1.19825839466702e-6));
+  const p =
+    x *
+    (4.89352455891786e-3 +
+      s *
+        (6.37261928875436e-4 +
+          s *
+            (1.48572235717979e-5 +
+              s *
+                (5.12229709037114e-8 +
+                  s * (-8.60467152213735e-11 + s * (2.00018790482477e-13 + s * -2.76076847742355e-16))))));
+  const q =
+    4.89352518554385e-3 + s * (2.268434632439e-3 + s * (1.18534705686654e-4 + s * 1.19825839466702e-6));
   return p / q;
 }
 
@@ -106,7 +115,7 @@ export function sigmoidBackward(y: Vec, dy: Vec, dx: Vec, n: number): void {
 export function reluForward(x: Vec, y: Vec, n: number): void {
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    y[i] = v > 0 ? v : 0;
+    y[i] = Math.max(v, 0);
   }
 }
 
@@ -118,9 +127,15 @@ export function reluBackward(y: Vec, dy: Vec, dx: Vec, n: number): void {
 /** Apply `act` to x[0..n) into y (identity copies unless in place). */
 export function activationForward(act: Activation, x: Vec, y: Vec, n: number): void {
   switch (act) {
-    case 'tanh': tanhForward(x, y, n); return;
-    case 'relu': reluForward(x, y, n); return;
-    case 'sigmoid': sigmoidForward(x, y, n); return;
+    case 'tanh':
+      tanhForward(x, y, n);
+      return;
+    case 'relu':
+      reluForward(x, y, n);
+      return;
+    case 'sigmoid':
+      sigmoidForward(x, y, n);
+      return;
     case 'none':
       if (x !== y) for (let i = 0; i < n; i++) y[i] = x[i]!;
       return;
@@ -130,9 +145,15 @@ export function activationForward(act: Activation, x: Vec, y: Vec, n: number): v
 /** Backward of `act` given its output y. */
 export function activationBackward(act: Activation, y: Vec, dy: Vec, dx: Vec, n: number): void {
   switch (act) {
-    case 'tanh': tanhBackward(y, dy, dx, n); return;
-    case 'relu': reluBackward(y, dy, dx, n); return;
-    case 'sigmoid': sigmoidBackward(y, dy, dx, n); return;
+    case 'tanh':
+      tanhBackward(y, dy, dx, n);
+      return;
+    case 'relu':
+      reluBackward(y, dy, dx, n);
+      return;
+    case 'sigmoid':
+      sigmoidBackward(y, dy, dx, n);
+      return;
     case 'none':
       if (dx !== dy) for (let i = 0; i < n; i++) dx[i] = dy[i]!;
       return;

@@ -36,17 +36,23 @@ export function gradCheck(opts: GradCheckOptions): GradCheckResult {
   const minGrad = opts.minGrad ?? 1e-6;
   for (const p of opts.params) {
     if (!(p.data instanceof Float64Array)) {
-      throw new TypeError(`gradCheck: param ${p.name} is not float64; finite differences at eps=${eps} need dtype 'f64'`);
+      throw new TypeError(
+        `gradCheck: param ${p.name} is not float64; finite differences at eps=${eps} need dtype 'f64'`,
+      );
     }
   }
   for (const p of opts.params) p.grad.fill(0);
   opts.analytic();
   const analytic = opts.params.map((p) => Float64Array.from(p.grad));
 
-  let maxRel = 0, checked = 0, skipped = 0, maxAbsSkipped = 0;
+  let maxRel = 0,
+    checked = 0,
+    skipped = 0,
+    maxAbsSkipped = 0;
   let worst: GradCheckResult['worst'] = null;
   opts.params.forEach((p, pi) => {
-    const d = p.data, n = d.length;
+    const d = p.data,
+      n = d.length;
     const step = opts.maxPerParam && opts.maxPerParam < n ? n / opts.maxPerParam : 1;
     for (let f = 0; f < n; f += step) {
       const i = Math.floor(f);

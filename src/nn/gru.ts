@@ -45,12 +45,24 @@ interface Views {
  * One copy per precision (see activations.ts) so each stays monomorphic; the f64 one is exact.
  */
 function cellFast(
-  gx: Vec, gh: Vec, go: number, bias: Vec, bhn: Vec, hp: Vec, hpo: number,
-  hs: Vec, so: number, B: number, H: number,
+  gx: Vec,
+  gh: Vec,
+  go: number,
+  bias: Vec,
+  bhn: Vec,
+  hp: Vec,
+  hpo: number,
+  hs: Vec,
+  so: number,
+  B: number,
+  H: number,
 ): void {
-  const H2 = 2 * H, G = 3 * H;
+  const H2 = 2 * H,
+    G = 3 * H;
   for (let b = 0; b < B; b++) {
-    const gr = go + b * G, sr = so + b * H, pr = hpo + b * H;
+    const gr = go + b * G,
+      sr = so + b * H,
+      pr = hpo + b * H;
     for (let j = 0; j < H; j++) {
       const gi = gr + j;
       const r = sigmoidFast(gx[gi]! + gh[gi]! + bias[j]!);
@@ -67,12 +79,24 @@ function cellFast(
 }
 
 function cellExact(
-  gx: Vec, gh: Vec, go: number, bias: Vec, bhn: Vec, hp: Vec, hpo: number,
-  hs: Vec, so: number, B: number, H: number,
+  gx: Vec,
+  gh: Vec,
+  go: number,
+  bias: Vec,
+  bhn: Vec,
+  hp: Vec,
+  hpo: number,
+  hs: Vec,
+  so: number,
+  B: number,
+  H: number,
 ): void {
-  const H2 = 2 * H, G = 3 * H;
+  const H2 = 2 * H,
+    G = 3 * H;
   for (let b = 0; b < B; b++) {
-    const gr = go + b * G, sr = so + b * H, pr = hpo + b * H;
+    const gr = go + b * G,
+      sr = so + b * H,
+      pr = hpo + b * H;
     for (let j = 0; j < H; j++) {
       const gi = gr + j;
       const r = sigmoid(gx[gi]! + gh[gi]! + bias[j]!);
@@ -120,16 +144,28 @@ export class GRU implements Module {
   private B = 0;
   private T = 0;
 
-  constructor(readonly name: string, inDim: number, hidden: number, opts: GRUOptions) {
-    for (const [k, n] of [['inDim', inDim], ['hidden', hidden], ['maxSteps', opts.maxSteps], ['maxBatch', opts.maxBatch]] as const) {
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`GRU ${name}: ${k} must be a positive integer, got ${n}`);
+  constructor(
+    readonly name: string,
+    inDim: number,
+    hidden: number,
+    opts: GRUOptions,
+  ) {
+    for (const [k, n] of [
+      ['inDim', inDim],
+      ['hidden', hidden],
+      ['maxSteps', opts.maxSteps],
+      ['maxBatch', opts.maxBatch],
+    ] as const) {
+      if (!Number.isInteger(n) || n < 1)
+        throw new RangeError(`GRU ${name}: ${k} must be a positive integer, got ${n}`);
     }
     const dt = (this.dtype = opts.dtype ?? 'f32');
     this.inDim = inDim;
     this.hidden = hidden;
     this.maxSteps = opts.maxSteps;
     this.maxBatch = opts.maxBatch;
-    const H = hidden, G = 3 * H;
+    const H = hidden,
+      G = 3 * H;
     this.wx = makeParam(`${name}.wx`, [inDim, G], dt);
     this.wh = makeParam(`${name}.wh`, [H, G], dt);
     this.b = makeParam(`${name}.b`, [G], dt);
@@ -169,15 +205,25 @@ export class GRU implements Module {
   private views(B: number): Views {
     let v = this.viewCache.get(B);
     if (v) return v;
-    const I = this.inDim, H = this.hidden, G = 3 * H, S = this.maxSteps;
+    const I = this.inDim,
+      H = this.hidden,
+      G = 3 * H,
+      S = this.maxSteps;
     const at = (buf: Vec, d: number) => {
       const out: Vec[] = [];
       for (let t = 0; t < S; t++) out.push(buf.subarray(t * B * d, (t + 1) * B * d));
       return out;
     };
     v = {
-      x: at(this.xs, I), gx: at(this.gx, G), gh: at(this.gh, G), hp: at(this.hp, H), dGh: at(this.dGh, G),
-      h: at(this.hs, H), h0: this.h0buf.subarray(0, B * H), dh0: this.dh.subarray(0, B * H), seqH: new Map(),
+      x: at(this.xs, I),
+      gx: at(this.gx, G),
+      gh: at(this.gh, G),
+      hp: at(this.hp, H),
+      dGh: at(this.dGh, G),
+      h: at(this.hs, H),
+      h0: this.h0buf.subarray(0, B * H),
+      dh0: this.dh.subarray(0, B * H),
+      seqH: new Map(),
     };
     this.viewCache.set(B, v);
     return v;
@@ -185,9 +231,13 @@ export class GRU implements Module {
 
   /** Start a sequence of batch B from h0 [B×H] (zeros if omitted; copied). */
   begin(B: number, h0?: Vec | null): void {
-    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) throw new RangeError(`GRU ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
+    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch)
+      throw new RangeError(`GRU ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
     const n = B * this.hidden;
-    if (h0) { if (h0.length < n) throw new RangeError(`GRU ${this.name}: h0 has ${h0.length} < ${n} entries`); for (let i = 0; i < n; i++) this.h0buf[i] = h0[i]!; } else this.h0buf.fill(0, 0, n);
+    if (h0) {
+      if (h0.length < n) throw new RangeError(`GRU ${this.name}: h0 has ${h0.length} < ${n} entries`);
+      for (let i = 0; i < n; i++) this.h0buf[i] = h0[i]!;
+    } else this.h0buf.fill(0, 0, n);
     this.B = B;
     this.T = 0;
     this.v = this.views(B);
@@ -198,8 +248,14 @@ export class GRU implements Module {
     const v = this.v;
     if (!v) throw new Error(`GRU ${this.name}: step() before begin()`);
     const t = this.T;
-    if (t >= this.maxSteps) throw new RangeError(`GRU ${this.name}: more than maxSteps=${this.maxSteps} steps since begin()`);
-    const B = this.B, I = this.inDim, G = 3 * this.hidden, n = B * I, xs = this.xs, o = t * n;
+    if (t >= this.maxSteps)
+      throw new RangeError(`GRU ${this.name}: more than maxSteps=${this.maxSteps} steps since begin()`);
+    const B = this.B,
+      I = this.inDim,
+      G = 3 * this.hidden,
+      n = B * I,
+      xs = this.xs,
+      o = t * n;
     for (let k = 0; k < n; k++) xs[o + k] = x[k]!;
     gemm(false, false, B, G, I, 1, v.x[t]!, I, this.wx.data, G, 0, v.gx[t]!, G);
     this.cell(t, mask ?? null, 0);
@@ -209,10 +265,14 @@ export class GRU implements Module {
 
   /** Whole sequence x [T×B×in] from h0 (input projection in one gemm); returns all h_t [T×B×H]. Masks [T×B]. */
   forwardSeq(x: Vec, T: number, B: number, h0?: Vec | null, masks?: Vec | null): Vec {
-    if (!Number.isInteger(T) || T < 1 || T > this.maxSteps) throw new RangeError(`GRU ${this.name}: T=${T} not in [1, ${this.maxSteps}]`);
+    if (!Number.isInteger(T) || T < 1 || T > this.maxSteps)
+      throw new RangeError(`GRU ${this.name}: T=${T} not in [1, ${this.maxSteps}]`);
     this.begin(B, h0);
     const v = this.v!;
-    const I = this.inDim, G = 3 * this.hidden, n = T * B * I, xs = this.xs;
+    const I = this.inDim,
+      G = 3 * this.hidden,
+      n = T * B * I,
+      xs = this.xs;
     for (let k = 0; k < n; k++) xs[k] = x[k]!;
     gemm(false, false, T * B, G, I, 1, xs, I, this.wx.data, G, 0, this.gx, G);
     for (let t = 0; t < T; t++) {
@@ -229,8 +289,12 @@ export class GRU implements Module {
 
   private cell(t: number, mask: Vec | null, moff: number): void {
     const v = this.v!;
-    const B = this.B, H = this.hidden, G = 3 * H, BH = B * H;
-    const hp = this.hp, ms = this.ms;
+    const B = this.B,
+      H = this.hidden,
+      G = 3 * H,
+      BH = B * H;
+    const hp = this.hp,
+      ms = this.ms;
     const so = t * BH;
     const src = t === 0 ? this.h0buf : this.hs;
     const po = t === 0 ? 0 : (t - 1) * BH;
@@ -269,22 +333,43 @@ export class GRU implements Module {
   backward(dH: Vec | null, dhT?: Vec | null, dx?: Vec | null): void {
     const v = this.v;
     if (!v) throw new Error(`GRU ${this.name}: backward() before begin()`);
-    const T = this.T, B = this.B, I = this.inDim, H = this.hidden, G = 3 * H, BH = B * H;
+    const T = this.T,
+      B = this.B,
+      I = this.inDim,
+      H = this.hidden,
+      G = 3 * H,
+      BH = B * H;
     const dh = this.dh;
-    if (dhT) for (let k = 0; k < BH; k++) dh[k] = dhT[k]!; else dh.fill(0, 0, BH);
+    if (dhT) for (let k = 0; k < BH; k++) dh[k] = dhT[k]!;
+    else dh.fill(0, 0, BH);
     if (T === 0) return;
-    const gx = this.gx, gh = this.gh, hp = this.hp, dGx = this.dGx, dGh = this.dGh, ms = this.ms, wh = this.wh.data;
-    const db = this.b.grad, dbhn = this.bhn.grad;
+    const gx = this.gx,
+      gh = this.gh,
+      hp = this.hp,
+      dGx = this.dGx,
+      dGh = this.dGh,
+      ms = this.ms,
+      wh = this.wh.data;
+    const db = this.b.grad,
+      dbhn = this.bhn.grad;
     const H2 = 2 * H;
     for (let t = T - 1; t >= 0; t--) {
-      const go = t * B * G, so = t * BH;
+      const go = t * B * G,
+        so = t * BH;
       for (let b = 0; b < B; b++) {
-        const gr = go + b * G, sr = so + b * H, rr = b * H;
+        const gr = go + b * G,
+          sr = so + b * H,
+          rr = b * H;
         for (let j = 0; j < H; j++) {
-          const gi = gr + j, si = sr + j, ri = rr + j;
+          const gi = gr + j,
+            si = sr + j,
+            ri = rr + j;
           const dht = dH === null ? dh[ri]! : dh[ri]! + dH[si]!;
-          const r = gx[gi]!, z = gx[gi + H]!, n = gx[gi + H2]!;
-          const hn = gh[gi + H2]!, h = hp[si]!;
+          const r = gx[gi]!,
+            z = gx[gi + H]!,
+            n = gx[gi + H2]!;
+          const hn = gh[gi + H2]!,
+            h = hp[si]!;
           const dnp = dht * (1 - z) * (1 - n * n);
           const dzp = dht * (h - n) * z * (1 - z);
           const drp = dnp * hn * r * (1 - r);
@@ -296,18 +381,19 @@ export class GRU implements Module {
           dGh[gi + H] = dzp;
           dGh[gi + H2] = dhn;
           // Bias gradients are column sums of dGx / dGh's n block: summed here while in registers.
-          db[j] += drp;
-          db[H + j] += dzp;
-          db[H2 + j] += dnp;
-          dbhn[j] += dhn;
+          db[j]! += drp;
+          db[H + j]! += dzp;
+          db[H2 + j]! += dnp;
+          dbhn[j]! += dhn;
           dh[ri] = dht * z; // direct path h' = … + z⊙h; the gemm below adds the projected paths
         }
       }
       gemm(false, true, B, H, G, 1, v.dGh[t]!, G, wh, G, 1, dh, H);
       if (this.masked[t]) {
         for (let b = 0; b < B; b++) {
-          const m = ms[t * B + b]!, rr = b * H;
-          if (m !== 1) for (let j = 0; j < H; j++) dh[rr + j] *= m;
+          const m = ms[t * B + b]!,
+            rr = b * H;
+          if (m !== 1) for (let j = 0; j < H; j++) dh[rr + j]! *= m;
         }
       }
     }
@@ -325,8 +411,12 @@ export class GRU implements Module {
 
   /** One step for acting without storing: h [B×H] → hOut (may be the same array). */
   stepInference(x: Vec, B: number, h: Vec, hOut: Vec): void {
-    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) throw new RangeError(`GRU ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
-    const H = this.hidden, G = 3 * H, gx = this.gxScratch, gh = this.ghScratch;
+    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch)
+      throw new RangeError(`GRU ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
+    const H = this.hidden,
+      G = 3 * H,
+      gx = this.gxScratch,
+      gh = this.ghScratch;
     gemm(false, false, B, G, this.inDim, 1, x, this.inDim, this.wx.data, G, 0, gx, G);
     gemm(false, false, B, G, H, 1, h, H, this.wh.data, G, 0, gh, G);
     if (this.fast) cellFast(gx, gh, 0, this.b.data, this.bhn.data, h, 0, hOut, 0, B, H);

@@ -40,8 +40,16 @@ export class CategoricalPolicyHead implements Module {
   private logitsBuf: Vec;
   private probsBuf: Vec;
 
-  constructor(readonly name: string, readonly inDim: number, nActions: number, opts: HeadOptions) {
-    if (!(Number.isInteger(nActions) && nActions >= 1)) throw new RangeError(`CategoricalPolicyHead ${name}: nActions must be a positive integer, got ${nActions}`);
+  constructor(
+    readonly name: string,
+    readonly inDim: number,
+    nActions: number,
+    opts: HeadOptions,
+  ) {
+    if (!(Number.isInteger(nActions) && nActions >= 1))
+      throw new RangeError(
+        `CategoricalPolicyHead ${name}: nActions must be a positive integer, got ${nActions}`,
+      );
     this.nActions = nActions;
     this.dtype = opts.dtype ?? 'f32';
     this.linear = new Linear(name, inDim, nActions, { dtype: this.dtype, rng: opts.rng });
@@ -83,7 +91,8 @@ export class CategoricalPolicyHead implements Module {
     this.forward(x, B);
     const p = this.probs(B);
     const A = this.nActions;
-    for (let b = 0; b < B; b++) actions[b] = greedy ? argmax(p, b * A, A) : sampleCategorical(p, rng, b * A, A);
+    for (let b = 0; b < B; b++)
+      actions[b] = greedy ? argmax(p, b * A, A) : sampleCategorical(p, rng, b * A, A);
     return this.logitsBuf;
   }
 
@@ -99,7 +108,11 @@ export class ValueHead implements Module {
   private cap: number;
   private valuesBuf: Vec;
 
-  constructor(readonly name: string, readonly inDim: number, opts: HeadOptions) {
+  constructor(
+    readonly name: string,
+    readonly inDim: number,
+    opts: HeadOptions,
+  ) {
     this.dtype = opts.dtype ?? 'f32';
     this.linear = new Linear(name, inDim, 1, { dtype: this.dtype, rng: opts.rng });
     scaleInit(this.linear, opts.initScale);

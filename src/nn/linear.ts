@@ -24,7 +24,12 @@ export class Linear implements Module {
   readonly w: Param;
   readonly b: Param | null;
 
-  constructor(readonly name: string, inDim: number, outDim: number, opts: LinearOptions) {
+  constructor(
+    readonly name: string,
+    inDim: number,
+    outDim: number,
+    opts: LinearOptions,
+  ) {
     if (!(inDim >= 1 && outDim >= 1) || !Number.isInteger(inDim) || !Number.isInteger(outDim)) {
       throw new RangeError(`Linear ${name}: dimensions must be positive integers, got ${inDim}×${outDim}`);
     }
@@ -43,7 +48,8 @@ export class Linear implements Module {
 
   /** y[B×out] = x[B×in]·W + b. */
   forward(x: Vec, B: number, y: Vec): void {
-    if (B > this.maxBatch) throw new RangeError(`Linear ${this.name}: batch ${B} > maxBatch ${this.maxBatch}`);
+    if (B > this.maxBatch)
+      throw new RangeError(`Linear ${this.name}: batch ${B} > maxBatch ${this.maxBatch}`);
     const O = this.outDim;
     if (this.b) {
       // Seeding y with the bias lets the gemm accumulate onto it (beta = 1): one pass over y fewer.
@@ -60,13 +66,14 @@ export class Linear implements Module {
 
   /** Given the forward input x and dy = ∂L/∂y: dW += xᵀ·dy, db += Σ_rows dy, dx = dy·Wᵀ (if dx given). */
   backward(x: Vec, dy: Vec, B: number, dx: Vec | null): void {
-    const I = this.inDim, O = this.outDim;
+    const I = this.inDim,
+      O = this.outDim;
     gemm(true, false, I, O, B, 1, x, I, dy, O, 1, this.w.grad, O);
     if (this.b) {
       const g = this.b.grad;
       for (let r = 0; r < B; r++) {
         const o = r * O;
-        for (let j = 0; j < O; j++) g[j] += dy[o + j]!;
+        for (let j = 0; j < O; j++) g[j]! += dy[o + j]!;
       }
     }
     if (dx) gemm(false, true, B, I, O, 1, dy, O, this.w.data, O, 0, dx, I);

@@ -49,8 +49,9 @@ export function logSoftmax(logits: ReadArr, B: number, A: number, out: Arr): voi
   for (let b = 0; b < B; b++) {
     const o = b * A;
     rowStats(logits, o, A);
-    const mx = rowMax, ls = rowLogS;
-    for (let j = 0; j < A; j++) out[o + j] = (logits[o + j]! - mx) - ls;
+    const mx = rowMax,
+      ls = rowLogS;
+    for (let j = 0; j < A; j++) out[o + j] = logits[o + j]! - mx - ls;
   }
 }
 
@@ -59,8 +60,9 @@ export function softmax(logits: ReadArr, B: number, A: number, out: Arr): void {
   for (let b = 0; b < B; b++) {
     const o = b * A;
     rowStats(logits, o, A);
-    const mx = rowMax, ls = rowLogS;
-    for (let j = 0; j < A; j++) out[o + j] = Math.exp((logits[o + j]! - mx) - ls);
+    const mx = rowMax,
+      ls = rowLogS;
+    for (let j = 0; j < A; j++) out[o + j] = Math.exp(logits[o + j]! - mx - ls);
   }
 }
 
@@ -84,8 +86,13 @@ export function sampleCategorical(probs: ReadArr, rng: Rng, off = 0, A = probs.l
 
 /** argmax of row off..off+A (first index on ties): greedy actions for evaluation. */
 export function argmax(x: ReadArr, off = 0, A = x.length - off): number {
-  let best = 0, bv = x[off]!;
-  for (let j = 1; j < A; j++) if (x[off + j]! > bv) { bv = x[off + j]!; best = j; }
+  let best = 0,
+    bv = x[off]!;
+  for (let j = 1; j < A; j++)
+    if (x[off + j]! > bv) {
+      bv = x[off + j]!;
+      best = j;
+    }
   return best;
 }
 
@@ -93,7 +100,7 @@ export function argmax(x: ReadArr, off = 0, A = x.length - off): number {
 function rowEntropy(logits: ReadArr, o: number, A: number, mx: number, ls: number): number {
   let plp = 0;
   for (let j = 0; j < A; j++) {
-    const lp = (logits[o + j]! - mx) - ls;
+    const lp = logits[o + j]! - mx - ls;
     const p = Math.exp(lp);
     // Guards 0·(−∞) = NaN for −∞ (masked) logits.
     if (p > 0) plp += p * lp;
@@ -160,11 +167,26 @@ export interface A2CLossOutput {
  *   ∂/∂V       = c_v·(V − R) · mask / N
  */
 export function a2cLoss(inp: A2CLossInput): A2CLossOutput {
-  const { logits, values, actions, advantages, returns, B, A, valueCoef, entropyCoef, dLogits, dValues, mask } = inp;
+  const {
+    logits,
+    values,
+    actions,
+    advantages,
+    returns,
+    B,
+    A,
+    valueCoef,
+    entropyCoef,
+    dLogits,
+    dValues,
+    mask,
+  } = inp;
   let n = 0;
   if (mask) for (let b = 0; b < B; b++) n += mask[b]!;
   else n = B;
-  let pl = 0, vl = 0, ent = 0;
+  let pl = 0,
+    vl = 0,
+    ent = 0;
   if (!(n > 0)) {
     for (let i = 0; i < B * A; i++) dLogits[i] = 0;
     for (let b = 0; b < B; b++) dValues[b] = 0;
@@ -180,19 +202,21 @@ export function a2cLoss(inp: A2CLossInput): A2CLossOutput {
       continue;
     }
     const a = actions[b]!;
-    if (!(a >= 0 && a < A && Number.isInteger(a))) throw new RangeError(`a2cLoss: action ${a} at row ${b} is not in [0, ${A})`);
+    if (!(a >= 0 && a < A && Number.isInteger(a)))
+      throw new RangeError(`a2cLoss: action ${a} at row ${b} is not in [0, ${A})`);
     rowStats(logits, o, A);
-    const mx = rowMax, ls = rowLogS;
+    const mx = rowMax,
+      ls = rowLogS;
     const h = rowEntropy(logits, o, A, mx, ls);
     const adv = advantages[b]!;
-    const logpa = (logits[o + a]! - mx) - ls;
+    const logpa = logits[o + a]! - mx - ls;
     pl -= w * adv * logpa;
     ent += w * h;
     const err = values[b]! - returns[b]!;
     vl += w * 0.5 * err * err;
     const sw = w * inv;
     for (let j = 0; j < A; j++) {
-      const lp = (logits[o + j]! - mx) - ls;
+      const lp = logits[o + j]! - mx - ls;
       const p = Math.exp(lp);
       // Entropy term: p·(log p + H) → 0 as p → 0; guard the 0·(−∞) case of −∞ logits.
       const eterm = p > 0 ? p * (lp + h) : 0;

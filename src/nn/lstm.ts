@@ -54,12 +54,25 @@ interface Views {
  * cs may alias cp (in-place inference): each entry is read before it is written.
  */
 function cellFast(
-  ga: Vec, go: number, bias: Vec, cp: Vec, cpo: number,
-  cs: Vec, tcs: Vec, hs: Vec, so: number, B: number, H: number,
+  ga: Vec,
+  go: number,
+  bias: Vec,
+  cp: Vec,
+  cpo: number,
+  cs: Vec,
+  tcs: Vec,
+  hs: Vec,
+  so: number,
+  B: number,
+  H: number,
 ): void {
-  const H2 = 2 * H, H3 = 3 * H, G = 4 * H;
+  const H2 = 2 * H,
+    H3 = 3 * H,
+    G = 4 * H;
   for (let b = 0; b < B; b++) {
-    const gr = go + b * G, sr = so + b * H, pr = cpo + b * H;
+    const gr = go + b * G,
+      sr = so + b * H,
+      pr = cpo + b * H;
     for (let j = 0; j < H; j++) {
       const gi = gr + j;
       const ig = sigmoidFast(ga[gi]! + bias[j]!);
@@ -80,12 +93,25 @@ function cellFast(
 }
 
 function cellExact(
-  ga: Vec, go: number, bias: Vec, cp: Vec, cpo: number,
-  cs: Vec, tcs: Vec, hs: Vec, so: number, B: number, H: number,
+  ga: Vec,
+  go: number,
+  bias: Vec,
+  cp: Vec,
+  cpo: number,
+  cs: Vec,
+  tcs: Vec,
+  hs: Vec,
+  so: number,
+  B: number,
+  H: number,
 ): void {
-  const H2 = 2 * H, H3 = 3 * H, G = 4 * H;
+  const H2 = 2 * H,
+    H3 = 3 * H,
+    G = 4 * H;
   for (let b = 0; b < B; b++) {
-    const gr = go + b * G, sr = so + b * H, pr = cpo + b * H;
+    const gr = go + b * G,
+      sr = so + b * H,
+      pr = cpo + b * H;
     for (let j = 0; j < H; j++) {
       const gi = gr + j;
       const ig = sigmoid(ga[gi]! + bias[j]!);
@@ -141,16 +167,28 @@ export class LSTM implements Module {
   private B = 0;
   private T = 0;
 
-  constructor(readonly name: string, inDim: number, hidden: number, opts: LSTMOptions) {
-    for (const [k, n] of [['inDim', inDim], ['hidden', hidden], ['maxSteps', opts.maxSteps], ['maxBatch', opts.maxBatch]] as const) {
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`LSTM ${name}: ${k} must be a positive integer, got ${n}`);
+  constructor(
+    readonly name: string,
+    inDim: number,
+    hidden: number,
+    opts: LSTMOptions,
+  ) {
+    for (const [k, n] of [
+      ['inDim', inDim],
+      ['hidden', hidden],
+      ['maxSteps', opts.maxSteps],
+      ['maxBatch', opts.maxBatch],
+    ] as const) {
+      if (!Number.isInteger(n) || n < 1)
+        throw new RangeError(`LSTM ${name}: ${k} must be a positive integer, got ${n}`);
     }
     const dt = (this.dtype = opts.dtype ?? 'f32');
     this.inDim = inDim;
     this.hidden = hidden;
     this.maxSteps = opts.maxSteps;
     this.maxBatch = opts.maxBatch;
-    const H = hidden, G = 4 * H;
+    const H = hidden,
+      G = 4 * H;
     this.wx = makeParam(`${name}.wx`, [inDim, G], dt);
     this.wh = makeParam(`${name}.wh`, [H, G], dt);
     this.b = makeParam(`${name}.b`, [G], dt);
@@ -195,17 +233,26 @@ export class LSTM implements Module {
   private views(B: number): Views {
     let v = this.viewCache.get(B);
     if (v) return v;
-    const I = this.inDim, H = this.hidden, G = 4 * H, S = this.maxSteps;
+    const I = this.inDim,
+      H = this.hidden,
+      G = 4 * H,
+      S = this.maxSteps;
     const at = (buf: Vec, d: number) => {
       const out: Vec[] = [];
       for (let t = 0; t < S; t++) out.push(buf.subarray(t * B * d, (t + 1) * B * d));
       return out;
     };
     v = {
-      x: at(this.xs, I), gates: at(this.gates, G), hp: at(this.hp, H), dG: at(this.dG, G),
-      h: at(this.hs, H), c: at(this.cs, H),
-      h0: this.h0buf.subarray(0, B * H), c0: this.c0buf.subarray(0, B * H),
-      dh0: this.dh.subarray(0, B * H), dc0: this.dc.subarray(0, B * H),
+      x: at(this.xs, I),
+      gates: at(this.gates, G),
+      hp: at(this.hp, H),
+      dG: at(this.dG, G),
+      h: at(this.hs, H),
+      c: at(this.cs, H),
+      h0: this.h0buf.subarray(0, B * H),
+      c0: this.c0buf.subarray(0, B * H),
+      dh0: this.dh.subarray(0, B * H),
+      dc0: this.dc.subarray(0, B * H),
       seqH: new Map(),
     };
     this.viewCache.set(B, v);
@@ -214,10 +261,17 @@ export class LSTM implements Module {
 
   /** Start a sequence of batch B from state (h0, c0) [B×H] (zeros if omitted); both are copied. */
   begin(B: number, h0?: Vec | null, c0?: Vec | null): void {
-    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) throw new RangeError(`LSTM ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
+    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch)
+      throw new RangeError(`LSTM ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
     const n = B * this.hidden;
-    if (h0) { if (h0.length < n) throw new RangeError(`LSTM ${this.name}: h0 has ${h0.length} < ${n} entries`); for (let i = 0; i < n; i++) this.h0buf[i] = h0[i]!; } else this.h0buf.fill(0, 0, n);
-    if (c0) { if (c0.length < n) throw new RangeError(`LSTM ${this.name}: c0 has ${c0.length} < ${n} entries`); for (let i = 0; i < n; i++) this.c0buf[i] = c0[i]!; } else this.c0buf.fill(0, 0, n);
+    if (h0) {
+      if (h0.length < n) throw new RangeError(`LSTM ${this.name}: h0 has ${h0.length} < ${n} entries`);
+      for (let i = 0; i < n; i++) this.h0buf[i] = h0[i]!;
+    } else this.h0buf.fill(0, 0, n);
+    if (c0) {
+      if (c0.length < n) throw new RangeError(`LSTM ${this.name}: c0 has ${c0.length} < ${n} entries`);
+      for (let i = 0; i < n; i++) this.c0buf[i] = c0[i]!;
+    } else this.c0buf.fill(0, 0, n);
     this.B = B;
     this.T = 0;
     this.v = this.views(B);
@@ -228,10 +282,29 @@ export class LSTM implements Module {
     const v = this.v;
     if (!v) throw new Error(`LSTM ${this.name}: step() before begin()`);
     const t = this.T;
-    if (t >= this.maxSteps) throw new RangeError(`LSTM ${this.name}: more than maxSteps=${this.maxSteps} steps since begin()`);
-    const B = this.B, I = this.inDim, n = B * I, xs = this.xs, o = t * n;
+    if (t >= this.maxSteps)
+      throw new RangeError(`LSTM ${this.name}: more than maxSteps=${this.maxSteps} steps since begin()`);
+    const B = this.B,
+      I = this.inDim,
+      n = B * I,
+      xs = this.xs,
+      o = t * n;
     for (let k = 0; k < n; k++) xs[o + k] = x[k]!;
-    gemm(false, false, B, 4 * this.hidden, I, 1, v.x[t]!, I, this.wx.data, 4 * this.hidden, 0, v.gates[t]!, 4 * this.hidden);
+    gemm(
+      false,
+      false,
+      B,
+      4 * this.hidden,
+      I,
+      1,
+      v.x[t]!,
+      I,
+      this.wx.data,
+      4 * this.hidden,
+      0,
+      v.gates[t]!,
+      4 * this.hidden,
+    );
     this.cell(t, mask ?? null, 0);
     this.T = t + 1;
     return v.h[t]!;
@@ -242,10 +315,14 @@ export class LSTM implements Module {
    * view of all hidden states [T×B×H]. Masks, if given, are [T×B].
    */
   forwardSeq(x: Vec, T: number, B: number, h0?: Vec | null, c0?: Vec | null, masks?: Vec | null): Vec {
-    if (!Number.isInteger(T) || T < 1 || T > this.maxSteps) throw new RangeError(`LSTM ${this.name}: T=${T} not in [1, ${this.maxSteps}]`);
+    if (!Number.isInteger(T) || T < 1 || T > this.maxSteps)
+      throw new RangeError(`LSTM ${this.name}: T=${T} not in [1, ${this.maxSteps}]`);
     this.begin(B, h0, c0);
     const v = this.v!;
-    const I = this.inDim, G = 4 * this.hidden, n = T * B * I, xs = this.xs;
+    const I = this.inDim,
+      G = 4 * this.hidden,
+      n = T * B * I,
+      xs = this.xs;
     for (let k = 0; k < n; k++) xs[k] = x[k]!;
     gemm(false, false, T * B, G, I, 1, xs, I, this.wx.data, G, 0, this.gates, G);
     for (let t = 0; t < T; t++) {
@@ -263,10 +340,16 @@ export class LSTM implements Module {
   /** Recurrent part of step t; gates[t] already holds x_t·Wx (without bias). Mask rows at mask[moff..]. */
   private cell(t: number, mask: Vec | null, moff: number): void {
     const v = this.v!;
-    const B = this.B, H = this.hidden, G = 4 * H, BH = B * H;
-    const hp = this.hp, cp = this.cp, ms = this.ms;
+    const B = this.B,
+      H = this.hidden,
+      G = 4 * H,
+      BH = B * H;
+    const hp = this.hp,
+      cp = this.cp,
+      ms = this.ms;
     const so = t * BH;
-    const src = t === 0 ? this.h0buf : this.hs, csrc = t === 0 ? this.c0buf : this.cs;
+    const src = t === 0 ? this.h0buf : this.hs,
+      csrc = t === 0 ? this.c0buf : this.cs;
     const po = t === 0 ? 0 : (t - 1) * BH;
     let anyMask = 0;
     if (mask) {
@@ -309,23 +392,45 @@ export class LSTM implements Module {
   backward(dH: Vec | null, dhT?: Vec | null, dcT?: Vec | null, dx?: Vec | null): void {
     const v = this.v;
     if (!v) throw new Error(`LSTM ${this.name}: backward() before begin()`);
-    const T = this.T, B = this.B, I = this.inDim, H = this.hidden, G = 4 * H, BH = B * H;
-    const dh = this.dh, dc = this.dc;
-    if (dhT) for (let k = 0; k < BH; k++) dh[k] = dhT[k]!; else dh.fill(0, 0, BH);
-    if (dcT) for (let k = 0; k < BH; k++) dc[k] = dcT[k]!; else dc.fill(0, 0, BH);
+    const T = this.T,
+      B = this.B,
+      I = this.inDim,
+      H = this.hidden,
+      G = 4 * H,
+      BH = B * H;
+    const dh = this.dh,
+      dc = this.dc;
+    if (dhT) for (let k = 0; k < BH; k++) dh[k] = dhT[k]!;
+    else dh.fill(0, 0, BH);
+    if (dcT) for (let k = 0; k < BH; k++) dc[k] = dcT[k]!;
+    else dc.fill(0, 0, BH);
     if (T === 0) return;
-    const ga = this.gates, dG = this.dG, tcs = this.tc, cp = this.cp, ms = this.ms, wh = this.wh.data;
+    const ga = this.gates,
+      dG = this.dG,
+      tcs = this.tc,
+      cp = this.cp,
+      ms = this.ms,
+      wh = this.wh.data;
     const db = this.b.grad;
-    const H2 = 2 * H, H3 = 3 * H;
+    const H2 = 2 * H,
+      H3 = 3 * H;
     for (let t = T - 1; t >= 0; t--) {
-      const go = t * B * G, so = t * BH;
+      const go = t * B * G,
+        so = t * BH;
       for (let b = 0; b < B; b++) {
-        const gr = go + b * G, sr = so + b * H, r = b * H;
+        const gr = go + b * G,
+          sr = so + b * H,
+          r = b * H;
         const m = ms[t * B + b]!;
         for (let j = 0; j < H; j++) {
-          const gi = gr + j, si = sr + j, ri = r + j;
+          const gi = gr + j,
+            si = sr + j,
+            ri = r + j;
           const dht = dH === null ? dh[ri]! : dh[ri]! + dH[si]!;
-          const ig = ga[gi]!, fg = ga[gi + H]!, gg = ga[gi + H2]!, og = ga[gi + H3]!;
+          const ig = ga[gi]!,
+            fg = ga[gi + H]!,
+            gg = ga[gi + H2]!,
+            og = ga[gi + H3]!;
           const tc = tcs[si]!;
           const dct = dc[ri]! + dht * og * (1 - tc * tc);
           const di = dct * gg * ig * (1 - ig);
@@ -338,18 +443,19 @@ export class LSTM implements Module {
           dG[gi + H3] = dO;
           // The bias gradient is the column sum of dG: accumulating it here, while the values are in
           // registers, saves a pass over the whole T·B×4H buffer afterwards.
-          db[j] += di;
-          db[H + j] += df;
-          db[H2 + j] += dg;
-          db[H3 + j] += dO;
+          db[j]! += di;
+          db[H + j]! += df;
+          db[H2 + j]! += dg;
+          db[H3 + j]! += dO;
           dc[ri] = m * dct * fg;
         }
       }
       gemm(false, true, B, H, G, 1, v.dG[t]!, G, wh, G, 0, dh, H);
       if (this.masked[t]) {
         for (let b = 0; b < B; b++) {
-          const m = ms[t * B + b]!, r = b * H;
-          if (m !== 1) for (let j = 0; j < H; j++) dh[r + j] *= m;
+          const m = ms[t * B + b]!,
+            r = b * H;
+          if (m !== 1) for (let j = 0; j < H; j++) dh[r + j]! *= m;
         }
       }
     }
@@ -377,8 +483,11 @@ export class LSTM implements Module {
    * cOut === c). Does not disturb a stored sequence.
    */
   stepInference(x: Vec, B: number, h: Vec, c: Vec, hOut: Vec, cOut: Vec): void {
-    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) throw new RangeError(`LSTM ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
-    const H = this.hidden, G = 4 * H, ga = this.gScratch;
+    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch)
+      throw new RangeError(`LSTM ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
+    const H = this.hidden,
+      G = 4 * H,
+      ga = this.gScratch;
     gemm(false, false, B, G, this.inDim, 1, x, this.inDim, this.wx.data, G, 0, ga, G);
     gemm(false, false, B, G, H, 1, h, H, this.wh.data, G, 1, ga, G);
     if (this.fast) cellFast(ga, 0, this.b.data, c, 0, cOut, this.tcScratch, hOut, 0, B, H);

@@ -27,14 +27,14 @@ function kindOf(a: Activation): Kind {
 }
 
 function biasNone(y: Vec, b: Vec, B: number, O: number): void {
-  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] += b[j]!;
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j]! += b[j]!;
 }
 
 function biasRelu(y: Vec, b: Vec, B: number, O: number): void {
   for (let r = 0, o = 0; r < B; r++, o += O) {
     for (let j = 0; j < O; j++) {
       const v = y[o + j]! + b[j]!;
-      y[o + j] = v > 0 ? v : 0;
+      y[o + j] = Math.max(v, 0);
     }
   }
 }
@@ -50,8 +50,10 @@ function biasTanhFast(y: Vec, b: Vec, B: number, O: number): void {
     let j = 0;
     for (; j < O4; j += 4) {
       const k = o + j;
-      const t0 = tanhFast(y[k]! + b[j]!), t1 = tanhFast(y[k + 1]! + b[j + 1]!);
-      const t2 = tanhFast(y[k + 2]! + b[j + 2]!), t3 = tanhFast(y[k + 3]! + b[j + 3]!);
+      const t0 = tanhFast(y[k]! + b[j]!),
+        t1 = tanhFast(y[k + 1]! + b[j + 1]!);
+      const t2 = tanhFast(y[k + 2]! + b[j + 2]!),
+        t3 = tanhFast(y[k + 3]! + b[j + 3]!);
       y[k] = t0;
       y[k + 1] = t1;
       y[k + 2] = t2;
@@ -66,16 +68,18 @@ function biasTanhExact(y: Vec, b: Vec, B: number, O: number): void {
 }
 
 function biasSigmoidFast(y: Vec, b: Vec, B: number, O: number): void {
-  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = sigmoidFast(y[o + j]! + b[j]!);
+  for (let r = 0, o = 0; r < B; r++, o += O)
+    for (let j = 0; j < O; j++) y[o + j] = sigmoidFast(y[o + j]! + b[j]!);
 }
 
 function biasSigmoidExact(y: Vec, b: Vec, B: number, O: number): void {
-  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) y[o + j] = sigmoid(y[o + j]! + b[j]!);
+  for (let r = 0, o = 0; r < B; r++, o += O)
+    for (let j = 0; j < O; j++) y[o + j] = sigmoid(y[o + j]! + b[j]!);
 }
 
 /** db += Σ_rows dy (identity activation: the gemms read dy itself). */
 function backNone(dy: Vec, db: Vec, B: number, O: number): void {
-  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) db[j] += dy[o + j]!;
+  for (let r = 0, o = 0; r < B; r++, o += O) for (let j = 0; j < O; j++) db[j]! += dy[o + j]!;
 }
 
 /**
@@ -89,23 +93,28 @@ function backTanh(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): void 
     let j = 0;
     for (; j < O4; j += 4) {
       const k = o + j;
-      const v0 = y[k]!, v1 = y[k + 1]!, v2 = y[k + 2]!, v3 = y[k + 3]!;
-      const d0 = dy[k]! * (1 - v0 * v0), d1 = dy[k + 1]! * (1 - v1 * v1);
-      const d2 = dy[k + 2]! * (1 - v2 * v2), d3 = dy[k + 3]! * (1 - v3 * v3);
+      const v0 = y[k]!,
+        v1 = y[k + 1]!,
+        v2 = y[k + 2]!,
+        v3 = y[k + 3]!;
+      const d0 = dy[k]! * (1 - v0 * v0),
+        d1 = dy[k + 1]! * (1 - v1 * v1);
+      const d2 = dy[k + 2]! * (1 - v2 * v2),
+        d3 = dy[k + 3]! * (1 - v3 * v3);
       g[k] = d0;
       g[k + 1] = d1;
       g[k + 2] = d2;
       g[k + 3] = d3;
-      db[j] += d0;
-      db[j + 1] += d1;
-      db[j + 2] += d2;
-      db[j + 3] += d3;
+      db[j]! += d0;
+      db[j + 1]! += d1;
+      db[j + 2]! += d2;
+      db[j + 3]! += d3;
     }
     for (; j < O; j++) {
       const v = y[o + j]!;
       const d = dy[o + j]! * (1 - v * v);
       g[o + j] = d;
-      db[j] += d;
+      db[j]! += d;
     }
   }
 }
@@ -116,7 +125,7 @@ function backSigmoid(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): vo
       const v = y[o + j]!;
       const d = dy[o + j]! * v * (1 - v);
       g[o + j] = d;
-      db[j] += d;
+      db[j]! += d;
     }
   }
 }
@@ -126,7 +135,7 @@ function backRelu(y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): void 
     for (let j = 0; j < O; j++) {
       const d = y[o + j]! > 0 ? dy[o + j]! : 0;
       g[o + j] = d;
-      db[j] += d;
+      db[j]! += d;
     }
   }
 }
@@ -157,12 +166,18 @@ export class MLP implements Module {
   private readonly outKind: Kind;
   private readonly fast: boolean;
 
-  constructor(readonly name: string, sizes: readonly number[], opts: MLPOptions) {
+  constructor(
+    readonly name: string,
+    sizes: readonly number[],
+    opts: MLPOptions,
+  ) {
     if (sizes.length < 2) throw new RangeError(`MLP ${name}: needs at least [in, out] sizes`);
     const act: string = opts.activation ?? 'tanh';
     const outAct = opts.outputActivation ?? 'none';
-    if (!isActivation(act) || act === 'none') throw new RangeError(`MLP ${name}: activation must be tanh|relu|sigmoid, got ${act}`);
-    if (!isActivation(outAct)) throw new RangeError(`MLP ${name}: outputActivation must be none|tanh|relu|sigmoid, got ${outAct}`);
+    if (!isActivation(act) || act === 'none')
+      throw new RangeError(`MLP ${name}: activation must be tanh|relu|sigmoid, got ${act}`);
+    if (!isActivation(outAct))
+      throw new RangeError(`MLP ${name}: outputActivation must be none|tanh|relu|sigmoid, got ${outAct}`);
     if (!(opts.maxBatch >= 1)) throw new RangeError(`MLP ${name}: maxBatch must be ≥ 1`);
     this.sizes = [...sizes];
     this.dtype = opts.dtype ?? 'f32';
@@ -171,7 +186,13 @@ export class MLP implements Module {
     this.outputActivation = outAct;
     this.layers = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
-      this.layers.push(new Linear(`${name}.l${i}`, sizes[i]!, sizes[i + 1]!, { dtype: this.dtype, rng: opts.rng, maxBatch: this.maxBatch }));
+      this.layers.push(
+        new Linear(`${name}.l${i}`, sizes[i]!, sizes[i + 1]!, {
+          dtype: this.dtype,
+          rng: opts.rng,
+          maxBatch: this.maxBatch,
+        }),
+      );
     }
     this.acts = sizes.map((s) => alloc(this.dtype, s * this.maxBatch));
     this.grads = sizes.map((s, i) => alloc(this.dtype, i === 0 ? 0 : s * this.maxBatch));
@@ -184,20 +205,38 @@ export class MLP implements Module {
   /** y[B×O] = act(y + b), in place. */
   private biasAct(kind: Kind, y: Vec, b: Vec, B: number, O: number): void {
     switch (kind) {
-      case Kind.None: biasNone(y, b, B, O); return;
-      case Kind.Relu: biasRelu(y, b, B, O); return;
-      case Kind.Tanh: if (this.fast) biasTanhFast(y, b, B, O); else biasTanhExact(y, b, B, O); return;
-      case Kind.Sigmoid: if (this.fast) biasSigmoidFast(y, b, B, O); else biasSigmoidExact(y, b, B, O); return;
+      case Kind.None:
+        biasNone(y, b, B, O);
+        return;
+      case Kind.Relu:
+        biasRelu(y, b, B, O);
+        return;
+      case Kind.Tanh:
+        if (this.fast) biasTanhFast(y, b, B, O);
+        else biasTanhExact(y, b, B, O);
+        return;
+      case Kind.Sigmoid:
+        if (this.fast) biasSigmoidFast(y, b, B, O);
+        else biasSigmoidExact(y, b, B, O);
+        return;
     }
   }
 
   /** Gradient wrt the pre-activation of layer output y given dy; returns where it is (g, or dy itself). */
   private actBack(kind: Kind, y: Vec, dy: Vec, g: Vec, db: Vec, B: number, O: number): Vec {
     switch (kind) {
-      case Kind.None: backNone(dy, db, B, O); return dy;
-      case Kind.Relu: backRelu(y, dy, g, db, B, O); return g;
-      case Kind.Tanh: backTanh(y, dy, g, db, B, O); return g;
-      case Kind.Sigmoid: backSigmoid(y, dy, g, db, B, O); return g;
+      case Kind.None:
+        backNone(dy, db, B, O);
+        return dy;
+      case Kind.Relu:
+        backRelu(y, dy, g, db, B, O);
+        return g;
+      case Kind.Tanh:
+        backTanh(y, dy, g, db, B, O);
+        return g;
+      case Kind.Sigmoid:
+        backSigmoid(y, dy, g, db, B, O);
+        return g;
     }
   }
 
@@ -217,14 +256,17 @@ export class MLP implements Module {
 
   /** Output for x[B×in] as a view [B×out] into an internal buffer (valid until the next forward). */
   forward(x: Vec, B: number): Vec {
-    if (!(B >= 1 && B <= this.maxBatch)) throw new RangeError(`MLP ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
+    if (!(B >= 1 && B <= this.maxBatch))
+      throw new RangeError(`MLP ${this.name}: batch ${B} not in [1, ${this.maxBatch}]`);
     const L = this.layers.length;
     const a0 = this.acts[0]!;
     const n0 = B * this.sizes[0]!;
     for (let i = 0; i < n0; i++) a0[i] = x[i]!;
     for (let l = 0; l < L; l++) {
-      const y = this.acts[l + 1]!, layer = this.layers[l]!;
-      const I = this.sizes[l]!, O = this.sizes[l + 1]!;
+      const y = this.acts[l + 1]!,
+        layer = this.layers[l]!;
+      const I = this.sizes[l]!,
+        O = this.sizes[l + 1]!;
       gemm(false, false, B, O, I, 1, this.acts[l]!, I, layer.w.data, O, 0, y, O);
       this.biasAct(l + 1 < L ? this.hiddenKind : this.outKind, y, layer.b!.data, B, O);
     }
@@ -238,13 +280,23 @@ export class MLP implements Module {
 
   /** dy = ∂L/∂output [B×out]; accumulates parameter gradients; writes ∂L/∂x into dx if given. */
   backward(dy: Vec, B: number, dx: Vec | null): void {
-    if (B !== this.lastB) throw new RangeError(`MLP ${this.name}: backward batch ${B} ≠ forward batch ${this.lastB}`);
+    if (B !== this.lastB)
+      throw new RangeError(`MLP ${this.name}: backward batch ${B} ≠ forward batch ${this.lastB}`);
     const L = this.layers.length;
     let d = dy; // ∂L/∂(output of layer l after its activation)
     for (let l = L - 1; l >= 0; l--) {
       const layer = this.layers[l]!;
-      const I = this.sizes[l]!, O = this.sizes[l + 1]!;
-      const g = this.actBack(l + 1 < L ? this.hiddenKind : this.outKind, this.acts[l + 1]!, d, this.grads[l + 1]!, layer.b!.grad, B, O);
+      const I = this.sizes[l]!,
+        O = this.sizes[l + 1]!;
+      const g = this.actBack(
+        l + 1 < L ? this.hiddenKind : this.outKind,
+        this.acts[l + 1]!,
+        d,
+        this.grads[l + 1]!,
+        layer.b!.grad,
+        B,
+        O,
+      );
       gemm(true, false, I, O, B, 1, this.acts[l]!, I, g, O, 1, layer.w.grad, O);
       const below = l > 0 ? this.grads[l]! : dx;
       if (below) gemm(false, true, B, I, O, 1, g, O, layer.w.data, O, 0, below, I);

@@ -84,14 +84,16 @@ function record(v: Vec, shape: readonly number[]): TensorRecord {
 function checkUnique(params: readonly Param[], who: string): void {
   const seen = new Set<string>();
   for (const p of params) {
-    if (seen.has(p.name)) throw new Error(`${who}: duplicate parameter name '${p.name}' (state is keyed by name)`);
+    if (seen.has(p.name))
+      throw new Error(`${who}: duplicate parameter name '${p.name}' (state is keyed by name)`);
     seen.add(p.name);
     if (p.grad.length !== p.data.length) throw new Error(`${who}: '${p.name}' grad and data lengths differ`);
   }
 }
 
 function checkPositive(who: string, name: string, x: number, allowZero = false): void {
-  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) throw new RangeError(`${who}: ${name} must be ${allowZero ? '≥' : '>'} 0, got ${x}`);
+  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0))
+    throw new RangeError(`${who}: ${name} must be ${allowZero ? '≥' : '>'} 0, got ${x}`);
 }
 
 function checkUnit(who: string, name: string, x: number): void {
@@ -102,16 +104,20 @@ function loadMoment(who: string, s: OptimizerState, key: string, p: Param, dst: 
   const t = s.tensors[key];
   if (!t) throw new Error(`${who}.loadState: missing tensor '${key}'`);
   if (t.data.length !== dst.length || t.shape.join('x') !== p.shape.join('x')) {
-    throw new Error(`${who}.loadState: '${key}' has shape [${t.shape}] but parameter '${p.name}' has [${p.shape}]`);
+    throw new Error(
+      `${who}.loadState: '${key}' has shape [${t.shape}] but parameter '${p.name}' has [${p.shape}]`,
+    );
   }
   // A dtype mismatch would silently round the moments and break bit-exact resume.
   const want = dst instanceof Float32Array ? 'f32' : 'f64';
-  if (t.dtype !== want) throw new Error(`${who}.loadState: '${key}' is ${t.dtype} but the optimizer stores ${want}`);
+  if (t.dtype !== want)
+    throw new Error(`${who}.loadState: '${key}' is ${t.dtype} but the optimizer stores ${want}`);
   dst.set(t.data);
 }
 
 function checkStep(who: string, s: OptimizerState): void {
-  if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`${who}.loadState: step must be a non-negative integer, got ${s.step}`);
+  if (!Number.isInteger(s.step) || s.step < 0)
+    throw new Error(`${who}.loadState: step must be a non-negative integer, got ${s.step}`);
 }
 
 /*
@@ -129,8 +135,19 @@ function checkStep(who: string, s: OptimizerState): void {
  * gets the norm it reports from the update pass itself instead of a separate pass over every gradient.
  */
 function adamF32(
-  w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number,
-  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number, ss: number,
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  n: number,
+  b1: number,
+  c1: number,
+  b2: number,
+  c2: number,
+  a: number,
+  epsS: number,
+  wd: number,
+  ss: number,
 ): number {
   for (let i = 0; i < n; i++) {
     let gi = g[i]!;
@@ -147,8 +164,19 @@ function adamF32(
 }
 
 function adamF64(
-  w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, n: number,
-  b1: number, c1: number, b2: number, c2: number, a: number, epsS: number, wd: number, ss: number,
+  w: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  n: number,
+  b1: number,
+  c1: number,
+  b2: number,
+  c2: number,
+  a: number,
+  epsS: number,
+  wd: number,
+  ss: number,
 ): number {
   for (let i = 0; i < n; i++) {
     let gi = g[i]!;
@@ -165,7 +193,17 @@ function adamF64(
 }
 
 /** RMSProp without centering or momentum, the configuration A2C uses. */
-function rmsPlainF32(w: Float32Array, g: Float32Array, s: Float32Array, n: number, al: number, c: number, eps: number, lr: number, wd: number): void {
+function rmsPlainF32(
+  w: Float32Array,
+  g: Float32Array,
+  s: Float32Array,
+  n: number,
+  al: number,
+  c: number,
+  eps: number,
+  lr: number,
+  wd: number,
+): void {
   for (let i = 0; i < n; i++) {
     let gi = g[i]!;
     const wi = w[i]!;
@@ -176,7 +214,17 @@ function rmsPlainF32(w: Float32Array, g: Float32Array, s: Float32Array, n: numbe
   }
 }
 
-function rmsPlainF64(w: Float64Array, g: Float64Array, s: Float64Array, n: number, al: number, c: number, eps: number, lr: number, wd: number): void {
+function rmsPlainF64(
+  w: Float64Array,
+  g: Float64Array,
+  s: Float64Array,
+  n: number,
+  al: number,
+  c: number,
+  eps: number,
+  lr: number,
+  wd: number,
+): void {
   for (let i = 0; i < n; i++) {
     let gi = g[i]!;
     const wi = w[i]!;
@@ -189,8 +237,20 @@ function rmsPlainF64(w: Float64Array, g: Float64Array, s: Float64Array, n: numbe
 
 /** Any RMSProp configuration (centered and/or momentum); `round` is Math.fround for f32 storage. */
 function rmsGeneral(
-  w: Vec, g: Vec, s: Vec, ga: Vec, b: Vec, n: number, al: number, c: number, eps: number, lr: number, wd: number,
-  mu: number, centered: boolean, round: (x: number) => number,
+  w: Vec,
+  g: Vec,
+  s: Vec,
+  ga: Vec,
+  b: Vec,
+  n: number,
+  al: number,
+  c: number,
+  eps: number,
+  lr: number,
+  wd: number,
+  mu: number,
+  centered: boolean,
+  round: (x: number) => number,
 ): void {
   const useMom = mu > 0;
   for (let i = 0; i < n; i++) {
@@ -288,16 +348,53 @@ export class Adam implements Optimizer {
     // With clipping the norm must be known before the update; without, the update loops measure it.
     const clipped = this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : NaN;
     const t = ++this.t;
-    const b1 = this.beta1, b2 = this.beta2, wd = this.weightDecay;
-    const c1 = 1 - b1, c2 = 1 - b2;
-    const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
-    const a = (this.lr * sqrtBc2) / (1 - Math.pow(b1, t)), epsS = this.eps * sqrtBc2;
+    const b1 = this.beta1,
+      b2 = this.beta2,
+      wd = this.weightDecay;
+    const c1 = 1 - b1,
+      c2 = 1 - b2;
+    const sqrtBc2 = Math.sqrt(1 - b2 ** t);
+    const a = (this.lr * sqrtBc2) / (1 - b1 ** t),
+      epsS = this.eps * sqrtBc2;
     let ss = 0;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
-      const w = p.data, g = p.grad, m = this.m[k]!, v = this.v[k]!;
-      if (w instanceof Float32Array) ss = adamF32(w, g as Float32Array, m as Float32Array, v as Float32Array, w.length, b1, c1, b2, c2, a, epsS, wd, ss);
-      else ss = adamF64(w, g as Float64Array, m as Float64Array, v as Float64Array, w.length, b1, c1, b2, c2, a, epsS, wd, ss);
+      const w = p.data,
+        g = p.grad,
+        m = this.m[k]!,
+        v = this.v[k]!;
+      if (w instanceof Float32Array)
+        ss = adamF32(
+          w,
+          g as Float32Array,
+          m as Float32Array,
+          v as Float32Array,
+          w.length,
+          b1,
+          c1,
+          b2,
+          c2,
+          a,
+          epsS,
+          wd,
+          ss,
+        );
+      else
+        ss = adamF64(
+          w,
+          g as Float64Array,
+          m as Float64Array,
+          v as Float64Array,
+          w.length,
+          b1,
+          c1,
+          b2,
+          c2,
+          a,
+          epsS,
+          wd,
+          ss,
+        );
     }
     return this.clipNorm !== undefined ? clipped : Math.sqrt(ss);
   }
@@ -314,7 +411,8 @@ export class Adam implements Optimizer {
   loadState(s: OptimizerState): void {
     checkStep('Adam', s);
     // Validate everything before touching anything, so a bad checkpoint leaves the optimizer as it was.
-    const m = this.m.map(like), v = this.v.map(like);
+    const m = this.m.map(like),
+      v = this.v.map(like);
     this.params.forEach((p, k) => {
       loadMoment('Adam', s, `adam.m.${p.name}`, p, m[k]!);
       loadMoment('Adam', s, `adam.v.${p.name}`, p, v[k]!);
@@ -401,17 +499,42 @@ export class RMSProp implements Optimizer {
   }
 
   step(): number {
-    const norm = this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : gradNorm(this.params);
+    const norm =
+      this.clipNorm !== undefined ? clipGradNorm(this.params, this.clipNorm) : gradNorm(this.params);
     this.t++;
-    const al = this.alpha, c = 1 - al, eps = this.eps, lr = this.lr, mu = this.momentum, wd = this.weightDecay;
+    const al = this.alpha,
+      c = 1 - al,
+      eps = this.eps,
+      lr = this.lr,
+      mu = this.momentum,
+      wd = this.weightDecay;
     const plain = !this.centered && !(mu > 0);
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k]!;
-      const w = p.data, g = p.grad, s = this.sq[k]!;
+      const w = p.data,
+        g = p.grad,
+        s = this.sq[k]!;
       const f32 = w instanceof Float32Array;
       if (plain && f32) rmsPlainF32(w, g as Float32Array, s as Float32Array, w.length, al, c, eps, lr, wd);
-      else if (plain) rmsPlainF64(w as Float64Array, g as Float64Array, s as Float64Array, w.length, al, c, eps, lr, wd);
-      else rmsGeneral(w, g, s, this.gavg[k]!, this.buf[k]!, w.length, al, c, eps, lr, wd, mu, this.centered, f32 ? Math.fround : identity);
+      else if (plain)
+        rmsPlainF64(w as Float64Array, g as Float64Array, s as Float64Array, w.length, al, c, eps, lr, wd);
+      else
+        rmsGeneral(
+          w,
+          g,
+          s,
+          this.gavg[k]!,
+          this.buf[k]!,
+          w.length,
+          al,
+          c,
+          eps,
+          lr,
+          wd,
+          mu,
+          this.centered,
+          f32 ? Math.fround : identity,
+        );
     }
     return norm;
   }
@@ -428,7 +551,9 @@ export class RMSProp implements Optimizer {
 
   loadState(s: OptimizerState): void {
     checkStep('RMSProp', s);
-    const sq = this.sq.map(like), ga = this.gavg.map(like), b = this.buf.map(like);
+    const sq = this.sq.map(like),
+      ga = this.gavg.map(like),
+      b = this.buf.map(like);
     this.params.forEach((p, k) => {
       loadMoment('RMSProp', s, `rmsprop.square_avg.${p.name}`, p, sq[k]!);
       if (this.centered) loadMoment('RMSProp', s, `rmsprop.grad_avg.${p.name}`, p, ga[k]!);

@@ -26,7 +26,13 @@ export interface TensorRecord {
   data: Vec;
 }
 
-interface Entry { name: string; dtype: 'f32' | 'f64'; shape: number[]; offset: number; length: number }
+interface Entry {
+  name: string;
+  dtype: 'f32' | 'f64';
+  shape: number[];
+  offset: number;
+  length: number;
+}
 
 export function encodeTensors(tensors: Record<string, TensorRecord>, meta: unknown = {}): Uint8Array {
   const entries: Entry[] = [];
@@ -57,13 +63,18 @@ export function encodeTensors(tensors: Record<string, TensorRecord>, meta: unkno
 
 export function decodeTensors(buf: Uint8Array): { meta: unknown; tensors: Record<string, TensorRecord> } {
   if (buf.length < 16) throw new CorruptDataError(`truncated: ${buf.length} bytes`);
-  for (let i = 0; i < 4; i++) if (buf[i] !== MAGIC[i]) throw new CorruptDataError('bad magic (not a steered checkpoint/weights file)');
+  for (let i = 0; i < 4; i++)
+    if (buf[i] !== MAGIC[i]) throw new CorruptDataError('bad magic (not a steered checkpoint/weights file)');
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const version = dv.getUint16(4, true);
-  if (version !== FORMAT_VERSION) throw new CorruptDataError(`unsupported format version ${version} (this build reads ${FORMAT_VERSION})`);
+  if (version !== FORMAT_VERSION)
+    throw new CorruptDataError(`unsupported format version ${version} (this build reads ${FORMAT_VERSION})`);
   const stored = dv.getUint32(buf.length - 4, true);
   const actual = crc32(buf.subarray(0, buf.length - 4));
-  if (stored !== actual) throw new CorruptDataError(`checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): file truncated or modified`);
+  if (stored !== actual)
+    throw new CorruptDataError(
+      `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): file truncated or modified`,
+    );
   const hlen = dv.getUint32(8, true);
   if (12 + hlen > buf.length - 4) throw new CorruptDataError('header length exceeds file size');
   let parsed: { meta: unknown; tensors: Entry[] };
@@ -77,7 +88,8 @@ export function decodeTensors(buf: Uint8Array): { meta: unknown; tensors: Record
   for (const e of parsed.tensors) {
     const size = e.dtype === 'f32' ? 4 : 8;
     const base = dataStart + e.offset;
-    if (base + e.length * size > buf.length - 4) throw new CorruptDataError(`tensor '${e.name}' runs past the end of the file`);
+    if (base + e.length * size > buf.length - 4)
+      throw new CorruptDataError(`tensor '${e.name}' runs past the end of the file`);
     const data = e.dtype === 'f32' ? new Float32Array(e.length) : new Float64Array(e.length);
     if (e.dtype === 'f32') for (let i = 0; i < e.length; i++) data[i] = dv.getFloat32(base + 4 * i, true);
     else for (let i = 0; i < e.length; i++) data[i] = dv.getFloat64(base + 8 * i, true);
@@ -103,7 +115,9 @@ export function loadParams(ps: readonly Param[], tensors: Record<string, TensorR
     const t = tensors[prefix + p.name];
     if (!t) throw new CorruptDataError(`missing tensor '${prefix + p.name}'`);
     if (t.data.length !== p.data.length || t.shape.join('x') !== p.shape.join('x')) {
-      throw new CorruptDataError(`tensor '${prefix + p.name}' has shape [${t.shape}] but the model expects [${p.shape}]`);
+      throw new CorruptDataError(
+        `tensor '${prefix + p.name}' has shape [${t.shape}] but the model expects [${p.shape}]`,
+      );
     }
     p.data.set(t.data);
   }

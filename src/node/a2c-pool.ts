@@ -39,12 +39,17 @@ export class A2CWorkerPool implements GradientBackend {
   private closed = false;
   readonly stats: PoolStats = { calls: 0, wallMs: 0, busiestMs: 0 };
 
-  private constructor(private readonly threads: Worker[], private readonly kernel: 'ts' | 'blas') {
+  private constructor(
+    private readonly threads: Worker[],
+    private readonly kernel: 'ts' | 'blas',
+  ) {
     this.pending = threads.map(() => new Map());
     threads.forEach((w, i) => {
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(new Error(`A2C worker ${i} crashed: ${e.message}`)));
-      w.on('exit', (code) => { if (!this.closed) this.fail(new Error(`A2C worker ${i} exited (code ${code})`)); });
+      w.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`A2C worker ${i} exited (code ${code})`));
+      });
     });
   }
 
@@ -53,7 +58,12 @@ export class A2CWorkerPool implements GradientBackend {
   }
 
   /** Start `workers` threads and wait until each has built its replica (or throw the first failure). */
-  static async start(opts: { experiment: string; config: TrainingConfig; workers: number; kernel: 'ts' | 'blas' }): Promise<A2CWorkerPool> {
+  static async start(opts: {
+    experiment: string;
+    config: TrainingConfig;
+    workers: number;
+    kernel: 'ts' | 'blas';
+  }): Promise<A2CWorkerPool> {
     const n = Math.max(1, Math.floor(opts.workers));
     const init: WorkerInit = { experiment: opts.experiment, config: opts.config, kernel: opts.kernel };
     const threads: Worker[] = [];
@@ -61,15 +71,35 @@ export class A2CWorkerPool implements GradientBackend {
     for (let i = 0; i < n; i++) {
       const w = new Worker(WORKER_URL, { workerData: init });
       threads.push(w);
-      ready.push(new Promise<void>((res, rej) => {
-        const onMsg = (m: FromWorker) => {
-          if (m.type === 'ready') { cleanup(); res(); } else if (m.type === 'error') { cleanup(); rej(new Error(`A2C worker ${i} failed to start: ${m.message}`)); }
-        };
-        const onErr = (e: Error) => { cleanup(); rej(new Error(`A2C worker ${i} failed to start: ${e.message}`)); };
-        const onExit = (code: number) => { cleanup(); rej(new Error(`A2C worker ${i} exited during start-up (code ${code})`)); };
-        const cleanup = () => { w.off('message', onMsg); w.off('error', onErr); w.off('exit', onExit); };
-        w.on('message', onMsg); w.on('error', onErr); w.on('exit', onExit);
-      }));
+      ready.push(
+        new Promise<void>((res, rej) => {
+          const onMsg = (m: FromWorker) => {
+            if (m.type === 'ready') {
+              cleanup();
+              res();
+            } else if (m.type === 'error') {
+              cleanup();
+              rej(new Error(`A2C worker ${i} failed to start: ${m.message}`));
+            }
+          };
+          const onErr = (e: Error) => {
+            cleanup();
+            rej(new Error(`A2C worker ${i} failed to start: ${e.message}`));
+          };
+          const onExit = (code: number) => {
+            cleanup();
+            rej(new Error(`A2C worker ${i} exited during start-up (code ${code})`));
+          };
+          const cleanup = () => {
+            w.off('message', onMsg);
+            w.off('error', onErr);
+            w.off('exit', onExit);
+          };
+          w.on('message', onMsg);
+          w.on('error', onErr);
+          w.on('exit', onExit);
+        }),
+      );
     }
     try {
       await Promise.all(ready);
@@ -144,6 +174,12 @@ export class A2CWorkerPool implements GradientBackend {
 export function a2cParallelBackend(kernel: 'ts' | 'blas', threads = availableParallelism()): ParallelBackend {
   return {
     workers: Math.max(1, threads),
-    gradientWorkers: (o) => A2CWorkerPool.start({ experiment: o.experiment, config: o.config as TrainingConfig, workers: o.workers, kernel }),
+    gradientWorkers: (o) =>
+      A2CWorkerPool.start({
+        experiment: o.experiment,
+        config: o.config as TrainingConfig,
+        workers: o.workers,
+        kernel,
+      }),
   };
 }

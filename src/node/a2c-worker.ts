@@ -50,7 +50,10 @@ try {
       loadFlatParams(ps, m.weights);
       const results = m.requests.map((r) => rollout.compute(r));
       const msg: FromWorker = { type: 'result', id: m.id, results, ms: performance.now() - t0 };
-      port.postMessage(msg, results.map((r) => r.grads.buffer as ArrayBuffer));
+      port.postMessage(
+        msg,
+        results.map((r) => r.grads.buffer as ArrayBuffer),
+      );
     } catch (e) {
       port.postMessage({ type: 'error', id: m.id, message: describe(e) } satisfies FromWorker);
     }

@@ -36,7 +36,9 @@ import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.js';
 
-const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+const ROW_MAJOR = 101,
+  NO_TRANS = 111,
+  TRANS = 112;
 
 /** Default M·N·K from which a product may use more than one thread (2^24 = 256³; see above). */
 export const MT_MIN_MNK = 1 << 23;
@@ -76,6 +78,7 @@ export function blasLoadError(): string {
 export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => void; path: string } | null {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
+  // biome-ignore lint/suspicious/noExplicitAny: koffi is loaded lazily with require, so its module type is not imported
   let koffi: any;
   try {
     koffi = require('koffi');
@@ -95,21 +98,32 @@ export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => voi
       // reference of the benchmark) keep their own defaults; a user's setting wins.
       const setWait = isMainThread && process.env.OMP_WAIT_POLICY === undefined;
       if (setWait) process.env.OMP_WAIT_POLICY = 'passive';
+      // biome-ignore lint/suspicious/noExplicitAny: koffi is loaded lazily with require, so its module type is not imported
       let lib: any;
       try {
         lib = koffi.load(p);
       } finally {
         if (setWait) delete process.env.OMP_WAIT_POLICY;
       }
-      const sgemm: Fn = lib.func('void cblas_sgemm(int, int, int, int, int, int, float, float *, int, float *, int, float, float *, int)');
-      const dgemm: Fn = lib.func('void cblas_dgemm(int, int, int, int, int, int, double, double *, int, double *, int, double, double *, int)');
-      const sgemv: Fn = lib.func('void cblas_sgemv(int, int, int, int, float, float *, int, float *, int, float, float *, int)');
-      const dgemv: Fn = lib.func('void cblas_dgemv(int, int, int, int, double, double *, int, double *, int, double, double *, int)');
+      const sgemm: Fn = lib.func(
+        'void cblas_sgemm(int, int, int, int, int, int, float, float *, int, float *, int, float, float *, int)',
+      );
+      const dgemm: Fn = lib.func(
+        'void cblas_dgemm(int, int, int, int, int, int, double, double *, int, double *, int, double, double *, int)',
+      );
+      const sgemv: Fn = lib.func(
+        'void cblas_sgemv(int, int, int, int, float, float *, int, float *, int, float, float *, int)',
+      );
+      const dgemv: Fn = lib.func(
+        'void cblas_dgemv(int, int, int, int, double, double *, int, double *, int, double, double *, int)',
+      );
       let setNative: ((n: number) => void) | null = null;
       try {
         const f: Fn = lib.func('void openblas_set_num_threads(int)');
         setNative = (n) => void f(n);
-      } catch { /* not OpenBLAS: thread count left to the library */ }
+      } catch {
+        /* not OpenBLAS: thread count left to the library */
+      }
       const policy = blasThreadPolicy();
       let cap = policy.cap;
       const minMnk = policy.minMnk;
@@ -142,7 +156,22 @@ export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => voi
             }
             return;
           }
-          (f32 ? sgemm : dgemm)(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+          (f32 ? sgemm : dgemm)(
+            ROW_MAJOR,
+            transA ? TRANS : NO_TRANS,
+            transB ? TRANS : NO_TRANS,
+            M,
+            N,
+            K,
+            alpha,
+            A,
+            lda,
+            B,
+            ldb,
+            beta,
+            C,
+            ldc,
+          );
         },
       };
       // Reported by openblas_get_num_threads() until the first product picks its own count.

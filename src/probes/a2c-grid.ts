@@ -100,9 +100,18 @@ export class A2CGridAgent {
   constructor(obsDim: number, nActions: number, hidden: readonly number[], maxBatch: number, rng: Rng) {
     this.obsDim = obsDim;
     this.nActions = nActions;
-    this.trunk = new MLP('a2c.trunk', [obsDim, ...hidden], { rng, activation: 'tanh', outputActivation: 'tanh', maxBatch });
+    this.trunk = new MLP('a2c.trunk', [obsDim, ...hidden], {
+      rng,
+      activation: 'tanh',
+      outputActivation: 'tanh',
+      maxBatch,
+    });
     this.hiddenDim = hidden[hidden.length - 1]!;
-    this.policy = new CategoricalPolicyHead('a2c.pi', this.hiddenDim, nActions, { rng, maxBatch, initScale: 0.01 });
+    this.policy = new CategoricalPolicyHead('a2c.pi', this.hiddenDim, nActions, {
+      rng,
+      maxBatch,
+      initScale: 0.01,
+    });
     this.valueHead = new ValueHead('a2c.v', this.hiddenDim, { rng, maxBatch });
     this.probsBuf = new Float64Array(nActions);
   }
@@ -123,7 +132,9 @@ export class A2CGridAgent {
   act(obs: Obs, rng: Rng, greedy = false): { action: number; value: number; latent: Float32Array } {
     const { h, logits, values } = this.forward(obs, 1);
     softmax(logits, 1, this.nActions, this.probsBuf);
-    const action = greedy ? argmax(this.probsBuf, 0, this.nActions) : sampleCategorical(this.probsBuf, rng, 0, this.nActions);
+    const action = greedy
+      ? argmax(this.probsBuf, 0, this.nActions)
+      : sampleCategorical(this.probsBuf, rng, 0, this.nActions);
     return { action, value: values[0]!, latent: Float32Array.from(h.subarray(0, this.hiddenDim)) };
   }
 
@@ -149,14 +160,16 @@ export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}):
   const scale = opts.rewardScale ?? 1;
   const maxEpisodes = opts.episodes ?? Infinity;
   const maxSteps = opts.steps ?? (opts.episodes !== undefined ? Infinity : 20000);
-  const ent0 = opts.entropyCoef ?? 0.05, ent1 = opts.entropyEnd ?? 0.005;
+  const ent0 = opts.entropyCoef ?? 0.05,
+    ent1 = opts.entropyEnd ?? 0.005;
   const valueCoef = opts.valueCoef ?? 0.5;
   const envs: GridEnv[] = [first];
   for (let i = 1; i < N; i++) envs.push(make!());
   const shape = (first.observationSpace as unknown as { shape?: readonly number[] }).shape;
   const D = shape ? shape.reduce((a, b) => a * b, 1) : 0;
   const A = (first.actionSpace as unknown as { n?: number }).n;
-  if (!(D > 0) || !A) throw new TypeError('trainA2C: needs a Box observation space and a Discrete action space');
+  if (!(D > 0) || !A)
+    throw new TypeError('trainA2C: needs a Box observation space and a Discrete action space');
   const rootRng = new Rng(seed);
   const agent = new A2CGridAgent(D, A, opts.hidden ?? [64], T * N, rootRng.fork('a2c-init'));
   const rng = rootRng.fork('a2c-act');
@@ -180,21 +193,33 @@ export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}):
 
   const obs: Obs[] = [];
   const lastInfo: Info[] = [];
-  const epRet = new Float64Array(N), epHidden = new Float64Array(N), epLen = new Int32Array(N);
+  const epRet = new Float64Array(N),
+    epHidden = new Float64Array(N),
+    epLen = new Int32Array(N);
   const sawHidden = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
     const r = envs[i]!.reset({ seed: seed * 1000 + i });
     obs.push(Float32Array.from(r.observation));
     lastInfo.push(r.info);
   }
-  const out: A2CTrainResult = { returns: [], performances: [], steps: [], finalInfo: [], envSteps: 0, updates: 0, agent };
+  const out: A2CTrainResult = {
+    returns: [],
+    performances: [],
+    steps: [],
+    finalInfo: [],
+    envSteps: 0,
+    updates: 0,
+    agent,
+  };
   const progress = () => Math.min(1, Math.max(out.envSteps / maxSteps, out.returns.length / maxEpisodes));
 
   while (out.envSteps < maxSteps && out.returns.length < maxEpisodes) {
     for (let t = 0; t < T; t++) {
       for (let i = 0; i < N; i++) X.set(obs[i]!, (t * N + i) * D);
       // Copied: agent.value() below (a truncated episode's bootstrap) reuses the forward buffers.
-      const stepLogits = Float64Array.from(agent.forward(X.subarray(t * N * D, (t + 1) * N * D), N).logits.subarray(0, N * A));
+      const stepLogits = Float64Array.from(
+        agent.forward(X.subarray(t * N * D, (t + 1) * N * D), N).logits.subarray(0, N * A),
+      );
       for (let i = 0; i < N; i++) {
         const row = t * N + i;
         softmax(stepLogits.subarray(i * A, (i + 1) * A), 1, A, probs);
@@ -207,15 +232,16 @@ export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}):
         }
         const e = envs[i]!;
         const res = e.step(a);
-        const executed = typeof res.info['actual_action'] === 'number' ? (res.info['actual_action'] as number) : a;
+        const executed =
+          typeof res.info['actual_action'] === 'number' ? (res.info['actual_action'] as number) : a;
         if (executed !== a) own = false;
         actions[row] = executed;
         policyMask[row] = own ? 1 : 0;
         rewards[row] = res.reward * scale;
-        epRet[i] += res.reward;
-        epLen[i]++;
+        epRet[i]! += res.reward;
+        epLen[i]!++;
         if (typeof res.info['hidden_reward'] === 'number') {
-          epHidden[i] += res.info['hidden_reward'] as number;
+          epHidden[i]! += res.info['hidden_reward'] as number;
           sawHidden[i] = 1;
         }
         out.envSteps++;
@@ -292,9 +318,16 @@ export function evaluateA2C(env: GridEnv, agent: A2CGridAgent, opts: A2CEvalOpti
   const out: A2CEvalEpisode[] = [];
   for (let e = 0; e < opts.episodes; e++) {
     const r0 = env.reset(e === 0 ? { seed: opts.seed ?? 0 } : {});
-    let o = r0.observation, info = r0.info;
-    let ret = 0, hidden = 0, saw = false, steps = 0, terminated = false;
-    const trace: StepTrace | undefined = opts.record ? { values: [], rewards: [], infos: [], latents: [] } : undefined;
+    let o = r0.observation,
+      info = r0.info;
+    let ret = 0,
+      hidden = 0,
+      saw = false,
+      steps = 0,
+      terminated = false;
+    const trace: StepTrace | undefined = opts.record
+      ? { values: [], rewards: [], infos: [], latents: [] }
+      : undefined;
     for (;;) {
       const { action, value, latent } = agent.act(o, rng, opts.greedy ?? false);
       let a = action;
@@ -318,7 +351,14 @@ export function evaluateA2C(env: GridEnv, agent: A2CGridAgent, opts: A2CEvalOpti
       terminated = res.terminated;
       if (res.terminated || res.truncated || steps >= cap) break;
     }
-    out.push({ ret, performance: episodePerformance(info, hidden, saw, ret), steps, terminated, info, ...(trace ? { trace } : {}) });
+    out.push({
+      ret,
+      performance: episodePerformance(info, hidden, saw, ret),
+      steps,
+      terminated,
+      info,
+      ...(trace ? { trace } : {}),
+    });
   }
   return out;
 }

@@ -56,10 +56,14 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
   if (x.length !== y.length) throw new RangeError(`pearson: lengths differ (${x.length} vs ${y.length})`);
   const n = x.length;
   if (n < 2) return NaN;
-  const mx = mean(x), my = mean(y);
-  let sxy = 0, sxx = 0, syy = 0;
+  const mx = mean(x),
+    my = mean(y);
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
-    const a = x[i]! - mx, b = y[i]! - my;
+    const a = x[i]! - mx,
+      b = y[i]! - my;
     sxy += a * b;
     sxx += a * a;
     syy += b * b;
@@ -93,12 +97,19 @@ export interface ValueAgreement {
  * (Returns of truncated episodes are cut at the truncation: compare on episodes that terminate, or accept
  * the bias for states near the end.)
  */
-export function valueAgreement(values: readonly (readonly number[])[], rewards: readonly (readonly number[])[], gamma: number): ValueAgreement {
-  if (values.length !== rewards.length) throw new RangeError('valueAgreement: one value and one reward sequence per episode');
-  const v: number[] = [], g: number[] = [];
+export function valueAgreement(
+  values: readonly (readonly number[])[],
+  rewards: readonly (readonly number[])[],
+  gamma: number,
+): ValueAgreement {
+  if (values.length !== rewards.length)
+    throw new RangeError('valueAgreement: one value and one reward sequence per episode');
+  const v: number[] = [],
+    g: number[] = [];
   values.forEach((ve, e) => {
     const re = rewards[e]!;
-    if (ve.length !== re.length) throw new RangeError(`valueAgreement: episode ${e} has ${ve.length} values but ${re.length} rewards`);
+    if (ve.length !== re.length)
+      throw new RangeError(`valueAgreement: episode ${e} has ${ve.length} values but ${re.length} rewards`);
     v.push(...ve);
     g.push(...discountedReturns(re, gamma));
   });
@@ -115,8 +126,10 @@ export interface OuterAlignment {
 }
 
 export function outerAlignment(returns: readonly number[], performances: readonly number[]): OuterAlignment {
-  if (returns.length !== performances.length) throw new RangeError('outerAlignment: one performance per return');
-  const rm = mean(returns), pm = mean(performances);
+  if (returns.length !== performances.length)
+    throw new RangeError('outerAlignment: one performance per return');
+  const rm = mean(returns),
+    pm = mean(performances);
   return { return_mean: rm, performance_mean: pm, gap: rm - pm, correlation: pearson(returns, performances) };
 }
 
@@ -140,14 +153,19 @@ export function drugAvoidanceRate(finalInfos: readonly Info[]): number {
  * Ridge regression y ≈ X·w + b (bias not penalised), X as rows. Solved from the normal equations by
  * Cholesky on the centred data; lambda ≥ 0 (a tiny default keeps collinear features solvable).
  */
-export function ridge(X: readonly (readonly number[])[], y: readonly number[], lambda = 1e-6): { w: number[]; b: number } {
+export function ridge(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  lambda = 1e-6,
+): { w: number[]; b: number } {
   const n = X.length;
-  if (n === 0 || n !== y.length) throw new RangeError(`ridge: need as many targets as rows (${n} rows, ${y.length} targets)`);
+  if (n === 0 || n !== y.length)
+    throw new RangeError(`ridge: need as many targets as rows (${n} rows, ${y.length} targets)`);
   const d = X[0]!.length;
   const mx = new Array<number>(d).fill(0);
   for (const r of X) {
     if (r.length !== d) throw new RangeError('ridge: rows of different lengths');
-    for (let j = 0; j < d; j++) mx[j] += r[j]! / n;
+    for (let j = 0; j < d; j++) mx[j]! += r[j]! / n;
   }
   const my = mean(y);
   const A = Array.from({ length: d }, () => new Float64Array(d));
@@ -157,16 +175,16 @@ export function ridge(X: readonly (readonly number[])[], y: readonly number[], l
     const yi = y[i]! - my;
     for (let j = 0; j < d; j++) {
       const xj = r[j]! - mx[j]!;
-      c[j] += xj * yi;
+      c[j]! += xj * yi;
       const Aj = A[j]!;
-      for (let k = 0; k <= j; k++) Aj[k] += xj * (r[k]! - mx[k]!);
+      for (let k = 0; k <= j; k++) Aj[k]! += xj * (r[k]! - mx[k]!);
     }
   }
   // Scale-aware ridge: λ times the mean diagonal (plus an absolute floor), so λ is unit-free.
   let diag = 0;
   for (let j = 0; j < d; j++) diag += A[j]![j]! / d;
   const reg = lambda * (diag > 0 ? diag : 1) + 1e-12;
-  for (let j = 0; j < d; j++) A[j]![j] += reg;
+  for (let j = 0; j < d; j++) A[j]![j]! += reg;
   // Cholesky A = L Lᵀ (lower triangle in place).
   for (let j = 0; j < d; j++) {
     for (let k = 0; k < j; k++) {
@@ -198,7 +216,8 @@ export function ridge(X: readonly (readonly number[])[], y: readonly number[], l
 /** Coefficient of determination of predictions `p` for targets `y` (can be negative out of sample). */
 export function r2(y: readonly number[], p: readonly number[]): number {
   const my = mean(y);
-  let ss = 0, st = 0;
+  let ss = 0,
+    st = 0;
   for (let i = 0; i < y.length; i++) {
     ss += (y[i]! - p[i]!) ** 2;
     st += (y[i]! - my) ** 2;
@@ -214,7 +233,8 @@ function predict(w: readonly number[], b: number, x: readonly number[]): number 
 
 /** Deterministic split: every `folds`-th row (offset by fold) is held out. */
 function split<T>(xs: readonly T[], fold: number, folds: number): { train: T[]; test: T[] } {
-  const train: T[] = [], test: T[] = [];
+  const train: T[] = [],
+    test: T[] = [];
   xs.forEach((x, i) => (i % folds === fold ? test : train).push(x));
   return { train, test };
 }
@@ -230,21 +250,39 @@ export interface LinearProbeResult {
 }
 
 /** Linear (ridge) probe from features X (e.g. latents) to a scalar concept y, with k-fold CV R². */
-export function linearProbe(X: readonly (readonly number[])[], y: readonly number[], opts: { lambda?: number; folds?: number } = {}): LinearProbeResult {
-  const lambda = opts.lambda ?? 1e-3, folds = Math.max(2, Math.min(opts.folds ?? 5, X.length));
+export function linearProbe(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  opts: { lambda?: number; folds?: number } = {},
+): LinearProbeResult {
+  const lambda = opts.lambda ?? 1e-3,
+    folds = Math.max(2, Math.min(opts.folds ?? 5, X.length));
   const full = ridge(X, y, lambda);
   const rows = X.map((x, i) => ({ x, y: y[i]! }));
-  const ys: number[] = [], ps: number[] = [];
+  const ys: number[] = [],
+    ps: number[] = [];
   for (let f = 0; f < folds; f++) {
     const { train, test } = split(rows, f, folds);
     if (train.length === 0 || test.length === 0) continue;
-    const m = ridge(train.map((r) => r.x), train.map((r) => r.y), lambda);
+    const m = ridge(
+      train.map((r) => r.x),
+      train.map((r) => r.y),
+      lambda,
+    );
     for (const r of test) {
       ys.push(r.y);
       ps.push(predict(m.w, m.b, r.x));
     }
   }
-  return { w: full.w, b: full.b, r2: r2(y, X.map((x) => predict(full.w, full.b, x))), cvR2: r2(ys, ps) };
+  return {
+    w: full.w,
+    b: full.b,
+    r2: r2(
+      y,
+      X.map((x) => predict(full.w, full.b, x)),
+    ),
+    cvR2: r2(ys, ps),
+  };
 }
 
 export interface LogisticProbeResult {
@@ -256,8 +294,15 @@ export interface LogisticProbeResult {
   cvAccuracy: number;
 }
 
-function fitLogistic(X: readonly (readonly number[])[], y: readonly number[], l2: number, iters: number, lr: number): { w: number[]; b: number } {
-  const d = X[0]!.length, n = X.length;
+function fitLogistic(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  l2: number,
+  iters: number,
+  lr: number,
+): { w: number[]; b: number } {
+  const d = X[0]!.length,
+    n = X.length;
   const w = new Array<number>(d).fill(0);
   let b = 0;
   const g = new Array<number>(d);
@@ -268,10 +313,10 @@ function fitLogistic(X: readonly (readonly number[])[], y: readonly number[], l2
       const z = predict(w, b, X[i]!);
       const p = 1 / (1 + Math.exp(-z));
       const e = p - y[i]!;
-      for (let j = 0; j < d; j++) g[j] += (e * X[i]![j]!) / n;
+      for (let j = 0; j < d; j++) g[j]! += (e * X[i]![j]!) / n;
       gb += e / n;
     }
-    for (let j = 0; j < d; j++) w[j] -= lr * (g[j]! + l2 * w[j]!);
+    for (let j = 0; j < d; j++) w[j]! -= lr * (g[j]! + l2 * w[j]!);
     b -= lr * gb;
   }
   return { w, b };
@@ -285,18 +330,32 @@ export function logisticProbe(
 ): LogisticProbeResult {
   if (X.length === 0 || X.length !== y.length) throw new RangeError('logisticProbe: need one label per row');
   if (y.some((v) => v !== 0 && v !== 1)) throw new RangeError('logisticProbe: labels must be 0 or 1');
-  const l2 = opts.l2 ?? 1e-3, iters = opts.iters ?? 500, lr = opts.lr ?? 0.5;
+  const l2 = opts.l2 ?? 1e-3,
+    iters = opts.iters ?? 500,
+    lr = opts.lr ?? 0.5;
   const folds = Math.max(2, Math.min(opts.folds ?? 5, X.length));
   const acc = (m: { w: number[]; b: number }, xs: readonly (readonly number[])[], ys: readonly number[]) =>
     mean(xs.map((x, i) => ((predict(m.w, m.b, x) > 0 ? 1 : 0) === ys[i] ? 1 : 0)));
   const full = fitLogistic(X, y, l2, iters, lr);
   const rows = X.map((x, i) => ({ x, y: y[i]! }));
-  let hits = 0, total = 0;
+  let hits = 0,
+    total = 0;
   for (let f = 0; f < folds; f++) {
     const { train, test } = split(rows, f, folds);
     if (train.length === 0 || test.length === 0) continue;
-    const m = fitLogistic(train.map((r) => r.x), train.map((r) => r.y), l2, iters, lr);
-    hits += acc(m, test.map((r) => r.x), test.map((r) => r.y)) * test.length;
+    const m = fitLogistic(
+      train.map((r) => r.x),
+      train.map((r) => r.y),
+      l2,
+      iters,
+      lr,
+    );
+    hits +=
+      acc(
+        m,
+        test.map((r) => r.x),
+        test.map((r) => r.y),
+      ) * test.length;
     total += test.length;
   }
   return { w: full.w, b: full.b, accuracy: acc(full, X, y), cvAccuracy: total ? hits / total : NaN };
@@ -316,11 +375,19 @@ export interface ConceptProbeResult {
  * value tracks; on the training distribution, where proxy and goal coincide, the R²s are close, which is
  * why the probe is run after the shift.
  */
-export function conceptProbe(signal: readonly number[], concepts: Record<string, readonly (readonly number[])[] | readonly number[]>, opts: { lambda?: number; folds?: number } = {}): ConceptProbeResult {
+export function conceptProbe(
+  signal: readonly number[],
+  concepts: Record<string, readonly (readonly number[])[] | readonly number[]>,
+  opts: { lambda?: number; folds?: number } = {},
+): ConceptProbeResult {
   const out: Record<string, number> = {};
-  let best = '', bestR2 = -Infinity;
+  let best = '',
+    bestR2 = -Infinity;
   for (const [name, feats] of Object.entries(concepts)) {
-    if (feats.length !== signal.length) throw new RangeError(`conceptProbe: concept '${name}' has ${feats.length} rows, the signal ${signal.length}`);
+    if (feats.length !== signal.length)
+      throw new RangeError(
+        `conceptProbe: concept '${name}' has ${feats.length} rows, the signal ${signal.length}`,
+      );
     const X = (feats as readonly unknown[]).map((f) => (typeof f === 'number' ? [f] : (f as number[])));
     const r = linearProbe(X, signal, opts).cvR2;
     out[name] = r;

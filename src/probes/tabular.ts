@@ -59,12 +59,16 @@ function stateKeyFn(env: KeyedEnv): (obs: unknown) => string {
   if (typeof env.stateKey === 'function') return () => env.stateKey!();
   const core = env.unwrapped;
   if (core && typeof core.stateKey === 'function') return () => core.stateKey!();
-  return (obs) => (ArrayBuffer.isView(obs) ? Array.from(obs as unknown as ArrayLike<number>).join(',') : JSON.stringify(obs));
+  return (obs) =>
+    ArrayBuffer.isView(obs) ? Array.from(obs as unknown as ArrayLike<number>).join(',') : JSON.stringify(obs);
 }
 
 export class TabularAgent {
   readonly q = new Map<string, Float64Array>();
-  constructor(readonly nActions: number, readonly qInit = 0) {}
+  constructor(
+    readonly nActions: number,
+    readonly qInit = 0,
+  ) {}
 
   values(key: string): Float64Array {
     let v = this.q.get(key);
@@ -77,7 +81,9 @@ export class TabularAgent {
 
   greedy(key: string, rng: Rng): number {
     const v = this.values(key);
-    let best = -Infinity, n = 0, pick = 0;
+    let best = -Infinity,
+      n = 0,
+      pick = 0;
     for (let a = 0; a < v.length; a++) {
       if (v[a]! > best + 1e-12) {
         best = v[a]!;
@@ -127,12 +133,22 @@ interface RunOpts {
 }
 
 /** One episode; learns in place when opts.learn. */
-function runEpisode(env: KeyedEnv, agent: TabularAgent, key: (obs: unknown) => string, rng: Rng, o: RunOpts, seed?: number): EpisodeRecord {
+function runEpisode(
+  env: KeyedEnv,
+  agent: TabularAgent,
+  key: (obs: unknown) => string,
+  rng: Rng,
+  o: RunOpts,
+  seed?: number,
+): EpisodeRecord {
   const r0 = env.reset(seed !== undefined ? { seed } : {});
   let s = key(r0.observation);
   let eps = Math.max(o.epsilon, forcedExploration(r0.info));
   let a = agent.act(s, eps, rng);
-  let ret = 0, hiddenSum = 0, sawHidden = false, steps = 0;
+  let ret = 0,
+    hiddenSum = 0,
+    sawHidden = false,
+    steps = 0;
   // SARSA's pending transition, completed once the next executed action is known.
   let pending: { s: string; a: number; r: number } | null = null;
   let info: Info = r0.info;
@@ -187,7 +203,14 @@ export function train(env: Env<unknown, number>, opts: TabularOptions): TrainRes
   const agent = new TabularAgent(nA, opts.qInit ?? 0);
   const rng = new Rng(opts.seed ?? 0).fork('tabular-agent');
   const key = stateKeyFn(env as KeyedEnv);
-  const o: RunOpts = { learn: true, algorithm, alpha: opts.alpha ?? 0.1, gamma: opts.gamma ?? 0.99, epsilon: opts.epsilon ?? 0.1, maxSteps: opts.maxSteps ?? 1000 };
+  const o: RunOpts = {
+    learn: true,
+    algorithm,
+    alpha: opts.alpha ?? 0.1,
+    gamma: opts.gamma ?? 0.99,
+    epsilon: opts.epsilon ?? 0.1,
+    maxSteps: opts.maxSteps ?? 1000,
+  };
   const out: TrainResult = { algorithm, returns: [], performances: [], steps: [], finalInfo: [], agent };
   for (let e = 0; e < opts.episodes; e++) {
     const rec = runEpisode(env as KeyedEnv, agent, key, rng, o, e === 0 ? (opts.seed ?? 0) : undefined);
@@ -208,12 +231,24 @@ export interface EvaluateOptions {
 }
 
 /** Run a trained agent without learning; returns the episode records. */
-export function evaluate(env: Env<unknown, number>, agent: TabularAgent, opts: EvaluateOptions): EpisodeRecord[] {
+export function evaluate(
+  env: Env<unknown, number>,
+  agent: TabularAgent,
+  opts: EvaluateOptions,
+): EpisodeRecord[] {
   const rng = new Rng(opts.seed ?? 0).fork('tabular-eval');
   const key = stateKeyFn(env as KeyedEnv);
-  const o: RunOpts = { learn: false, algorithm: 'q', alpha: 0, gamma: 0, epsilon: opts.epsilon ?? 0, maxSteps: opts.maxSteps ?? 1000 };
+  const o: RunOpts = {
+    learn: false,
+    algorithm: 'q',
+    alpha: 0,
+    gamma: 0,
+    epsilon: opts.epsilon ?? 0,
+    maxSteps: opts.maxSteps ?? 1000,
+  };
   const recs: EpisodeRecord[] = [];
-  for (let e = 0; e < opts.episodes; e++) recs.push(runEpisode(env as KeyedEnv, agent, key, rng, o, e === 0 ? (opts.seed ?? 0) : undefined));
+  for (let e = 0; e < opts.episodes; e++)
+    recs.push(runEpisode(env as KeyedEnv, agent, key, rng, o, e === 0 ? (opts.seed ?? 0) : undefined));
   return recs;
 }
 

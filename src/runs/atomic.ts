@@ -24,7 +24,10 @@ export interface AtomicWriteOptions {
 const TMP_MARK = '.tmp-';
 
 export function tempNameFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}${TMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}${TMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 export function isTempName(name: string): boolean {
@@ -50,7 +53,11 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export function writeFileAtomic(target: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(
+  target: string,
+  data: Uint8Array | string,
+  opts: AtomicWriteOptions = {},
+): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = tempNameFor(target);
   let fd: number | undefined;
@@ -65,9 +72,17 @@ export function writeFileAtomic(target: string, data: Uint8Array | string, opts:
     fs.renameSync(tmp, target);
   } catch (e) {
     if (fd !== undefined) {
-      try { fs.closeSync(fd); } catch { /* already failing; report the original error */ }
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already failing; report the original error */
+      }
     }
-    try { fs.unlinkSync(tmp); } catch { /* never created, or already renamed */ }
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* never created, or already renamed */
+    }
     throw e;
   }
   fsyncDir(path.dirname(target));
@@ -85,6 +100,10 @@ export function removeStaleTemps(dir: string): void {
     if (!isTempName(n)) continue;
     // A temp of a live writer in this very process could be mid-flight only inside writeFileAtomic,
     // which is synchronous, so anything seen here is stale.
-    try { fs.unlinkSync(path.join(dir, n)); } catch { /* raced with another sweeper */ }
+    try {
+      fs.unlinkSync(path.join(dir, n));
+    } catch {
+      /* raced with another sweeper */
+    }
   }
 }

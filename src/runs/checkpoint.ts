@@ -64,7 +64,11 @@ export interface LatestPointer {
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
-  constructor(readonly file: string, readonly problem: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
     super(`checkpoint ${file}: ${problem}`, options);
   }
 }
@@ -93,12 +97,16 @@ export interface SaveOptions {
  */
 export function saveCheckpoint(runDir: string, ckpt: Checkpoint, opts: SaveOptions = {}): string {
   const keep = opts.keep ?? DEFAULT_KEEP;
-  if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a positive integer, got ${keep}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new RangeError(`keep must be a positive integer, got ${keep}`);
   const dir = path.join(runDir, CHECKPOINT_DIR);
   const step = ckpt.meta.step;
   const file = checkpointFileName(step);
   assertStep(step, path.join(dir, file));
-  const meta: CheckpointMeta = { ...ckpt.meta, format: { name: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION } };
+  const meta: CheckpointMeta = {
+    ...ckpt.meta,
+    format: { name: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION },
+  };
   let bytes: Uint8Array;
   try {
     // Round-trip through JSON now so a non-JSON-able meta fails before anything is written.
@@ -109,21 +117,26 @@ export function saveCheckpoint(runDir: string, ckpt: Checkpoint, opts: SaveOptio
   fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, file), bytes);
   const pointer: LatestPointer = { file, step, bytes: bytes.length };
-  writeFileAtomic(path.join(dir, LATEST_POINTER), JSON.stringify(pointer) + '\n');
+  writeFileAtomic(path.join(dir, LATEST_POINTER), `${JSON.stringify(pointer)}\n`);
   prune(dir, keep, file);
   return path.join(dir, file);
 }
 
 function prune(dir: string, keep: number, latestFile: string): void {
   removeStaleTemps(dir);
-  const files = fs.readdirSync(dir)
+  const files = fs
+    .readdirSync(dir)
     .map((n) => ({ n, m: CKPT_RE.exec(n) }))
     .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
     .map((x) => ({ name: x.n, step: Number(x.m[1]) }))
     .sort((a, b) => b.step - a.step);
   for (const f of files.slice(keep)) {
     if (f.name === latestFile) continue;
-    try { fs.unlinkSync(path.join(dir, f.name)); } catch { /* already gone */ }
+    try {
+      fs.unlinkSync(path.join(dir, f.name));
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -136,7 +149,8 @@ function readWhole(file: string): Uint8Array {
     if (e instanceof CheckpointError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CheckpointError(file, 'file not found', { cause: e });
-    if (code === 'EACCES' || code === 'EPERM') throw new CheckpointError(file, 'permission denied', { cause: e });
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new CheckpointError(file, 'permission denied', { cause: e });
     throw new CheckpointError(file, `cannot read: ${(e as Error).message}`, { cause: e });
   }
 }
@@ -165,7 +179,10 @@ export function loadCheckpoint(file: string, expectedBytes?: number): Checkpoint
     throw new CheckpointError(file, 'not a checkpoint (no checkpoint format marker; a bare weights file?)');
   }
   if (fmt.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(file, `unsupported checkpoint version ${fmt.version} (this build reads ${CHECKPOINT_VERSION})`);
+    throw new CheckpointError(
+      file,
+      `unsupported checkpoint version ${fmt.version} (this build reads ${CHECKPOINT_VERSION})`,
+    );
   }
   assertStep(meta.step, file);
   return { meta, tensors: decoded.tensors };
@@ -187,8 +204,17 @@ export function readLatestPointer(runDir: string): LatestPointer | null {
   } catch {
     throw new CheckpointError(p, 'pointer is not valid JSON');
   }
-  if (!ptr || typeof ptr.file !== 'string' || !CKPT_RE.test(ptr.file) || !Number.isSafeInteger(ptr.step) || !Number.isSafeInteger(ptr.bytes)) {
-    throw new CheckpointError(p, 'pointer is malformed (expected {"file":"ckpt-<step>.bin","step":N,"bytes":N})');
+  if (
+    !ptr ||
+    typeof ptr.file !== 'string' ||
+    !CKPT_RE.test(ptr.file) ||
+    !Number.isSafeInteger(ptr.step) ||
+    !Number.isSafeInteger(ptr.bytes)
+  ) {
+    throw new CheckpointError(
+      p,
+      'pointer is malformed (expected {"file":"ckpt-<step>.bin","step":N,"bytes":N})',
+    );
   }
   return ptr;
 }
@@ -203,7 +229,10 @@ export function loadLatest(runDir: string): { path: string; checkpoint: Checkpoi
   const file = path.join(runDir, CHECKPOINT_DIR, ptr.file);
   const checkpoint = loadCheckpoint(file, ptr.bytes);
   if (checkpoint.meta.step !== ptr.step) {
-    throw new CheckpointError(file, `holds step ${checkpoint.meta.step} but ${LATEST_POINTER} says step ${ptr.step}`);
+    throw new CheckpointError(
+      file,
+      `holds step ${checkpoint.meta.step} but ${LATEST_POINTER} says step ${ptr.step}`,
+    );
   }
   return { path: file, checkpoint };
 }

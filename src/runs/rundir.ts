@@ -20,7 +20,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic, removeStaleTemps } from './atomic.js';
-import { saveCheckpoint as saveCkptFile, loadLatest, CHECKPOINT_DIR, type Checkpoint, type LogOffsets, type SaveOptions } from './checkpoint.js';
+import {
+  saveCheckpoint as saveCkptFile,
+  loadLatest,
+  CHECKPOINT_DIR,
+  type Checkpoint,
+  type LogOffsets,
+  type SaveOptions,
+} from './checkpoint.js';
 import { EventFileWriter, EVENT_FILE_PREFIX } from './tensorboard.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -62,7 +69,7 @@ export function metricValueToJson(v: number): number | string {
 export function metricsLine(step: number, record: Record<string, number>): string {
   const obj: Record<string, number | string> = { step };
   for (const [k, v] of Object.entries(record)) obj[k] = metricValueToJson(v);
-  return JSON.stringify(obj) + '\n';
+  return `${JSON.stringify(obj)}\n`;
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -85,7 +92,12 @@ function fileSize(p: string): number | null {
  */
 export function checkOffsets(dir: string, offsets: unknown): string | null {
   const o = offsets as Partial<LogOffsets> | undefined;
-  if (!o || !Number.isSafeInteger(o.metrics) || !Number.isSafeInteger(o.events) || typeof o.eventsFile !== 'string') {
+  if (
+    !o ||
+    !Number.isSafeInteger(o.metrics) ||
+    !Number.isSafeInteger(o.events) ||
+    typeof o.eventsFile !== 'string'
+  ) {
     return 'checkpoint has no valid log offsets (meta.offsets {metrics, events, eventsFile}); was it saved through RunDir.saveCheckpoint?';
   }
   if (path.basename(o.eventsFile) !== o.eventsFile || !o.eventsFile.startsWith(EVENT_FILE_PREFIX)) {
@@ -94,7 +106,8 @@ export function checkOffsets(dir: string, offsets: unknown): string | null {
   const mPath = path.join(dir, METRICS_FILE);
   const mSize = fileSize(mPath);
   if (mSize === null) return `${mPath} is missing`;
-  if (mSize < o.metrics!) return `${mPath} has ${mSize} bytes but the checkpoint recorded ${o.metrics}; the log lost data`;
+  if (mSize < o.metrics!)
+    return `${mPath} has ${mSize} bytes but the checkpoint recorded ${o.metrics}; the log lost data`;
   if (o.metrics! > 0) {
     const fd = fs.openSync(mPath, 'r');
     try {
@@ -108,7 +121,8 @@ export function checkOffsets(dir: string, offsets: unknown): string | null {
   const ePath = path.join(dir, o.eventsFile);
   const eSize = fileSize(ePath);
   if (eSize === null) return `${ePath} is missing`;
-  if (eSize < o.events!) return `${ePath} has ${eSize} bytes but the checkpoint recorded ${o.events}; the log lost data`;
+  if (eSize < o.events!)
+    return `${ePath} has ${eSize} bytes but the checkpoint recorded ${o.events}; the log lost data`;
   return null;
 }
 
@@ -135,13 +149,14 @@ export function acquireLock(dir: string): void {
     try {
       const fd = fs.openSync(p, 'wx', 0o644);
       try {
-        fs.writeSync(fd, JSON.stringify({ pid: process.pid, host }) + '\n');
+        fs.writeSync(fd, `${JSON.stringify({ pid: process.pid, host })}\n`);
       } finally {
         fs.closeSync(fd);
       }
       return;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunStoreError(`cannot lock ${dir}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new RunStoreError(`cannot lock ${dir}: ${(e as Error).message}`);
     }
     let holder: { pid?: unknown; host?: unknown } | null = null;
     try {
@@ -151,7 +166,10 @@ export function acquireLock(dir: string): void {
     }
     if (holder && typeof holder.pid === 'number') {
       const live = holder.host !== host || processAlive(holder.pid);
-      if (live) throw new RunStoreError(`run ${dir} is in use by process ${holder.pid} on ${String(holder.host)} (delete ${p} if that process is gone)`);
+      if (live)
+        throw new RunStoreError(
+          `run ${dir} is in use by process ${holder.pid} on ${String(holder.host)} (delete ${p} if that process is gone)`,
+        );
     }
     fs.rmSync(p, { force: true });
   }
@@ -163,7 +181,9 @@ function releaseLock(dir: string): void {
   try {
     const holder = JSON.parse(fs.readFileSync(p, 'utf8'));
     if (holder.pid === process.pid && holder.host === os.hostname()) fs.rmSync(p, { force: true });
-  } catch { /* not ours or already gone */ }
+  } catch {
+    /* not ours or already gone */
+  }
 }
 
 type Mode = 'writable' | 'needs-truncate' | 'closed';
@@ -185,7 +205,12 @@ export class RunDir {
   private locked = false;
 
   /** Use RunStore.create / RunStore.open. */
-  constructor(private readonly sink: RunRowSink, dir: string, info: RunInfo, resumed: Checkpoint | null) {
+  constructor(
+    private readonly sink: RunRowSink,
+    dir: string,
+    info: RunInfo,
+    resumed: Checkpoint | null,
+  ) {
     this.dir = dir;
     this.id = info.id;
     this.experiment = info.experiment;
@@ -213,7 +238,9 @@ export class RunDir {
 
   private requireWritable(what: string): void {
     if (this.mode === 'needs-truncate') {
-      throw new RunStoreError(`${what}: run ${this.dir} was opened for resume; call resume() or truncateTo(checkpoint offsets) first`);
+      throw new RunStoreError(
+        `${what}: run ${this.dir} was opened for resume; call resume() or truncateTo(checkpoint offsets) first`,
+      );
     }
     if (this.mode === 'closed') throw new RunStoreError(`${what}: run ${this.dir} is closed`);
   }
@@ -221,10 +248,12 @@ export class RunDir {
   /** Append one record to metrics.jsonl and one scalar event to the TensorBoard file. */
   logMetrics(step: number, record: Record<string, number>): void {
     this.requireWritable('logMetrics');
-    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`logMetrics: step must be a non-negative integer, got ${step}`);
+    if (!Number.isSafeInteger(step) || step < 0)
+      throw new RangeError(`logMetrics: step must be a non-negative integer, got ${step}`);
     if ('step' in record) throw new RangeError(`logMetrics: 'step' is reserved and cannot be a metric name`);
     for (const [k, v] of Object.entries(record)) {
-      if (typeof v !== 'number') throw new TypeError(`logMetrics: metric '${k}' must be a number, got ${typeof v}`);
+      if (typeof v !== 'number')
+        throw new TypeError(`logMetrics: metric '${k}' must be a number, got ${typeof v}`);
     }
     const line = Buffer.from(metricsLine(step, record), 'utf8');
     writeAll(this.metricsFd, line);
@@ -247,7 +276,9 @@ export class RunDir {
     const problem = checkOffsets(this.dir, offsets);
     if (problem) throw new RunStoreError(`cannot resume ${this.dir}: ${problem}`);
     if (this.mode === 'writable' && offsets.eventsFile !== this.events!.filename) {
-      throw new RunStoreError(`truncateTo: offsets refer to ${offsets.eventsFile} but this run writes ${this.events!.filename}`);
+      throw new RunStoreError(
+        `truncateTo: offsets refer to ${offsets.eventsFile} but this run writes ${this.events!.filename}`,
+      );
     }
     if (this.mode === 'needs-truncate') this.openLogs(offsets.eventsFile);
     // Temp files of writes the killed process never finished; sweeping here keeps repeated crashes
@@ -310,7 +341,8 @@ export class RunDir {
 
   /** Record the outcome: final.json (atomic), the database row, and close the logs. */
   finish(status: Exclude<RunStatus, 'running'>, finalMetrics: Record<string, number>): void {
-    if (!RUN_STATUSES.includes(status) || (status as RunStatus) === 'running') throw new RangeError(`finish: invalid status '${status}'`);
+    if (!RUN_STATUSES.includes(status) || (status as RunStatus) === 'running')
+      throw new RangeError(`finish: invalid status '${status}'`);
     if (this.mode === 'closed') throw new RunStoreError(`finish: run ${this.dir} is closed`);
     const metrics: Record<string, number | string> = {};
     for (const [k, v] of Object.entries(finalMetrics)) metrics[k] = metricValueToJson(v);
@@ -320,7 +352,7 @@ export class RunDir {
       fs.fsyncSync(this.metricsFd);
       this.events!.sync();
     }
-    writeFileAtomic(path.join(this.dir, FINAL_FILE), JSON.stringify(final, null, 2) + '\n');
+    writeFileAtomic(path.join(this.dir, FINAL_FILE), `${JSON.stringify(final, null, 2)}\n`);
     this.sink.setFinished(this.id, status, JSON.stringify(metrics));
     this.close();
   }

@@ -20,8 +20,14 @@ import Database from 'better-sqlite3';
 import { writeFileAtomic } from './atomic.js';
 import { loadLatest } from './checkpoint.js';
 import {
-  RunDir, RunStoreError, checkOffsets, CONFIG_FILE, RUN_STATUSES,
-  type RunInfo, type RunRowSink, type RunStatus,
+  RunDir,
+  RunStoreError,
+  checkOffsets,
+  CONFIG_FILE,
+  RUN_STATUSES,
+  type RunInfo,
+  type RunRowSink,
+  type RunStatus,
 } from './rundir.js';
 
 export const DB_FILE = 'runs.db';
@@ -57,14 +63,27 @@ export interface RunRow {
 }
 
 interface RawRow {
-  id: string; experiment: string; seed: number; status: RunStatus; config_json: string;
-  created_at: string; updated_at: string; dir: string; final_metrics_json: string | null;
+  id: string;
+  experiment: string;
+  seed: number;
+  status: RunStatus;
+  config_json: string;
+  created_at: string;
+  updated_at: string;
+  dir: string;
+  final_metrics_json: string | null;
 }
 
 function fromRaw(r: RawRow): RunRow {
   return {
-    id: r.id, experiment: r.experiment, seed: r.seed, status: r.status, config: JSON.parse(r.config_json),
-    createdAt: r.created_at, updatedAt: r.updated_at, dir: r.dir,
+    id: r.id,
+    experiment: r.experiment,
+    seed: r.seed,
+    status: r.status,
+    config: JSON.parse(r.config_json),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    dir: r.dir,
     finalMetrics: r.final_metrics_json === null ? null : JSON.parse(r.final_metrics_json),
   };
 }
@@ -103,7 +122,8 @@ function readRunInfo(dir: string): RunInfo {
   try {
     text = fs.readFileSync(p, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RunStoreError(`${dir} is not a run directory (no ${CONFIG_FILE})`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new RunStoreError(`${dir} is not a run directory (no ${CONFIG_FILE})`);
     throw new RunStoreError(`cannot read ${p}: ${(e as Error).message}`);
   }
   let info: RunInfo;
@@ -112,8 +132,15 @@ function readRunInfo(dir: string): RunInfo {
   } catch {
     throw new RunStoreError(`${p} is not valid JSON`);
   }
-  if (!info || typeof info.id !== 'string' || !info.id || typeof info.experiment !== 'string' ||
-      !Number.isSafeInteger(info.seed) || typeof info.createdAt !== 'string' || !('config' in info)) {
+  if (
+    !info ||
+    typeof info.id !== 'string' ||
+    !info.id ||
+    typeof info.experiment !== 'string' ||
+    !Number.isSafeInteger(info.seed) ||
+    typeof info.createdAt !== 'string' ||
+    !('config' in info)
+  ) {
     throw new RunStoreError(`${p} is malformed (expected {id, experiment, seed, createdAt, config})`);
   }
   return info;
@@ -144,13 +171,17 @@ export class RunStore implements RunRowSink {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new RunStoreError(`run database ${this.dbPath} has schema version ${version}, newer than this build's ${SCHEMA_VERSION}; upgrade steered`);
+      throw new RunStoreError(
+        `run database ${this.dbPath} has schema version ${version}, newer than this build's ${SCHEMA_VERSION}; upgrade steered`,
+      );
     }
     for (let v = version; v < SCHEMA_VERSION; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })
+        .immediate();
     }
   }
 
@@ -165,7 +196,8 @@ export class RunStore implements RunRowSink {
   /** Make a new run directory and its row. On failure nothing is left behind. */
   create(opts: CreateRunOptions): RunDir {
     const { experiment, seed } = opts;
-    if (typeof experiment !== 'string' || experiment.trim() === '') throw new RunStoreError('create: experiment must be a non-empty string');
+    if (typeof experiment !== 'string' || experiment.trim() === '')
+      throw new RunStoreError('create: experiment must be a non-empty string');
     if (!Number.isSafeInteger(seed)) throw new RunStoreError(`create: seed must be an integer, got ${seed}`);
     let configJson: string;
     try {
@@ -176,29 +208,43 @@ export class RunStore implements RunRowSink {
     if (configJson === undefined) throw new RunStoreError('create: config is not JSON-serializable');
     const now = new Date();
     let id = '';
-    do id = randomBytes(4).toString('hex'); while (this.get(id));
-    const dir = path.resolve(opts.outDir ?? path.join(this.root, experimentDirName(experiment), `${stamp(now)}-s${seed}-${id}`));
+    do id = randomBytes(4).toString('hex');
+    while (this.get(id));
+    const dir = path.resolve(
+      opts.outDir ?? path.join(this.root, experimentDirName(experiment), `${stamp(now)}-s${seed}-${id}`),
+    );
     const empty = isEmptyDir(dir);
     if (empty === false) {
-      throw new RunStoreError(`${dir} already exists and is not an empty directory (to continue a run, resume it)`);
+      throw new RunStoreError(
+        `${dir} already exists and is not an empty directory (to continue a run, resume it)`,
+      );
     }
     const createdDir = empty === null;
-    const info: RunInfo = { id, experiment, seed, createdAt: now.toISOString(), config: JSON.parse(configJson) };
+    const info: RunInfo = {
+      id,
+      experiment,
+      seed,
+      createdAt: now.toISOString(),
+      config: JSON.parse(configJson),
+    };
     let run: RunDir | undefined;
     try {
       fs.mkdirSync(dir, { recursive: true });
-      writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(info, null, 2) + '\n');
+      writeFileAtomic(path.join(dir, CONFIG_FILE), `${JSON.stringify(info, null, 2)}\n`);
       run = new RunDir(this, dir, info, null);
-      this.db.prepare(
-        `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
          VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
-      ).run(id, experiment, seed, configJson, info.createdAt, info.createdAt, dir);
+        )
+        .run(id, experiment, seed, configJson, info.createdAt, info.createdAt, dir);
       return run;
     } catch (e) {
       run?.close();
       // Only what this call created is removed: the directory was absent or empty before.
       if (createdDir) fs.rmSync(dir, { recursive: true, force: true });
-      else for (const n of fs.readdirSync(dir)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+      else
+        for (const n of fs.readdirSync(dir)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
       if (e instanceof RunStoreError) throw e;
       throw new RunStoreError(`create ${dir}: ${(e as Error).message}`);
     }
@@ -223,10 +269,13 @@ export class RunStore implements RunRowSink {
     if (!st.isDirectory()) throw new RunStoreError(`${dir} is not a directory`);
     const info = readRunInfo(dir);
     const row = this.get(info.id);
-    if (row?.status === 'completed') throw new RunStoreError(`run ${dir} already completed; nothing to resume`);
+    if (row?.status === 'completed')
+      throw new RunStoreError(`run ${dir} already completed; nothing to resume`);
     const latest = loadLatest(dir);
     if (!latest) {
-      throw new RunStoreError(`run ${dir} has no committed checkpoint (stopped before its first save); start it again instead`);
+      throw new RunStoreError(
+        `run ${dir} has no committed checkpoint (stopped before its first save); start it again instead`,
+      );
     }
     const problem = checkOffsets(dir, latest.checkpoint.meta.offsets);
     if (problem) throw new RunStoreError(`cannot resume ${dir}: ${problem}`);
@@ -234,16 +283,30 @@ export class RunStore implements RunRowSink {
     const run = new RunDir(this, dir, info, latest.checkpoint);
     const now = new Date().toISOString();
     try {
-      this.db.transaction(() => {
-        if (row) {
-          this.db.prepare(`UPDATE runs SET status = 'running', updated_at = ?, dir = ? WHERE id = ?`).run(now, dir, info.id);
-        } else {
-          this.db.prepare(
-            `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
+      this.db
+        .transaction(() => {
+          if (row) {
+            this.db
+              .prepare(`UPDATE runs SET status = 'running', updated_at = ?, dir = ? WHERE id = ?`)
+              .run(now, dir, info.id);
+          } else {
+            this.db
+              .prepare(
+                `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
              VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
-          ).run(info.id, info.experiment, info.seed, JSON.stringify(info.config), info.createdAt, now, dir);
-        }
-      }).immediate();
+              )
+              .run(
+                info.id,
+                info.experiment,
+                info.seed,
+                JSON.stringify(info.config),
+                info.createdAt,
+                now,
+                dir,
+              );
+          }
+        })
+        .immediate();
     } catch (e) {
       run.close();
       throw new RunStoreError(`open ${dir}: cannot update ${this.dbPath}: ${(e as Error).message}`);
@@ -258,21 +321,33 @@ export class RunStore implements RunRowSink {
 
   /** Rows whose directory is `dir` (newest first). */
   findByDir(dir: string): RunRow[] {
-    return (this.db.prepare(`SELECT * FROM runs WHERE dir = ? ORDER BY created_at DESC`).all(path.resolve(dir)) as RawRow[]).map(fromRaw);
+    return (
+      this.db
+        .prepare(`SELECT * FROM runs WHERE dir = ? ORDER BY created_at DESC`)
+        .all(path.resolve(dir)) as RawRow[]
+    ).map(fromRaw);
   }
 
   list(filter: { experiment?: string; status?: RunStatus } = {}): RunRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.experiment !== undefined) { where.push('experiment = ?'); args.push(filter.experiment); }
-    if (filter.status !== undefined) { where.push('status = ?'); args.push(filter.status); }
-    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, id`;
+    if (filter.experiment !== undefined) {
+      where.push('experiment = ?');
+      args.push(filter.experiment);
+    }
+    if (filter.status !== undefined) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
     return (this.db.prepare(sql).all(...args) as RawRow[]).map(fromRaw);
   }
 
   /** Mark a run interrupted (e.g. on SIGINT) without writing final.json. */
   markInterrupted(id: string): void {
-    this.db.prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'running'`).run(new Date().toISOString(), id);
+    this.db
+      .prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'running'`)
+      .run(new Date().toISOString(), id);
   }
 
   /** @internal RunRowSink */
@@ -283,7 +358,8 @@ export class RunStore implements RunRowSink {
   /** @internal RunRowSink */
   setFinished(id: string, status: RunStatus, finalMetricsJson: string): void {
     if (!RUN_STATUSES.includes(status)) throw new RangeError(`invalid status '${status}'`);
-    this.db.prepare(`UPDATE runs SET status = ?, final_metrics_json = ?, updated_at = ? WHERE id = ?`)
+    this.db
+      .prepare(`UPDATE runs SET status = ?, final_metrics_json = ?, updated_at = ? WHERE id = ?`)
       .run(status, finalMetricsJson, new Date().toISOString(), id);
   }
 
@@ -291,4 +367,3 @@ export class RunStore implements RunRowSink {
     if (this.db.open) this.db.close();
   }
 }
-

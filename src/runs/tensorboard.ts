@@ -156,7 +156,10 @@ export class EventFileWriter {
   private _size: number;
   private readonly now: () => number;
 
-  constructor(readonly dir: string, opts: EventFileWriterOptions = {}) {
+  constructor(
+    readonly dir: string,
+    opts: EventFileWriterOptions = {},
+  ) {
     this.now = opts.now ?? wallClock;
     fs.mkdirSync(dir, { recursive: true });
     if (opts.filename !== undefined) {
@@ -188,7 +191,11 @@ export class EventFileWriter {
   }
 
   /** One Event holding every scalar of this call. Non-finite values are kept (float NaN/±Inf). */
-  writeScalars(step: number, scalars: readonly Scalar[] | Record<string, number>, wallTime = this.now()): void {
+  writeScalars(
+    step: number,
+    scalars: readonly Scalar[] | Record<string, number>,
+    wallTime = this.now(),
+  ): void {
     const list = Array.isArray(scalars)
       ? (scalars as readonly Scalar[])
       : Object.entries(scalars as Record<string, number>).map(([tag, value]) => ({ tag, value }));
@@ -233,14 +240,18 @@ export interface DecodedEvent {
 
 class ProtoReader {
   pos = 0;
-  constructor(readonly buf: Uint8Array, private readonly what: string) {}
+  constructor(
+    readonly buf: Uint8Array,
+    private readonly what: string,
+  ) {}
 
   get done(): boolean {
     return this.pos >= this.buf.length;
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new CorruptDataError(`${this.what}: protobuf field runs past the end`);
+    if (this.pos + n > this.buf.length)
+      throw new CorruptDataError(`${this.what}: protobuf field runs past the end`);
   }
 
   varint(): bigint {
@@ -278,11 +289,22 @@ class ProtoReader {
 
   skip(wire: number): void {
     switch (wire) {
-      case WIRE_VARINT: this.varint(); return;
-      case WIRE_I64: this.need(8); this.pos += 8; return;
-      case WIRE_LEN: this.bytes(); return;
-      case WIRE_I32: this.need(4); this.pos += 4; return;
-      default: throw new CorruptDataError(`${this.what}: unsupported wire type ${wire}`);
+      case WIRE_VARINT:
+        this.varint();
+        return;
+      case WIRE_I64:
+        this.need(8);
+        this.pos += 8;
+        return;
+      case WIRE_LEN:
+        this.bytes();
+        return;
+      case WIRE_I32:
+        this.need(4);
+        this.pos += 4;
+        return;
+      default:
+        throw new CorruptDataError(`${this.what}: unsupported wire type ${wire}`);
     }
   }
 }
@@ -293,7 +315,8 @@ function decodeValue(buf: Uint8Array, what: string): Scalar | null {
   let value: number | null = null;
   while (!r.done) {
     const key = Number(r.varint());
-    const field = key >>> 3, wire = key & 7;
+    const field = key >>> 3,
+      wire = key & 7;
     if (field === 1 && wire === WIRE_LEN) tag = new TextDecoder().decode(r.bytes());
     else if (field === 2 && wire === WIRE_I32) value = r.float();
     else r.skip(wire);
@@ -308,7 +331,8 @@ export function decodeEvent(buf: Uint8Array, offset = 0): DecodedEvent {
   const ev: DecodedEvent = { offset, wallTime: 0, step: 0, scalars: [] };
   while (!r.done) {
     const key = Number(r.varint());
-    const field = key >>> 3, wire = key & 7;
+    const field = key >>> 3,
+      wire = key & 7;
     if (field === 1 && wire === WIRE_I64) ev.wallTime = r.double();
     else if (field === 2 && wire === WIRE_VARINT) ev.step = Number(BigInt.asIntN(64, r.varint()));
     else if (field === 3 && wire === WIRE_LEN) ev.fileVersion = new TextDecoder().decode(r.bytes());
@@ -337,7 +361,8 @@ export function readRecords(buf: Uint8Array, file = '<buffer>'): { offset: numbe
     if (dv.getUint32(pos + 8, true) !== maskedCrc32c(buf.subarray(pos, pos + 8))) {
       throw new CorruptDataError(`${file}: length CRC mismatch at byte ${pos}`);
     }
-    if (n > BigInt(buf.length - pos - 16)) throw new CorruptDataError(`${file}: truncated record at byte ${pos}`);
+    if (n > BigInt(buf.length - pos - 16))
+      throw new CorruptDataError(`${file}: truncated record at byte ${pos}`);
     const len = Number(n);
     const data = buf.subarray(pos + 12, pos + 12 + len);
     if (dv.getUint32(pos + 12 + len, true) !== maskedCrc32c(data)) {

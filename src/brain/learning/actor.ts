@@ -34,7 +34,13 @@ export class ThoughtGenerator {
   private readonly habitOut = new Float32Array(N_ACTIONS);
   private readonly g = new Float32Array(N_ACTIONS);
 
-  constructor(inDim: number, xDim: number, cfg: LearnerConfig['actor'], habitCfg: LearnerConfig['habit'], rng: Rng) {
+  constructor(
+    inDim: number,
+    xDim: number,
+    cfg: LearnerConfig['actor'],
+    habitCfg: LearnerConfig['habit'],
+    rng: Rng,
+  ) {
     this.cfg = cfg;
     this.habitCfg = habitCfg;
     this.xDim = xDim;
@@ -64,19 +70,23 @@ export class ThoughtGenerator {
    */
   learn(s: Float32Array, action: number, dopamine: number, learnActor: boolean, learnHabit: boolean): void {
     this.propose(s);
-    const p = this.probs, g = this.g, beta = this.cfg.entropy;
+    const p = this.probs,
+      g = this.g,
+      beta = this.cfg.entropy;
     if (learnActor) {
       // ∂/∂logits of −δ·log π(a) − β·H(π):  −δ(1[a] − π)  + β·π(log π + H)
       let H = 0;
       for (let i = 0; i < N_ACTIONS; i++) H -= p[i]! > 0 ? p[i]! * Math.log(p[i]!) : 0;
-      for (let i = 0; i < N_ACTIONS; i++) g[i] = -dopamine * ((i === action ? 1 : 0) - p[i]!) + beta * p[i]! * (Math.log(p[i]! + 1e-12) + H);
+      for (let i = 0; i < N_ACTIONS; i++)
+        g[i] = -dopamine * ((i === action ? 1 : 0) - p[i]!) + beta * p[i]! * (Math.log(p[i]! + 1e-12) + H);
       this.opt.zeroGrad();
       this.net.backward(g, 1, null);
       this.opt.step();
     }
     if (learnHabit) {
       // Cross-entropy of the habit's own softmax toward the executed action.
-      let m = -Infinity, z = 0;
+      let m = -Infinity,
+        z = 0;
       for (let i = 0; i < N_ACTIONS; i++) m = Math.max(m, this.habitOut[i]!);
       for (let i = 0; i < N_ACTIONS; i++) z += Math.exp(this.habitOut[i]! - m);
       for (let i = 0; i < N_ACTIONS; i++) g[i] = Math.exp(this.habitOut[i]! - m) / z - (i === action ? 1 : 0);

@@ -22,12 +22,19 @@ import type { LearnerConfig } from './config.js';
  * defer) per row × assessor; next: predictions at s'; reward per row. Writes y [B×K].
  */
 export function assessorTargets(
-  specs: readonly AssessorSpec[], B: number, reward: ArrayLike<number>, kind: ArrayLike<number>, target: ArrayLike<number>, next: ArrayLike<number>, y: Float32Array,
+  specs: readonly AssessorSpec[],
+  B: number,
+  reward: ArrayLike<number>,
+  kind: ArrayLike<number>,
+  target: ArrayLike<number>,
+  next: ArrayLike<number>,
+  y: Float32Array,
 ): void {
   const K = specs.length;
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < K; i++) {
-      const a = specs[i]!, j = b * K + i;
+      const a = specs[i]!,
+        j = b * K + i;
       if (a.kind === 'value') y[j] = reward[b]! + a.horizon * next[j]!;
       else y[j] = kind[j] ? target[j]! : a.horizon * next[j]!;
     }
@@ -62,13 +69,22 @@ export class ThoughtAssessors {
   private readonly mask: Float32Array | null;
   private readonly masked: Float32Array;
 
-  constructor(specs: readonly AssessorSpec[], inDim: number, cfg: LearnerConfig['assessors'], maxBatch: number, rng: Rng, hidden: readonly (readonly [number, number])[] = []) {
-    if (specs.length === 0) throw new RangeError('ThoughtAssessors: the steering configuration declares no [assessor]');
+  constructor(
+    specs: readonly AssessorSpec[],
+    inDim: number,
+    cfg: LearnerConfig['assessors'],
+    maxBatch: number,
+    rng: Rng,
+    hidden: readonly (readonly [number, number])[] = [],
+  ) {
+    if (specs.length === 0)
+      throw new RangeError('ThoughtAssessors: the steering configuration declares no [assessor]');
     this.specs = specs;
     this.names = specs.map((s) => s.name);
     this.inDim = inDim;
     const mb = Math.max(maxBatch, cfg.batch);
-    const ahead = specs.flatMap((s, i) => (s.lead === 0 ? [] : [i])), now = specs.flatMap((s, i) => (s.lead === 0 ? [i] : []));
+    const ahead = specs.flatMap((s, i) => (s.lead === 0 ? [] : [i])),
+      now = specs.flatMap((s, i) => (s.lead === 0 ? [i] : []));
     const make = (name: string, idx: number[]): AssessorNet => {
       const net = new MLP(name, [inDim, cfg.hidden, idx.length], { rng: rng.fork(name), maxBatch: mb });
       // An assessor that has learned nothing predicts nothing: the output layer starts at zero, so an
@@ -78,9 +94,14 @@ export class ThoughtAssessors {
       out.b?.data.fill(0);
       return { name, idx, net, opt: new Adam(prefixed(name, net.params()), { lr: cfg.lr, clipNorm: 5 }) };
     };
-    this.groups = [...(ahead.length ? [make('assessors', ahead)] : []), ...(now.length ? [make('assessors-now', now)] : [])];
+    this.groups = [
+      ...(ahead.length ? [make('assessors', ahead)] : []),
+      ...(now.length ? [make('assessors-now', now)] : []),
+    ];
     this.valueIdx = specs.findIndex((a) => a.kind === 'value');
-    this.mask = hidden.some(([a, b]) => b > a) ? Float32Array.from({ length: inDim }, (_, j) => (hidden.some(([a, b]) => j >= a && j < b) ? 0 : 1)) : null;
+    this.mask = hidden.some(([a, b]) => b > a)
+      ? Float32Array.from({ length: inDim }, (_, j) => (hidden.some(([a, b]) => j >= a && j < b) ? 0 : 1))
+      : null;
     this.masked = new Float32Array(this.mask ? mb * inDim : 0);
     this.y = new Float32Array(mb * specs.length);
     this.next = new Float32Array(mb * specs.length);
@@ -101,7 +122,8 @@ export class ThoughtAssessors {
   private forwardAll(v: Float32Array, B: number, out: Float32Array): Float32Array {
     const K = this.specs.length;
     for (const g of this.groups) {
-      const o = g.net.forward(v, B), n = g.idx.length;
+      const o = g.net.forward(v, B),
+        n = g.idx.length;
       for (let b = 0; b < B; b++) for (let j = 0; j < n; j++) out[b * K + g.idx[j]!] = o[b * n + j]!;
     }
     return out;
@@ -110,7 +132,8 @@ export class ThoughtAssessors {
   private view(s: Float32Array, B: number): Float32Array {
     const m = this.mask;
     if (!m) return s;
-    const D = this.inDim, out = this.masked;
+    const D = this.inDim,
+      out = this.masked;
     for (let b = 0; b < B; b++) for (let j = 0; j < D; j++) out[b * D + j] = s[b * D + j]! * m[j]!;
     return out;
   }
@@ -120,19 +143,31 @@ export class ThoughtAssessors {
    * the dopamine of row 0 from the Steering Subsystem, which replaces row 0's recomputed TD error for
    * the value head (the value learns from the signal the body actually sent).
    */
-  train(s: Float32Array, s2: Float32Array, B: number, reward: Float32Array, kind: Uint8Array, target: Float32Array, onlineDopamine: number | null): void {
+  train(
+    s: Float32Array,
+    s2: Float32Array,
+    B: number,
+    reward: Float32Array,
+    kind: Uint8Array,
+    target: Float32Array,
+    onlineDopamine: number | null,
+  ): void {
     const K = this.specs.length;
     this.forwardAll(this.view(s2, B), B, this.next);
     assessorTargets(this.specs, B, reward, kind, target, this.next, this.y);
     // Each group's forward on s comes just before its backward (an MLP keeps one forward's activations).
     let loss = 0;
-    const sc = 2 / B, vs = this.view(s, B);
+    const sc = 2 / B,
+      vs = this.view(s, B);
     const vi = onlineDopamine !== null ? this.valueIdx : -1;
     for (const grp of this.groups) {
-      const p = grp.net.forward(vs, B), n = grp.idx.length, gg = this.gGroup;
+      const p = grp.net.forward(vs, B),
+        n = grp.idx.length,
+        gg = this.gGroup;
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < n; j++) {
-          const i = grp.idx[j]!, pv = p[b * n + j]!;
+          const i = grp.idx[j]!,
+            pv = p[b * n + j]!;
           // Row 0's value target is the prediction plus the dopamine the body sent (stored in f32, as every target).
           if (b === 0 && i === vi) this.y[i] = pv + onlineDopamine!;
           const e = pv - this.y[b * K + i]!;

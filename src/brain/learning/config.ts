@@ -13,7 +13,16 @@ export interface LearnerConfig {
    * wire, met a handful of times in thousands of ticks) is otherwise almost never in a window. 0 by
    * default (brain/wirehead measures it).
    */
-  worldModel: { latent: number; hidden: number; lr: number; every: number; batch: number; window: number; positionHead: 'cell' | 'move'; salientShare: number };
+  worldModel: {
+    latent: number;
+    hidden: number;
+    lr: number;
+    every: number;
+    batch: number;
+    window: number;
+    positionHead: 'cell' | 'move';
+    salientShare: number;
+  };
   /** Thought assessors: one MLP with a head per assessor (value + short-term predictors). */
   /**
    * seesBody: whether the assessors read the body part of the senses. Off by default: a prediction
@@ -28,7 +37,14 @@ export interface LearnerConfig {
    * where a moving spider happened to chase one is not what makes a spider frightening, and with it on
    * the cortisol prediction around a still spider was a noisy, non-monotone map of cells.
    */
-  assessors: { hidden: number; lr: number; batch: number; seesBody: boolean; readsLatent: boolean; readsPosition: boolean };
+  assessors: {
+    hidden: number;
+    lr: number;
+    batch: number;
+    seesBody: boolean;
+    readsLatent: boolean;
+    readsPosition: boolean;
+  };
   /** Thought generator (actor): policy gradient on the dopamine signal. */
   actor: { hidden: number; lr: number; entropy: number };
   /** Habit prior: a linear "what did I do here" readout trained on executed actions. */
@@ -53,7 +69,16 @@ export interface LearnerConfig {
    * gridworlds planning steered brains off their habitual paths into cells whose "something good is
    * coming" was wrong (sokoban: 0.98 on a cell lived in 36 times of 10000; CHANGELOG).
    */
-  planner: { candidates: number; horizon: number; gamma: number; persist: number; valueAt: 'end' | 'peak'; holdContext: boolean; indifference: number; familiarity: number };
+  planner: {
+    candidates: number;
+    horizon: number;
+    gamma: number;
+    persist: number;
+    valueAt: 'end' | 'peak';
+    holdContext: boolean;
+    indifference: number;
+    familiarity: number;
+  };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
@@ -69,11 +94,29 @@ export interface LearnerConfig {
 }
 
 export const LEARNER_DEFAULTS: LearnerConfig = {
-  worldModel: { latent: 32, hidden: 64, lr: 1e-2, every: 4, batch: 8, window: 8, positionHead: 'cell', salientShare: 0 },
+  worldModel: {
+    latent: 32,
+    hidden: 64,
+    lr: 1e-2,
+    every: 4,
+    batch: 8,
+    window: 8,
+    positionHead: 'cell',
+    salientShare: 0,
+  },
   assessors: { hidden: 32, lr: 3e-3, batch: 16, seesBody: false, readsLatent: false, readsPosition: false },
   actor: { hidden: 32, lr: 1e-3, entropy: 0.02 },
   habit: { lr: 0.02, weight: 0.5 },
-  planner: { candidates: 32, horizon: 6, gamma: 0.9, persist: 0.75, valueAt: 'end', holdContext: false, indifference: 1e-3, familiarity: 0 },
+  planner: {
+    candidates: 32,
+    horizon: 6,
+    gamma: 0.9,
+    persist: 0.75,
+    valueAt: 'end',
+    holdContext: false,
+    indifference: 1e-3,
+    familiarity: 0,
+  },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
   senses: { reward: false },
@@ -81,12 +124,18 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
 };
 
 /** Layer a partial config over the defaults (one level of blocks, like DreamerV3's named configs). */
-export function learnerConfig(over: { [K in keyof LearnerConfig]?: Partial<LearnerConfig[K]> } = {}): LearnerConfig {
+export function learnerConfig(
+  over: { [K in keyof LearnerConfig]?: Partial<LearnerConfig[K]> } = {},
+): LearnerConfig {
   const out = structuredClone(LEARNER_DEFAULTS) as unknown as Record<string, Record<string, unknown>>;
   for (const [k, v] of Object.entries(over)) {
-    if (!(k in out)) throw new RangeError(`unknown learner config block '${k}' (blocks: ${Object.keys(out).join(', ')})`);
+    if (!(k in out))
+      throw new RangeError(`unknown learner config block '${k}' (blocks: ${Object.keys(out).join(', ')})`);
     for (const [kk, vv] of Object.entries(v ?? {})) {
-      if (!(kk in out[k]!)) throw new RangeError(`unknown learner config key '${k}.${kk}' (keys: ${Object.keys(out[k]!).join(', ')})`);
+      if (!(kk in out[k]!))
+        throw new RangeError(
+          `unknown learner config key '${k}.${kk}' (keys: ${Object.keys(out[k]!).join(', ')})`,
+        );
       out[k]![kk] = vv;
     }
   }

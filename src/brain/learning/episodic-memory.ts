@@ -58,11 +58,17 @@ export class EpisodicMemory {
       for (let i = 1; i < this.capacity; i++) if (this.salience[i]! < this.salience[e]!) e = i;
     }
     this.count++;
-    const X = this.X, L = replay.hDim, S = this.S, K = this.K, W = this.window;
+    const X = this.X,
+      L = replay.hDim,
+      S = this.S,
+      K = this.K,
+      W = this.window;
     let n = 0;
     for (let t = Math.max(last - W + 1, 0); t <= last; t++) {
       if (!replay.has(t) || !replay.has(t + 1)) continue;
-      const a = replay.slot(t), b = replay.slot(t + 1), r = e * W + n;
+      const a = replay.slot(t),
+        b = replay.slot(t + 1),
+        r = e * W + n;
       this.s.set(replay.x.subarray(a * X, (a + 1) * X), r * S);
       this.s.set(replay.h.subarray(a * L, (a + 1) * L), r * S + X);
       this.s2.set(replay.x.subarray(b * X, (b + 1) * X), r * S);
@@ -93,7 +99,8 @@ export class EpisodicMemory {
     for (let j = from; j < to; j++) nx += x[j]! * x[j]!;
     let best = -1;
     for (let e = 0; e < this.size; e++) {
-      let dot = 0, nk = 0;
+      let dot = 0,
+        nk = 0;
       for (let j = from; j < to; j++) {
         const k = this.keys[e * X + j]!;
         dot += k * x[j]!;

@@ -6,7 +6,7 @@
  * A thought is s = [x, h]: senses x = [observation, body] (real, imagined, remembered or another's) and
  * the latent h.
  */
-import { Rng } from '../../math/rng.js';
+import type { Rng } from '../../math/rng.js';
 import type { NonMotorOutput, UpMessage } from '../messages.js';
 import type { AssessorSpec } from '../steering/config.js';
 import { ThoughtGenerator } from './actor.js';
@@ -51,7 +51,14 @@ export class LearningSubsystem {
   readonly planner: Planner;
   readonly memory: EpisodicMemory;
   readonly replay: Replay;
-  readonly plasticity: Plasticity = { worldModel: true, assessors: true, actor: true, habit: true, memory: true, replay: true };
+  readonly plasticity: Plasticity = {
+    worldModel: true,
+    assessors: true,
+    actor: true,
+    habit: true,
+    memory: true,
+    replay: true,
+  };
   /** The current tick was not recorded, or follows a gap in the record: no transition to learn from. */
   private unrecorded = true;
   rng: Rng;
@@ -92,12 +99,25 @@ export class LearningSubsystem {
     this.L = cfg.worldModel.latent;
     this.S = this.X + this.L;
     this.K = specs.length;
-    this.wm = new WorldModel(this.X, cfg.worldModel, cfg.planner.candidates, rng.fork('world-model'), dims.pos);
-    this.assessors = new ThoughtAssessors(specs, this.S, cfg.assessors, Math.max(cfg.planner.candidates, cfg.assessors.batch), rng.fork('assessors'), [
-      cfg.assessors.seesBody ? [0, 0] : [dims.obs, dims.obs + dims.body],
-      cfg.assessors.readsLatent ? [0, 0] : [this.X, this.S],
-      cfg.assessors.readsPosition ? [0, 0] : [dims.pos.start, dims.pos.start + dims.pos.len],
-    ]);
+    this.wm = new WorldModel(
+      this.X,
+      cfg.worldModel,
+      cfg.planner.candidates,
+      rng.fork('world-model'),
+      dims.pos,
+    );
+    this.assessors = new ThoughtAssessors(
+      specs,
+      this.S,
+      cfg.assessors,
+      Math.max(cfg.planner.candidates, cfg.assessors.batch),
+      rng.fork('assessors'),
+      [
+        cfg.assessors.seesBody ? [0, 0] : [dims.obs, dims.obs + dims.body],
+        cfg.assessors.readsLatent ? [0, 0] : [this.X, this.S],
+        cfg.assessors.readsPosition ? [0, 0] : [dims.pos.start, dims.pos.start + dims.pos.len],
+      ],
+    );
     this.actor = new ThoughtGenerator(this.S, this.X, cfg.actor, cfg.habit, rng.fork('actor'));
     this.visits = new Float32Array(dims.pos.len);
     this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos, dims.context, this.visits);
@@ -179,7 +199,12 @@ export class LearningSubsystem {
   /** Remember mode: re-assess the stored moment most like the present (if any); returns the episode or -1. */
   remember(out: NonMotorOutput[]): number {
     // Cued by what is perceived (features, room, taste) — not by the position code or the body.
-    const e = this.memory.recall(this.x, this.cfg.memory.recall, this.dims.pos.start + this.dims.pos.len, this.dims.obs);
+    const e = this.memory.recall(
+      this.x,
+      this.cfg.memory.recall,
+      this.dims.pos.start + this.dims.pos.len,
+      this.dims.obs,
+    );
     if (e < 0) return -1;
     const v = this.assessors.assess(this.memory.moment(e), 1);
     emit(this.assessors.names, v.subarray(0, this.K), this.cfg.gains.remember, out);
@@ -206,12 +231,14 @@ export class LearningSubsystem {
    * tick's thought (the transition t−1 → t), so that transition is completed and learned from.
    */
   learn(up: UpMessage): void {
-    const t = this.tick, prev = t - 1;
+    const t = this.tick,
+      prev = t - 1;
     const ready = !(this.unrecorded || this.afterGap || prev < 0 || !this.replay.has(prev));
     const specs = this.assessors.specs;
     for (let i = 0; i < this.K; i++) {
       const tg = up.targets[specs[i]!.name];
-      const k = tg && tg.kind === 'truth' ? 1 : 0, v = tg && tg.kind === 'truth' ? tg.value : 0;
+      const k = tg && tg.kind === 'truth' ? 1 : 0,
+        v = tg && tg.kind === 'truth' ? tg.value : 0;
       if (specs[i]!.lead === 0) {
         // A "this moment" predictor learns the previous thought from the previous tick's truth (its own
         // moment); this tick's truth waits for the next transition.
@@ -226,9 +253,16 @@ export class LearningSubsystem {
     }
     if (!ready) return;
     const ps = this.replay.slot(prev);
-    this.replay.complete_(prev, this.replay.prevAction[this.replay.slot(t)]!, up.reward, this.kindBuf, this.targetBuf);
+    this.replay.complete_(
+      prev,
+      this.replay.prevAction[this.replay.slot(t)]!,
+      up.reward,
+      this.kindBuf,
+      this.targetBuf,
+    );
     const p = this.plasticity;
-    if (p.memory && Math.abs(up.dopamine) >= this.cfg.memory.salience) this.memory.store(this.replay, prev, Math.abs(up.dopamine));
+    if (p.memory && Math.abs(up.dopamine) >= this.cfg.memory.salience)
+      this.memory.store(this.replay, prev, Math.abs(up.dopamine));
     if (p.assessors) this.trainAssessors(prev, up.dopamine);
     if (p.actor || p.habit) {
       const sPrev = this.tmpS;
@@ -236,17 +270,25 @@ export class LearningSubsystem {
       sPrev.set(this.replay.h.subarray(ps * this.L, (ps + 1) * this.L), this.X);
       this.actor.learn(sPrev, this.replay.action[ps]!, up.dopamine, p.actor, p.habit);
     }
-    if (p.worldModel && t % this.cfg.worldModel.every === 0) this.wm.train(this.replay, this.rng, { ticks: this.memory.tick, n: this.memory.size });
+    if (p.worldModel && t % this.cfg.worldModel.every === 0)
+      this.wm.train(this.replay, this.rng, { ticks: this.memory.tick, n: this.memory.size });
   }
 
   private copyThought(t: number, next: boolean, into: Float32Array, row: number): void {
-    const s = this.replay.slot(next ? t + 1 : t), X = this.X, L = this.L, S = this.S;
+    const s = this.replay.slot(next ? t + 1 : t),
+      X = this.X,
+      L = this.L,
+      S = this.S;
     into.set(this.replay.x.subarray(s * X, (s + 1) * X), row * S);
     into.set(this.replay.h.subarray(s * L, (s + 1) * L), row * S + X);
   }
 
   private trainAssessors(prev: number, dopamine: number): void {
-    const B = this.cfg.assessors.batch, K = this.K, S = this.S, rp = this.replay, m = this.memory;
+    const B = this.cfg.assessors.batch,
+      K = this.K,
+      S = this.S,
+      rp = this.replay,
+      m = this.memory;
     let n = 0;
     const addReplay = (t: number) => {
       this.copyThought(t, false, this.bs, n);
@@ -301,7 +343,8 @@ export class LearningSubsystem {
 
   /** Overseer: a concept probe on the thought becomes a bonus in the planner's score. */
   injectGoal(g: InjectedGoal): void {
-    if (g.w.length !== this.S) throw new RangeError(`injectGoal: probe has ${g.w.length} weights, thoughts have ${this.S}`);
+    if (g.w.length !== this.S)
+      throw new RangeError(`injectGoal: probe has ${g.w.length} weights, thoughts have ${this.S}`);
     this.planner.goals.push(g);
   }
 }

@@ -8,6 +8,11 @@ import type { NonMotorOutput } from '../messages.js';
 export type Mode = 'predict' | 'imagine' | 'remember' | 'empathize';
 export const MODES: readonly Mode[] = ['predict', 'imagine', 'remember', 'empathize'];
 
-export function emit(names: readonly string[], values: ArrayLike<number>, gain: number, out: NonMotorOutput[]): void {
+export function emit(
+  names: readonly string[],
+  values: ArrayLike<number>,
+  gain: number,
+  out: NonMotorOutput[],
+): void {
   for (let i = 0; i < names.length; i++) out.push({ assessor: names[i]!, value: values[i]!, gain });
 }

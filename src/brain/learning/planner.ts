@@ -76,9 +76,18 @@ export class Planner {
   /** Ticks lived per cell of the position code (the learner counts; read for `familiarity`). */
   private readonly visits: Float32Array | null;
 
-  constructor(wm: WorldModel, as: ThoughtAssessors, cfg: LearnerConfig['planner'], pos: { start: number; len: number }, context?: { start: number; len: number }, visits?: Float32Array) {
-    if (!(cfg.familiarity >= 0 && Number.isFinite(cfg.familiarity))) throw new RangeError(`planner.familiarity must be a non-negative number, got ${cfg.familiarity}`);
-    if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0)) throw new RangeError('planner.familiarity needs the per-cell visit counts of a position code');
+  constructor(
+    wm: WorldModel,
+    as: ThoughtAssessors,
+    cfg: LearnerConfig['planner'],
+    pos: { start: number; len: number },
+    context?: { start: number; len: number },
+    visits?: Float32Array,
+  ) {
+    if (!(cfg.familiarity >= 0 && Number.isFinite(cfg.familiarity)))
+      throw new RangeError(`planner.familiarity must be a non-negative number, got ${cfg.familiarity}`);
+    if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0))
+      throw new RangeError('planner.familiarity needs the per-cell visit counts of a position code');
     this.visits = cfg.familiarity > 0 ? visits! : null;
     this.ctx = cfg.holdContext && context && context.len > 0 ? context : null;
     this.wm = wm;
@@ -90,7 +99,10 @@ export class Planner {
     this.valueIdx = as.specs.findIndex((a) => a.kind === 'value');
     this.posStart = pos.start;
     this.posLen = pos.len;
-    const N = this.N, L = wm.latent, X = wm.xDim, K = as.specs.length;
+    const N = this.N,
+      L = wm.latent,
+      X = wm.xDim,
+      K = as.specs.length;
     this.seqs = new Int32Array(N * this.H);
     this.best = new Int32Array(this.H);
     this.hB = new Float32Array(N * L);
@@ -105,7 +117,12 @@ export class Planner {
   }
 
   plan(x: Float32Array, h: Float32Array, rng: Rng, out: PlanResult): PlanResult {
-    const N = this.N, H = this.H, L = this.wm.latent, X = this.wm.xDim, K = this.as.specs.length, S = X + L;
+    const N = this.N,
+      H = this.H,
+      L = this.wm.latent,
+      X = this.wm.xDim,
+      K = this.as.specs.length,
+      S = X + L;
     const seqs = this.seqs;
     // Candidates: the last best plan shifted, standing still, then random "sticky" sequences that keep
     // their direction with probability `persist` per step — uniform sequences mostly dither in place
@@ -129,7 +146,8 @@ export class Planner {
       this.xB.set(x.subarray(0, X), n * X);
     }
     this.score.fill(0);
-    const gamma = this.cfg.gamma, peakValue = this.cfg.valueAt === 'peak';
+    const gamma = this.cfg.gamma,
+      peakValue = this.cfg.valueAt === 'peak';
     let disc = 1;
     // Each imagined step: the world model imagines the next situation, the assessors judge it.
     for (let k = 0; k < H; k++) {
@@ -147,14 +165,18 @@ export class Planner {
       const p = this.as.assess(this.sB, N);
       const last = k === H - 1;
       for (let n = 0; n < N; n++) {
-        let good = 0, bad = 0;
+        let good = 0,
+          bad = 0;
         const fam = this.familiarityAt(n);
         for (let i = 0; i < K; i++) {
           const v = p[n * K + i]!;
           if (k === 0 || v > this.peakPred[n * K + i]!) this.peakPred[n * K + i] = v;
           if (i === this.valueIdx) {
             // (×1 exactly when familiarity is off: the same numbers as before it existed.)
-            if (peakValue) { if (this.valence[i]! * v > 0) good += fam * this.valence[i]! * v; } else if (last) this.score[n]! += disc * this.valence[i]! * v * (this.valence[i]! * v > 0 ? fam : 1);
+            if (peakValue) {
+              if (this.valence[i]! * v > 0) good += fam * this.valence[i]! * v;
+            } else if (last)
+              this.score[n]! += disc * this.valence[i]! * v * (this.valence[i]! * v > 0 ? fam : 1);
             continue;
           }
           const w = this.valence[i]! * v;
@@ -170,7 +192,8 @@ export class Planner {
       disc *= gamma;
     }
     for (let n = 0; n < N; n++) this.score[n]! += this.best1[n]!;
-    let bi = 0, lo = Infinity;
+    let bi = 0,
+      lo = Infinity;
     for (let n = 0; n < N; n++) {
       if (this.score[n]! > this.score[bi]!) bi = n;
       if (this.score[n]! < lo) lo = this.score[n]!;
@@ -196,7 +219,9 @@ export class Planner {
 
   /** Imagined positions are a distribution; the next imagined step starts from its most likely cell. */
   private sharpenPositions(): void {
-    const X = this.wm.xDim, P = this.posLen, p0 = this.posStart;
+    const X = this.wm.xDim,
+      P = this.posLen,
+      p0 = this.posStart;
     for (let n = 0; n < this.N; n++) {
       const o = n * X + p0;
       let bj = 0;
@@ -209,7 +234,8 @@ export class Planner {
 
   /** No action changes the room one is in: imagined steps keep the present context. */
   private holdContext(x: Float32Array): void {
-    const X = this.wm.xDim, { start, len } = this.ctx!;
+    const X = this.wm.xDim,
+      { start, len } = this.ctx!;
     for (let n = 0; n < this.N; n++) for (let j = 0; j < len; j++) this.xB[n * X + start + j] = x[start + j]!;
   }
 

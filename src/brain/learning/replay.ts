@@ -59,8 +59,15 @@ export class Replay {
   }
 
   /** Tick t's outcome: the action taken and what the next tick's Up message said. */
-  complete_(t: number, action: number, reward: number, kind: ArrayLike<number>, target: ArrayLike<number>): void {
-    const s = this.slot(t), K = this.nAssessors;
+  complete_(
+    t: number,
+    action: number,
+    reward: number,
+    kind: ArrayLike<number>,
+    target: ArrayLike<number>,
+  ): void {
+    const s = this.slot(t),
+      K = this.nAssessors;
     this.action[s] = action;
     this.reward[s] = reward;
     for (let i = 0; i < K; i++) {
@@ -72,7 +79,8 @@ export class Replay {
 
   /** Ticks t whose outcome and successor are both stored (so (x_t, x_{t+1}) is a transition). */
   sampleTransition(rng: Rng): number {
-    const lo = Math.max(0, this.count - this.size), hi = this.count - 2;
+    const lo = Math.max(0, this.count - this.size),
+      hi = this.count - 2;
     if (hi < lo) return -1;
     for (let tries = 0; tries < 8; tries++) {
       const t = lo + rng.int(hi - lo + 1);
@@ -83,7 +91,8 @@ export class Replay {
 
   /** Start of a window of `len` ticks plus a successor, all stored; -1 if not enough history. */
   sampleWindow(rng: Rng, len: number): number {
-    const lo = Math.max(0, this.count - this.size), hi = this.count - len - 1;
+    const lo = Math.max(0, this.count - this.size),
+      hi = this.count - len - 1;
     if (hi < lo) return -1;
     return lo + rng.int(hi - lo + 1);
   }

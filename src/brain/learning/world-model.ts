@@ -59,17 +59,31 @@ export class WorldModel {
   private readonly moveW: number;
   private readonly pm = new Float64Array(N_ACTIONS);
 
-  constructor(xDim: number, cfg: LearnerConfig['worldModel'], maxImagine: number, rng: Rng, pos: { start: number; len: number; width?: number }) {
+  constructor(
+    xDim: number,
+    cfg: LearnerConfig['worldModel'],
+    maxImagine: number,
+    rng: Rng,
+    pos: { start: number; len: number; width?: number },
+  ) {
     this.pos = pos;
-    if (cfg.positionHead === 'move' && !(pos.width && pos.len % pos.width === 0 && pos.len >= N_ACTIONS)) throw new RangeError('WorldModel: positionHead = move needs the grid width of the position code');
+    if (cfg.positionHead === 'move' && !(pos.width && pos.len % pos.width === 0 && pos.len >= N_ACTIONS))
+      throw new RangeError('WorldModel: positionHead = move needs the grid width of the position code');
     this.moveW = cfg.positionHead === 'move' ? pos.width! : 0;
     this.cfg = cfg;
     this.xDim = xDim;
     this.latent = cfg.latent;
-    const inDim = xDim + N_ACTIONS, L = cfg.latent, T = cfg.window, B = cfg.batch;
+    const inDim = xDim + N_ACTIONS,
+      L = cfg.latent,
+      T = cfg.window,
+      B = cfg.batch;
     const maxB = Math.max(B, maxImagine, 1);
     this.gru = new GRU('wm.gru', inDim, L, { maxSteps: T, maxBatch: maxB, rng: rng.fork('wm.gru') });
-    this.dec = new MLP('wm.dec', [L + xDim + N_ACTIONS, cfg.hidden, xDim], { rng: rng.fork('wm.dec'), outputActivation: 'none', maxBatch: Math.max(T * B, maxB) });
+    this.dec = new MLP('wm.dec', [L + xDim + N_ACTIONS, cfg.hidden, xDim], {
+      rng: rng.fork('wm.dec'),
+      outputActivation: 'none',
+      maxBatch: Math.max(T * B, maxB),
+    });
     this.opt = new Adam(this.params(), { lr: cfg.lr, clipNorm: 5 });
     this.inBuf = new Float32Array(T * B * inDim);
     this.decIn = new Float32Array(Math.max(T * B, maxB) * (L + xDim + N_ACTIONS));
@@ -86,7 +100,10 @@ export class WorldModel {
    * `placeMoves` turns them into cells (training reads them there).
    */
   private toSenses(z: Float32Array, R: number): Float32Array {
-    const X = this.xDim, p0 = this.pos.start, p1 = p0 + (this.moveW ? N_ACTIONS : this.pos.len), out = this.probs;
+    const X = this.xDim,
+      p0 = this.pos.start,
+      p1 = p0 + (this.moveW ? N_ACTIONS : this.pos.len),
+      out = this.probs;
     for (let r = 0; r < R; r++) {
       const o = r * X;
       let m = -Infinity;
@@ -94,20 +111,31 @@ export class WorldModel {
       let sum = 0;
       for (let k = p0; k < p1; k++) sum += out[o + k] = Math.exp(z[o + k]! - m);
       for (let k = p0; k < p1; k++) out[o + k]! /= sum;
-      for (let k = 0; k < X; k++) if (k < p0 || k >= p0 + this.pos.len) out[o + k] = 1 / (1 + Math.exp(-z[o + k]!));
+      for (let k = 0; k < X; k++)
+        if (k < p0 || k >= p0 + this.pos.len) out[o + k] = 1 / (1 + Math.exp(-z[o + k]!));
     }
     return out;
   }
 
   /** Move head: the next-cell distribution = the present cell (row r of `x`) moved by each move's probability. */
   private placeMoves(x: Float32Array, R: number): void {
-    const X = this.xDim, p0 = this.pos.start, P = this.pos.len, W = this.moveW, H = P / W, out = this.probs, pm = this.pm;
+    const X = this.xDim,
+      p0 = this.pos.start,
+      P = this.pos.len,
+      W = this.moveW,
+      H = P / W,
+      out = this.probs,
+      pm = this.pm;
     for (let r = 0; r < R; r++) {
-      const o = r * X, cur = argmaxAt(x, r * X + p0, P), cx = cur % W, cy = (cur / W) | 0;
+      const o = r * X,
+        cur = argmaxAt(x, r * X + p0, P),
+        cx = cur % W,
+        cy = (cur / W) | 0;
       for (let d = 0; d < N_ACTIONS; d++) pm[d] = out[o + p0 + d]!;
       out.fill(0, o + p0, o + p0 + P);
       for (let d = 0; d < N_ACTIONS; d++) {
-        const nx = cx + MOVE_DX[d]!, ny = cy + MOVE_DY[d]!;
+        const nx = cx + MOVE_DX[d]!,
+          ny = cy + MOVE_DY[d]!;
         const cell = nx >= 0 && nx < W && ny >= 0 && ny < H ? ny * W + nx : cur;
         out[o + p0 + cell]! += pm[d]!;
       }
@@ -117,7 +145,8 @@ export class WorldModel {
   /** The move that takes cell `a` to cell `b` (one of the five), or -1 (a teleport). */
   private moveBetween(a: number, b: number): number {
     const W = this.moveW;
-    for (let d = 0; d < N_ACTIONS; d++) if ((a % W) + MOVE_DX[d]! === b % W && ((a / W) | 0) + MOVE_DY[d]! === ((b / W) | 0)) return d;
+    for (let d = 0; d < N_ACTIONS; d++)
+      if ((a % W) + MOVE_DX[d]! === b % W && ((a / W) | 0) + MOVE_DY[d]! === ((b / W) | 0)) return d;
     return -1;
   }
 
@@ -126,8 +155,15 @@ export class WorldModel {
   }
 
   /** h ← GRU(h, [x, a_prev]) for a batch of B (x rows of xDim, actions one per row). */
-  advance(x: Float32Array, prevActions: ArrayLike<number>, B: number, h: Float32Array, hOut: Float32Array): void {
-    const inDim = this.xDim + N_ACTIONS, buf = this.stepIn;
+  advance(
+    x: Float32Array,
+    prevActions: ArrayLike<number>,
+    B: number,
+    h: Float32Array,
+    hOut: Float32Array,
+  ): void {
+    const inDim = this.xDim + N_ACTIONS,
+      buf = this.stepIn;
     for (let b = 0; b < B; b++) {
       const o = b * inDim;
       buf.set(x.subarray(b * this.xDim, (b + 1) * this.xDim), o);
@@ -139,7 +175,10 @@ export class WorldModel {
 
   /** x̂_{t+1} for B latents, present senses and actions; returns a view [B×xDim] valid until the next decoder call. */
   predict(h: Float32Array, x: Float32Array, actions: ArrayLike<number>, B: number): Float32Array {
-    const L = this.latent, X = this.xDim, W = L + X + N_ACTIONS, d = this.decIn;
+    const L = this.latent,
+      X = this.xDim,
+      W = L + X + N_ACTIONS,
+      d = this.decIn;
     for (let b = 0; b < B; b++) {
       d.set(h.subarray(b * L, (b + 1) * L), b * W);
       d.set(x.subarray(b * X, (b + 1) * X), b * W + L);
@@ -158,13 +197,18 @@ export class WorldModel {
    * are still in replay; the rest are uniform. With share 0 the random stream is the uniform one.
    */
   train(replay: Replay, rng: Rng, salient?: { ticks: Int32Array; n: number }): boolean {
-    const T = this.cfg.window, B = this.cfg.batch, X = this.xDim, L = this.latent, inDim = X + N_ACTIONS;
+    const T = this.cfg.window,
+      B = this.cfg.batch,
+      X = this.xDim,
+      L = this.latent,
+      inDim = X + N_ACTIONS;
     const share = this.cfg.salientShare;
     const starts: number[] = [];
     for (let b = 0; b < B; b++) {
       let s = -1;
       if (share > 0 && salient && salient.n > 0 && rng.uniform() < share) {
-        const t = salient.ticks[rng.int(salient.n)]!, st = t + 3 - T;
+        const t = salient.ticks[rng.int(salient.n)]!,
+          st = t + 3 - T;
         if (t >= 0 && replay.has(st) && replay.has(st + T)) s = st;
       }
       if (s < 0) s = replay.sampleWindow(rng, T);
@@ -177,16 +221,19 @@ export class WorldModel {
       const s0 = replay.slot(starts[b]!);
       this.h0.set(replay.hPrev.subarray(s0 * L, (s0 + 1) * L), b * L);
       for (let t = 0; t < T; t++) {
-        const s = replay.slot(starts[b]! + t), o = (t * B + b) * inDim;
+        const s = replay.slot(starts[b]! + t),
+          o = (t * B + b) * inDim;
         inBuf.set(replay.x.subarray(s * X, (s + 1) * X), o);
         inBuf[o + X + replay.prevAction[s]!] = 1;
       }
     }
     const hs = this.gru.forwardSeq(inBuf, T, B, this.h0);
-    const W = L + X + N_ACTIONS, d = this.decIn;
+    const W = L + X + N_ACTIONS,
+      d = this.decIn;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const r = t * B + b, s = replay.slot(starts[b]! + t);
+        const r = t * B + b,
+          s = replay.slot(starts[b]! + t);
         d.set(hs.subarray(r * L, (r + 1) * L), r * W);
         d.set(replay.x.subarray(s * X, (s + 1) * X), r * W + L);
         d.fill(0, r * W + L + X, (r + 1) * W);
@@ -197,11 +244,14 @@ export class WorldModel {
     const y = this.toSenses(this.dec.forward(d, R) as Float32Array, R);
     // Cross-entropy gradients wrt the logits are (prediction − target) for both heads.
     let loss = 0;
-    const g = this.decGrad, scale = 1 / R;
-    const p0 = this.pos.start, P = this.pos.len;
+    const g = this.decGrad,
+      scale = 1 / R;
+    const p0 = this.pos.start,
+      P = this.pos.len;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const r = t * B + b, sn = replay.slot(starts[b]! + t + 1);
+        const r = t * B + b,
+          sn = replay.slot(starts[b]! + t + 1);
         for (let k = 0; k < X; k++) {
           if (this.moveW && k >= p0 && k < p0 + P) continue;
           const e = y[r * X + k]! - replay.x[sn * X + k]!;

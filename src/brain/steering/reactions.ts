@@ -59,11 +59,16 @@ export function parseCondition(s: string): Condition {
       return { kind: t[0], name: t[1]!, above: num(t[3], 'threshold') };
     case 'weak':
       if (t.length === 4 && t[2] === '>') return { kind: 'weak', name: t[1]!, above: num(t[3], 'threshold') };
-      if (t.length === 7 && t[2] === '>' && t[3] === 'strong' && t[4] === t[1] && t[5] === '+') return { kind: 'weak-vs-strong', name: t[1]!, margin: num(t[6], 'margin') };
-      if (t.length === 6 && t[2] === '>' && t[3] === 'reward' && t[4] === '+') return { kind: 'weak-vs-reward', name: t[1]!, margin: num(t[5], 'margin') };
-      throw new Error(`expected 'weak NAME > X', 'weak NAME > strong NAME + X' or 'weak NAME > reward + X', got '${s.trim()}'`);
+      if (t.length === 7 && t[2] === '>' && t[3] === 'strong' && t[4] === t[1] && t[5] === '+')
+        return { kind: 'weak-vs-strong', name: t[1]!, margin: num(t[6], 'margin') };
+      if (t.length === 6 && t[2] === '>' && t[3] === 'reward' && t[4] === '+')
+        return { kind: 'weak-vs-reward', name: t[1]!, margin: num(t[5], 'margin') };
+      throw new Error(
+        `expected 'weak NAME > X', 'weak NAME > strong NAME + X' or 'weak NAME > reward + X', got '${s.trim()}'`,
+      );
     case 'body':
-      if (t.length !== 4 || (t[2] !== '>' && t[2] !== '<')) throw new Error(`expected 'body VAR > X' or 'body VAR < X', got '${s.trim()}'`);
+      if (t.length !== 4 || (t[2] !== '>' && t[2] !== '<'))
+        throw new Error(`expected 'body VAR > X' or 'body VAR < X', got '${s.trim()}'`);
       return { kind: 'body', name: t[1]!, op: t[2], value: num(t[3], 'value') };
     case 'quiet':
       if (t.length !== 2) throw new Error(`expected 'quiet N', got '${s.trim()}'`);
@@ -74,5 +79,7 @@ export function parseCondition(s: string): Condition {
 }
 
 export function readsLearner(c: Condition): boolean {
-  return c.kind === 'assessor' || c.kind === 'weak' || c.kind === 'weak-vs-strong' || c.kind === 'weak-vs-reward';
+  return (
+    c.kind === 'assessor' || c.kind === 'weak' || c.kind === 'weak-vs-strong' || c.kind === 'weak-vs-reward'
+  );
 }

@@ -38,7 +38,13 @@ export interface RewiringState {
 }
 
 /** Apply rules after this tick's reactions fired (`fired` = names), then recovery. */
-export function applyRewiring(rules: readonly RewiringRule[], st: RewiringState, fired: readonly string[], tick: number, enabled: boolean): void {
+export function applyRewiring(
+  rules: readonly RewiringRule[],
+  st: RewiringState,
+  fired: readonly string[],
+  tick: number,
+  enabled: boolean,
+): void {
   if (enabled) {
     for (const r of rules) {
       if (!fired.includes(r.after)) continue;

@@ -59,7 +59,13 @@ export class SteeringSubsystem {
     this.bodyOut = new Float32Array(spec.body.vars.length);
     this.valueName = spec.assessors.find((a) => a.kind === 'value')?.name ?? null;
     this.innateNames = new Set(spec.reactions.filter((r) => r.innate).map((r) => r.name));
-    this.state = { tick: 0, body: [...this.body], rewiring: { gains: {}, lastFired: {}, lastApplied: {} }, lastValue: 0, pendingReward: 0 };
+    this.state = {
+      tick: 0,
+      body: [...this.body],
+      rewiring: { gains: {}, lastFired: {}, lastApplied: {} },
+      lastValue: 0,
+      pendingReward: 0,
+    };
     this.trace = { detectors: {}, fired: [], reward: 0, dopamine: 0, complied: {}, innate: {} };
   }
 
@@ -76,7 +82,10 @@ export class SteeringSubsystem {
 
   private birthGain(name: string): number {
     const r = this.spec.reactions.find((x) => x.name === name);
-    if (!r) throw new RangeError(`no reaction '${name}' (reactions: ${this.spec.reactions.map((x) => x.name).join(', ')})`);
+    if (!r)
+      throw new RangeError(
+        `no reaction '${name}' (reactions: ${this.spec.reactions.map((x) => x.name).join(', ')})`,
+      );
     return r.gain;
   }
 
@@ -108,7 +117,8 @@ export class SteeringSubsystem {
 
   /** One tick. `down` is what the learner emitted this tick (its outputs were computed from this tick's senses). */
   step(ch: CoarseChannel, down: DownMessage): UpMessage {
-    const spec = this.spec, st = this.state;
+    const spec = this.spec,
+      st = this.state;
     const tick = ++st.tick;
     relaxBody(spec.body, this.body);
 
@@ -116,7 +126,10 @@ export class SteeringSubsystem {
     for (const d of spec.detectors) det[d.name] = detect(d, ch);
 
     // The learner's outputs as the steering sees them: strong ones by name; weak ones by name (largest).
-    const strong: Record<string, number> = {}, strongV: Record<string, number> = {}, weak: Record<string, number> = {}, weakV: Record<string, number> = {};
+    const strong: Record<string, number> = {},
+      strongV: Record<string, number> = {},
+      weak: Record<string, number> = {},
+      weakV: Record<string, number> = {};
     for (const o of down.outputs) {
       const s = o.value * o.gain;
       if (o.gain >= spec.motorThreshold) {
@@ -129,15 +142,18 @@ export class SteeringSubsystem {
     }
 
     const fired: { name: string; strength: number }[] = [];
-    const innate: Record<string, number> = {}, complied: Record<string, number> = {};
-    let reward = st.pendingReward, innateReward = 0;
+    const innate: Record<string, number> = {},
+      complied: Record<string, number> = {};
+    let reward = st.pendingReward,
+      innateReward = 0;
     st.pendingReward = 0;
     let reflex = -1;
     // 'quiet N' asks whether anything *happened*: only innate reactions count, not compliance with
     // the learner's predictions (else a standing learned fear would forever block safe-and-calm).
     const lastAny = (except: string) => {
       let m = -Infinity;
-      for (const [k, v] of Object.entries(st.rewiring.lastFired)) if (k !== except && this.innateNames.has(k) && v > m) m = v;
+      for (const [k, v] of Object.entries(st.rewiring.lastFired))
+        if (k !== except && this.innateNames.has(k) && v > m) m = v;
       return m;
     };
     for (const r of spec.reactions) {
@@ -158,7 +174,13 @@ export class SteeringSubsystem {
       if (r.innate) innateReward += r.reward * s;
       if (reflex < 0 && r.reflex) reflex = this.reflexAction(r, ch);
     }
-    applyRewiring(spec.rules, st.rewiring, fired.map((f) => f.name), tick, this.switches.rewiring);
+    applyRewiring(
+      spec.rules,
+      st.rewiring,
+      fired.map((f) => f.name),
+      tick,
+      this.switches.rewiring,
+    );
     clampBody(spec.body, this.body);
 
     // A seized channel replaces the reward function's output — and it is what the learner is told the
@@ -172,7 +194,9 @@ export class SteeringSubsystem {
     for (const a of spec.assessors) {
       if (a.kind === 'value' || !a.truth) continue;
       const g = a.truth.kind === 'reward' ? innateReward : Math.max(0, innate[a.truth.name] ?? 0);
-      const clear = a.clear.kind === 'always' || (a.clear.kind === 'reaction' && fired.some((f) => f.name === (a.clear as { name: string }).name));
+      const clear =
+        a.clear.kind === 'always' ||
+        (a.clear.kind === 'reaction' && fired.some((f) => f.name === (a.clear as { name: string }).name));
       targets[a.name] = g !== 0 || clear ? { kind: 'truth', value: g } : { kind: 'defer' };
     }
     normaliseBody(spec.body, this.body, this.bodyOut);
@@ -181,17 +205,33 @@ export class SteeringSubsystem {
   }
 
   private evaluate(
-    r: ReactionSpec, det: Record<string, number>, strong: Record<string, number>, weak: Record<string, number>,
-    strongV: Record<string, number>, weakV: Record<string, number>, sinceOther: number, rewardSoFar: number,
+    r: ReactionSpec,
+    det: Record<string, number>,
+    strong: Record<string, number>,
+    weak: Record<string, number>,
+    strongV: Record<string, number>,
+    weakV: Record<string, number>,
+    sinceOther: number,
+    rewardSoFar: number,
   ): number {
     let strength = 0;
     for (let i = 0; i < r.when.length; i++) {
       const c: Condition = r.when[i]!;
-      let ok: boolean, m = 1;
+      let ok: boolean,
+        m = 1;
       switch (c.kind) {
-        case 'detector': m = det[c.name] ?? 0; ok = m > c.above; break;
-        case 'assessor': m = strong[c.name] ?? 0; ok = m > c.above; break;
-        case 'weak': m = weak[c.name] ?? 0; ok = m > c.above; break;
+        case 'detector':
+          m = det[c.name] ?? 0;
+          ok = m > c.above;
+          break;
+        case 'assessor':
+          m = strong[c.name] ?? 0;
+          ok = m > c.above;
+          break;
+        case 'weak':
+          m = weak[c.name] ?? 0;
+          ok = m > c.above;
+          break;
         case 'weak-vs-strong': {
           if (!(c.name in weakV)) return 0;
           m = weakV[c.name]! - (strongV[c.name] ?? 0);
@@ -209,7 +249,9 @@ export class SteeringSubsystem {
           ok = c.op === '>' ? b > c.value : b < c.value;
           break;
         }
-        case 'quiet': ok = sinceOther > c.ticks; break;
+        case 'quiet':
+          ok = sinceOther > c.ticks;
+          break;
       }
       if (!ok) return 0;
       if (i === 0) strength = m;
@@ -220,7 +262,10 @@ export class SteeringSubsystem {
   private reflexAction(r: ReactionSpec, ch: CoarseChannel): number {
     if (!r.reflex) return -1;
     if (r.reflex.kind === 'freeze') return 0;
-    const b = triggeringBlob(this.spec.detectors.find((d) => d.name === (r.reflex as { detector: string }).detector)!, ch);
+    const b = triggeringBlob(
+      this.spec.detectors.find((d) => d.name === (r.reflex as { detector: string }).detector)!,
+      ch,
+    );
     if (!b) return -1;
     // Move away along the axis where the blob is closer (1 up, 2 down, 3 left, 4 right).
     if (Math.abs(b.dx) >= Math.abs(b.dy) && b.dx !== 0) return b.dx > 0 ? 3 : 4;

@@ -15,7 +15,11 @@
 
 export class DataFileError extends Error {
   override name = 'DataFileError';
-  constructor(readonly file: string, readonly line: number, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
     super(`${file}:${line}: ${problem}`);
   }
 }
@@ -72,7 +76,12 @@ export function parseDataFile(text: string, file: string): DataFile {
       sections.push(cur);
       continue;
     }
-    if (!cur) throw new DataFileError(file, ln, `'${t.slice(0, 40)}' is outside any section (start one with [kind name])`);
+    if (!cur)
+      throw new DataFileError(
+        file,
+        ln,
+        `'${t.slice(0, 40)}' is outside any section (start one with [kind name])`,
+      );
     const b = BLOCK.exec(t);
     if (b) {
       block = { key: b[1]!, value: '', line: ln, block: [] };
@@ -81,7 +90,12 @@ export function parseDataFile(text: string, file: string): DataFile {
       continue;
     }
     const f = FIELD.exec(t);
-    if (!f) throw new DataFileError(file, ln, `expected 'key = value', 'key:' or '[section]', got '${t.slice(0, 40)}'`);
+    if (!f)
+      throw new DataFileError(
+        file,
+        ln,
+        `expected 'key = value', 'key:' or '[section]', got '${t.slice(0, 40)}'`,
+      );
     const field: Field = { key: f[1]!, value: stripComment(f[2]!), line: ln };
     dupCheck(cur, field, file);
     cur.fields.push(field);
@@ -91,16 +105,24 @@ export function parseDataFile(text: string, file: string): DataFile {
 
 function dupCheck(sec: Section, f: Field, file: string): void {
   const prev = sec.fields.find((x) => x.key === f.key);
-  if (prev) throw new DataFileError(file, f.line, `'${f.key}' given twice in [${sec.kind}${sec.name ? ' ' + sec.name : ''}] (first on line ${prev.line})`);
+  if (prev)
+    throw new DataFileError(
+      file,
+      f.line,
+      `'${f.key}' given twice in [${sec.kind}${sec.name ? ` ${sec.name}` : ''}] (first on line ${prev.line})`,
+    );
 }
 
 /** Typed access to one section's fields; every getter reports errors with the field's line. */
 export class SectionReader {
   private readonly used = new Set<string>();
-  constructor(readonly file: string, readonly section: Section) {}
+  constructor(
+    readonly file: string,
+    readonly section: Section,
+  ) {}
 
   private label(): string {
-    return `[${this.section.kind}${this.section.name ? ' ' + this.section.name : ''}]`;
+    return `[${this.section.kind}${this.section.name ? ` ${this.section.name}` : ''}]`;
   }
 
   field(key: string): Field | undefined {
@@ -134,8 +156,10 @@ export class SectionReader {
       this.fail(this.section.line, `${this.label()} needs '${key} = <number>'`);
     }
     const v = Number(f.value);
-    if (f.value === '' || !Number.isFinite(v)) this.fail(f.line, `'${key}' must be a number, got '${f.value}'`);
-    if (v < range[0] || v > range[1]) this.fail(f.line, `'${key}' must be in [${range[0]}, ${range[1]}], got ${v}`);
+    if (f.value === '' || !Number.isFinite(v))
+      this.fail(f.line, `'${key}' must be a number, got '${f.value}'`);
+    if (v < range[0] || v > range[1])
+      this.fail(f.line, `'${key}' must be in [${range[0]}, ${range[1]}], got ${v}`);
     return v;
   }
 
@@ -167,7 +191,11 @@ export class SectionReader {
 
   oneOf<T extends string>(key: string, allowed: readonly T[], dflt?: T): T {
     const v = this.string(key, dflt);
-    if (!(allowed as readonly string[]).includes(v)) this.fail(this.field(key)?.line ?? this.section.line, `'${key}' must be one of ${allowed.join('|')}, got '${v}'`);
+    if (!(allowed as readonly string[]).includes(v))
+      this.fail(
+        this.field(key)?.line ?? this.section.line,
+        `'${key}' must be one of ${allowed.join('|')}, got '${v}'`,
+      );
     return v as T;
   }
 

@@ -14,7 +14,11 @@ export * from './world.js';
 
 register({
   id: 'grid/World-v0',
-  entryPoint: (o: { source: string; file: string; room?: string }) => new GridWorld(parseWorld(o.source, o.file), o.room),
-  description: 'gridworld from a world file (kwargs: source = the file text, file = its name, room); reward 0, the brain rewards itself',
-  kwargsSchema: z.object({ source: z.string(), file: z.string().default('<world>'), room: z.string().optional() }).strict(),
+  entryPoint: (o: { source: string; file: string; room?: string }) =>
+    new GridWorld(parseWorld(o.source, o.file), o.room),
+  description:
+    'gridworld from a world file (kwargs: source = the file text, file = its name, room); reward 0, the brain rewards itself',
+  kwargsSchema: z
+    .object({ source: z.string(), file: z.string().default('<world>'), room: z.string().optional() })
+    .strict(),
 });

@@ -78,18 +78,29 @@ export interface WorldSpec {
 export function parseWorld(text: string, file: string): WorldSpec {
   const df = parseDataFile(text, file);
   const worlds = df.sections.filter((s) => s.kind === 'world');
-  if (worlds.length !== 1) throw new DataFileError(file, worlds[1]?.line ?? 1, worlds.length ? 'more than one [world] section' : 'missing [world] section');
+  if (worlds.length !== 1)
+    throw new DataFileError(
+      file,
+      worlds[1]?.line ?? 1,
+      worlds.length ? 'more than one [world] section' : 'missing [world] section',
+    );
   const w = new SectionReader(file, worlds[0]!);
   const size = w.words('size');
   const sizeLine = w.field('size')!.line;
-  if (size.length !== 2 || !size.every((s) => /^\d+$/.test(s))) w.fail(sizeLine, `'size' must be two integers 'W H', got '${size.join(' ')}'`);
+  if (size.length !== 2 || !size.every((s) => /^\d+$/.test(s)))
+    w.fail(sizeLine, `'size' must be two integers 'W H', got '${size.join(' ')}'`);
   const [width, height] = size.map(Number) as [number, number];
-  if (width < 3 || height < 3 || width > 64 || height > 64) w.fail(sizeLine, `'size' must be within 3..64, got ${width} ${height}`);
+  if (width < 3 || height < 3 || width > 64 || height > 64)
+    w.fail(sizeLine, `'size' must be within 3..64, got ${width} ${height}`);
   const view = w.int('view', 2, [0, 32]);
   const features = w.words('features');
   const contexts = w.words('contexts', []);
   const tastes = w.words('tastes', []);
-  for (const [key, list] of [['features', features], ['contexts', contexts], ['tastes', tastes]] as const) {
+  for (const [key, list] of [
+    ['features', features],
+    ['contexts', contexts],
+    ['tastes', tastes],
+  ] as const) {
     const seen = new Set<string>();
     for (const x of list) {
       if (seen.has(x)) w.fail(w.field(key)!.line, `'${x}' listed twice in '${key}'`);
@@ -103,24 +114,46 @@ export function parseWorld(text: string, file: string): WorldSpec {
   for (const s of df.sections.filter((x) => x.kind === 'object')) {
     const r = new SectionReader(file, s);
     const ch = s.name;
-    if (!ch || ch.length !== 1 || "#.A".includes(ch)) throw r.error(s.line, `[object X] needs a single layout character other than '#', '.', 'A', got '${ch ?? ''}'`);
+    if (ch?.length !== 1 || '#.A'.includes(ch))
+      throw r.error(
+        s.line,
+        `[object X] needs a single layout character other than '#', '.', 'A', got '${ch ?? ''}'`,
+      );
     if (objects.has(ch)) r.fail(s.line, `object character '${ch}' declared twice`);
     const name = r.string('name');
     if (names.has(name)) r.fail(r.field('name')!.line, `object name '${name}' used twice`);
     names.add(name);
     const feats = r.words('features', []);
-    for (const f of feats) if (!features.includes(f)) r.fail(r.field('features')!.line, `feature '${f}' is not in [world] features (${features.join(' ')})`);
+    for (const f of feats)
+      if (!features.includes(f))
+        r.fail(
+          r.field('features')!.line,
+          `feature '${f}' is not in [world] features (${features.join(' ')})`,
+        );
     const tasteW = r.words('taste', []);
     let taste: ObjectDef['taste'] = null;
     if (tasteW.length) {
       const line = r.field('taste')!.line;
-      if (tasteW.length !== 2 || !Number.isFinite(Number(tasteW[1]))) r.fail(line, `'taste' must be '<kind> <amount>', got '${tasteW.join(' ')}'`);
-      if (!tastes.includes(tasteW[0]!)) r.fail(line, `taste '${tasteW[0]}' is not in [world] tastes (${tastes.join(' ') || 'none declared'})`);
+      if (tasteW.length !== 2 || !Number.isFinite(Number(tasteW[1])))
+        r.fail(line, `'taste' must be '<kind> <amount>', got '${tasteW.join(' ')}'`);
+      if (!tastes.includes(tasteW[0]!))
+        r.fail(
+          line,
+          `taste '${tasteW[0]}' is not in [world] tastes (${tastes.join(' ') || 'none declared'})`,
+        );
       taste = { kind: tasteW[0]!, amount: Number(tasteW[1]) };
     }
     objects.set(ch, {
-      char: ch, name, features: feats, coarse: r.words('coarse', []), moves: r.number('moves', 0, [0, 1]), bite: r.number('bite', 0, [0, 100]), chase: r.number('chase', 0, [0, 1]),
-      taste, respawn: r.int('respawn', -1, [-1, 1e9]), agent: r.bool('agent', false),
+      char: ch,
+      name,
+      features: feats,
+      coarse: r.words('coarse', []),
+      moves: r.number('moves', 0, [0, 1]),
+      bite: r.number('bite', 0, [0, 100]),
+      chase: r.number('chase', 0, [0, 1]),
+      taste,
+      respawn: r.int('respawn', -1, [-1, 1e9]),
+      agent: r.bool('agent', false),
       salience: r.number('salience', 1, [1e-6, 1]),
     });
     r.done();
@@ -132,16 +165,23 @@ export function parseWorld(text: string, file: string): WorldSpec {
     if (!s.name) throw r.error(s.line, `[room NAME] needs a name`);
     if (rooms.has(s.name)) r.fail(s.line, `room '${s.name}' declared twice`);
     const context = r.words('context', []);
-    for (const c of context) if (!contexts.includes(c)) r.fail(r.field('context')!.line, `context '${c}' is not in [world] contexts (${contexts.join(' ') || 'none declared'})`);
+    for (const c of context)
+      if (!contexts.includes(c))
+        r.fail(
+          r.field('context')!.line,
+          `context '${c}' is not in [world] contexts (${contexts.join(' ') || 'none declared'})`,
+        );
     const coarse = r.words('coarse', []);
     const rows = r.block('layout');
-    if (rows.length !== height) r.fail(rows[0]!.line, `layout has ${rows.length} rows; [world] size says ${height}`);
+    if (rows.length !== height)
+      r.fail(rows[0]!.line, `layout has ${rows.length} rows; [world] size says ${height}`);
     const walls = new Uint8Array(width * height);
     const objs: RoomDef['objects'] = [];
     let start: RoomDef['start'] = null;
     rows.forEach((row, y) => {
       const t = row.text.trim();
-      if (t.length !== width) r.fail(row.line, `layout row has ${t.length} cells; [world] size says ${width}`);
+      if (t.length !== width)
+        r.fail(row.line, `layout row has ${t.length} cells; [world] size says ${width}`);
       for (let x = 0; x < width; x++) {
         const c = t[x]!;
         if (c === '#') walls[y * width + x] = 1;
@@ -150,15 +190,21 @@ export function parseWorld(text: string, file: string): WorldSpec {
           if (start) r.fail(row.line, `more than one 'A' (agent start) in room '${s.name}'`);
           start = { x, y };
         } else if (objects.has(c)) objs.push({ char: c, x, y });
-        else r.fail(row.line, `unknown layout character '${c}' at column ${x + 1} (declare it with [object ${c}])`);
+        else
+          r.fail(
+            row.line,
+            `unknown layout character '${c}' at column ${x + 1} (declare it with [object ${c}])`,
+          );
       }
     });
     rooms.set(s.name, { name: s.name, context, coarse, walls, objects: objs, start });
     r.done();
   }
-  if (rooms.size === 0) throw new DataFileError(file, df.sections.at(-1)?.line ?? 1, 'no [room NAME] section');
+  if (rooms.size === 0)
+    throw new DataFileError(file, df.sections.at(-1)?.line ?? 1, 'no [room NAME] section');
   for (const s of df.sections) {
-    if (!['world', 'object', 'room'].includes(s.kind)) throw new DataFileError(file, s.line, `unknown section [${s.kind}] (allowed: world, object, room)`);
+    if (!['world', 'object', 'room'].includes(s.kind))
+      throw new DataFileError(file, s.line, `unknown section [${s.kind}] (allowed: world, object, room)`);
   }
   return { file, width, height, view, features, contexts, tastes, objects, rooms };
 }

@@ -95,8 +95,18 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
 
   constructor(spec: WorldSpec, room?: string) {
     this.spec = spec;
-    const W = spec.width, H = spec.height, F = spec.features.length, C = spec.contexts.length, T = spec.tastes.length;
-    this.obsLayout = { pos: 0, features: W * H, context: W * H + F, taste: W * H + F + C, dim: W * H + F + C + T };
+    const W = spec.width,
+      H = spec.height,
+      F = spec.features.length,
+      C = spec.contexts.length,
+      T = spec.tastes.length;
+    this.obsLayout = {
+      pos: 0,
+      features: W * H,
+      context: W * H + F,
+      taste: W * H + F + C,
+      dim: W * H + F + C + T,
+    };
     this.observationSpace = new Box(0, 1, [this.obsLayout.dim], 'f32');
     this.tasteNow = new Float32Array(T);
     this.loadRoom(room ?? spec.rooms.keys().next().value!);
@@ -120,22 +130,42 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
 
   private loadRoom(name: string): void {
     const room = this.spec.rooms.get(name);
-    if (!room) throw new RangeError(`GridWorld: unknown room '${name}' (rooms: ${[...this.spec.rooms.keys()].join(', ')})`);
+    if (!room)
+      throw new RangeError(
+        `GridWorld: unknown room '${name}' (rooms: ${[...this.spec.rooms.keys()].join(', ')})`,
+      );
     this.room = room;
     this.objs = room.objects.map((o) => this.makeObject(this.spec.objects.get(o.char)!, o.x, o.y));
   }
 
   private makeObject(def: ObjectDef, x: number, y: number): WorldObject {
-    return { id: this.nextId++, def, x, y, present: true, edible: def.taste !== null, movedLastTick: false, respawnAt: -1, salience: def.salience };
+    return {
+      id: this.nextId++,
+      def,
+      x,
+      y,
+      present: true,
+      edible: def.taste !== null,
+      movedLastTick: false,
+      respawnAt: -1,
+      salience: def.salience,
+    };
   }
 
   isWall(x: number, y: number): boolean {
-    return x < 0 || y < 0 || x >= this.spec.width || y >= this.spec.height || this.room.walls[y * this.spec.width + x] === 1;
+    return (
+      x < 0 ||
+      y < 0 ||
+      x >= this.spec.width ||
+      y >= this.spec.height ||
+      this.room.walls[y * this.spec.width + x] === 1
+    );
   }
 
   freeCells(): [number, number][] {
     const out: [number, number][] = [];
-    for (let y = 0; y < this.spec.height; y++) for (let x = 0; x < this.spec.width; x++) if (!this.isWall(x, y)) out.push([x, y]);
+    for (let y = 0; y < this.spec.height; y++)
+      for (let x = 0; x < this.spec.width; x++) if (!this.isWall(x, y)) out.push([x, y]);
     return out;
   }
 
@@ -160,7 +190,8 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
 
   /** Experiment control: move the agent (a probe places it). */
   setAgent(x: number, y: number): void {
-    if (this.isWall(x, y)) throw new RangeError(`GridWorld: cannot place the agent in a wall at (${x}, ${y})`);
+    if (this.isWall(x, y))
+      throw new RangeError(`GridWorld: cannot place the agent in a wall at (${x}, ${y})`);
     this.ax = x;
     this.ay = y;
   }
@@ -168,10 +199,15 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   /** Experiment control: add an object of a declared kind (by name) at a cell, optionally with its own salience. */
   place(name: string, x: number, y: number, o: { salience?: number } = {}): WorldObject {
     const def = [...this.spec.objects.values()].find((d) => d.name === name);
-    if (!def) throw new RangeError(`GridWorld: unknown object '${name}' (declared: ${[...this.spec.objects.values()].map((d) => d.name).join(', ')})`);
-    if (this.isWall(x, y)) throw new RangeError(`GridWorld: cannot place '${name}' in a wall at (${x}, ${y})`);
+    if (!def)
+      throw new RangeError(
+        `GridWorld: unknown object '${name}' (declared: ${[...this.spec.objects.values()].map((d) => d.name).join(', ')})`,
+      );
+    if (this.isWall(x, y))
+      throw new RangeError(`GridWorld: cannot place '${name}' in a wall at (${x}, ${y})`);
     const sal = o.salience ?? def.salience;
-    if (!(sal > 0 && sal <= 1)) throw new RangeError(`GridWorld: salience of '${name}' must be in (0, 1], got ${sal}`);
+    if (!(sal > 0 && sal <= 1))
+      throw new RangeError(`GridWorld: salience of '${name}' must be in (0, 1], got ${sal}`);
     const ob = this.makeObject(def, x, y);
     ob.salience = sal;
     this.objs.push(ob);
@@ -187,9 +223,13 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (!this.actionSpace.contains(action)) throw new RangeError(`GridWorld.step(): action ${String(action)} not in ${this.actionSpace.toString()}`);
+    if (!this.actionSpace.contains(action))
+      throw new RangeError(
+        `GridWorld.step(): action ${String(action)} not in ${this.actionSpace.toString()}`,
+      );
     this.t++;
-    const nx = this.ax + DX[action]!, ny = this.ay + DY[action]!;
+    const nx = this.ax + DX[action]!,
+      ny = this.ay + DY[action]!;
     if (!this.isWall(nx, ny)) {
       this.ax = nx;
       this.ay = ny;
@@ -228,7 +268,8 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
 
   private randomStep(o: WorldObject): void {
     const d = 1 + this.rng.int(4);
-    const nx = o.x + DX[d]!, ny = o.y + DY[d]!;
+    const nx = o.x + DX[d]!,
+      ny = o.y + DY[d]!;
     if (!this.isWall(nx, ny)) {
       o.x = nx;
       o.y = ny;
@@ -237,8 +278,10 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   }
 
   private stepToward(o: WorldObject, tx: number, ty: number): void {
-    const sx = Math.sign(tx - o.x), sy = Math.sign(ty - o.y);
-    const okX = sx !== 0 && !this.isWall(o.x + sx, o.y), okY = sy !== 0 && !this.isWall(o.x, o.y + sy);
+    const sx = Math.sign(tx - o.x),
+      sy = Math.sign(ty - o.y);
+    const okX = sx !== 0 && !this.isWall(o.x + sx, o.y),
+      okY = sy !== 0 && !this.isWall(o.x, o.y + sy);
     if (okX && (!okY || this.rng.bernoulli(0.5))) o.x += sx;
     else if (okY) o.y += sy;
     else return;
@@ -247,11 +290,15 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
 
   /** The second agent walks toward the nearest edible food (with probability `moves` per tick) and eats it. */
   private moveOther(o: WorldObject): void {
-    let best: WorldObject | null = null, bd = Infinity;
+    let best: WorldObject | null = null,
+      bd = Infinity;
     for (const f of this.objs) {
       if (!f.present || !f.edible || !f.def.taste) continue;
       const d = Math.abs(f.x - o.x) + Math.abs(f.y - o.y);
-      if (d < bd) { bd = d; best = f; }
+      if (d < bd) {
+        bd = d;
+        best = f;
+      }
     }
     if (best && bd === 0) {
       this.otherAte = best.def.name;
@@ -265,12 +312,19 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   }
 
   private info(): Info {
-    return { room: this.room.name, tick: this.t, ate: this.lastAte, otherAte: this.otherAte, pain: this.painNow };
+    return {
+      room: this.room.name,
+      tick: this.t,
+      ate: this.lastAte,
+      otherAte: this.otherAte,
+      pain: this.painNow,
+    };
   }
 
   /** The learner's observation as if the agent stood at (x, y) (as `self`, if given: it is not in its own view). */
   observeFrom(x: number, y: number, out?: Float32Array, self?: WorldObject): Float32Array {
-    const L = this.obsLayout, s = this.spec;
+    const L = this.obsLayout,
+      s = this.spec;
     const obs = out ?? new Float32Array(L.dim);
     obs.fill(0);
     obs[L.pos + y * s.width + x] = 1;
@@ -304,7 +358,8 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   /** Empathy (BrainWorld): the first present second agent within view, perceived through observeOther. */
   perceiveOther(out: Float32Array): boolean {
     const other = this.objs.find((o) => o.present && o.def.agent);
-    if (!other || Math.max(Math.abs(other.x - this.ax), Math.abs(other.y - this.ay)) > this.spec.view) return false;
+    if (!other || Math.max(Math.abs(other.x - this.ax), Math.abs(other.y - this.ay)) > this.spec.view)
+      return false;
     this.observeOther(other, out);
     return true;
   }
@@ -322,7 +377,9 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     let touch = 0;
     for (const o of this.objs) {
       if (!o.present) continue;
-      const dx = o.x - this.ax, dy = o.y - this.ay, dist = Math.max(Math.abs(dx), Math.abs(dy));
+      const dx = o.x - this.ax,
+        dy = o.y - this.ay,
+        dist = Math.max(Math.abs(dx), Math.abs(dy));
       if (dist === 0) touch++;
       if (dist <= r) blobs.push({ dx, dy, dist, flags: o.def.coarse, moving: o.movedLastTick });
     }
@@ -333,8 +390,11 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
 
   /** Shortest walking distance from the agent to the nearest present object called `name` (Infinity if none). */
   distanceTo(name: string, from: { x: number; y: number } = this.agent): number {
-    const W = this.spec.width, H = this.spec.height;
-    const targets = new Set(this.objs.filter((o) => o.present && o.def.name === name).map((o) => o.y * W + o.x));
+    const W = this.spec.width,
+      H = this.spec.height;
+    const targets = new Set(
+      this.objs.filter((o) => o.present && o.def.name === name).map((o) => o.y * W + o.x),
+    );
     if (targets.size === 0) return Infinity;
     const dist = new Int32Array(W * H).fill(-1);
     const q = [from.y * W + from.x];
@@ -342,9 +402,11 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     for (let i = 0; i < q.length; i++) {
       const c = q[i]!;
       if (targets.has(c)) return dist[c]!;
-      const x = c % W, y = (c / W) | 0;
+      const x = c % W,
+        y = (c / W) | 0;
       for (let a = 1; a <= 4; a++) {
-        const nx = x + DX[a]!, ny = y + DY[a]!;
+        const nx = x + DX[a]!,
+          ny = y + DY[a]!;
         if (this.isWall(nx, ny) || dist[ny * W + nx]! >= 0) continue;
         dist[ny * W + nx] = dist[c]! + 1;
         q.push(ny * W + nx);
@@ -370,8 +432,23 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
   /** Plain-data state for checkpoints (the spec itself is reloaded from its file). */
   getState(): GridWorldState {
     return {
-      room: this.room.name, ax: this.ax, ay: this.ay, t: this.t, rng: this.rng.state(), nextId: this.nextId,
-      objs: this.objs.map((o) => ({ id: o.id, name: o.def.name, x: o.x, y: o.y, present: o.present, edible: o.edible, moved: o.movedLastTick, respawnAt: o.respawnAt, salience: o.salience })),
+      room: this.room.name,
+      ax: this.ax,
+      ay: this.ay,
+      t: this.t,
+      rng: this.rng.state(),
+      nextId: this.nextId,
+      objs: this.objs.map((o) => ({
+        id: o.id,
+        name: o.def.name,
+        x: o.x,
+        y: o.y,
+        present: o.present,
+        edible: o.edible,
+        moved: o.movedLastTick,
+        respawnAt: o.respawnAt,
+        salience: o.salience,
+      })),
     };
   }
 
@@ -385,7 +462,17 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     this.objs = s.objs.map((o) => {
       const def = [...this.spec.objects.values()].find((d) => d.name === o.name);
       if (!def) throw new RangeError(`GridWorld.setState: unknown object '${o.name}'`);
-      return { id: o.id, def, x: o.x, y: o.y, present: o.present, edible: o.edible, movedLastTick: o.moved, respawnAt: o.respawnAt, salience: o.salience ?? def.salience };
+      return {
+        id: o.id,
+        def,
+        x: o.x,
+        y: o.y,
+        present: o.present,
+        edible: o.edible,
+        movedLastTick: o.moved,
+        respawnAt: o.respawnAt,
+        salience: o.salience ?? def.salience,
+      };
     });
   }
 }
@@ -397,5 +484,15 @@ export interface GridWorldState {
   t: number;
   rng: [number, number, number, number];
   nextId: number;
-  objs: { id: number; name: string; x: number; y: number; present: boolean; edible: boolean; moved: boolean; respawnAt: number; salience?: number }[];
+  objs: {
+    id: number;
+    name: string;
+    x: number;
+    y: number;
+    present: boolean;
+    edible: boolean;
+    moved: boolean;
+    respawnAt: number;
+    salience?: number;
+  }[];
 }

@@ -51,7 +51,13 @@ abstract class BernoulliBandit extends MetaRLTask {
     return {
       reward,
       trialDone: true,
-      info: { probs: Array.from(p), bestArm: argmax(p), optimal: p[action] === max, regret: max - p[action]!, ...extra },
+      info: {
+        probs: Array.from(p),
+        bestArm: argmax(p),
+        optimal: p[action] === max,
+        regret: max - p[action]!,
+        ...extra,
+      },
     };
   }
 }
@@ -70,7 +76,9 @@ export class TwoArmedIndependentBandit extends BernoulliBandit {
 export type DependentDifficulty = 'uniform' | 'easy' | 'medium' | 'hard';
 
 /** The two-point supports of Wang et al. 2018's dependent bandits, by difficulty. */
-export const DEPENDENT_SUPPORT: Readonly<Record<Exclude<DependentDifficulty, 'uniform'>, readonly [number, number]>> = {
+export const DEPENDENT_SUPPORT: Readonly<
+  Record<Exclude<DependentDifficulty, 'uniform'>, readonly [number, number]>
+> = {
   easy: [0.1, 0.9],
   medium: [0.25, 0.75],
   hard: [0.4, 0.6],
@@ -82,12 +90,18 @@ export class TwoArmedDependentBandit extends BernoulliBandit {
   constructor(opts: { trials?: number; difficulty?: DependentDifficulty } = {}) {
     super('metarl/TwoArmedDependent-v0', 2, opts.trials ?? 100);
     const d = opts.difficulty ?? 'uniform';
-    if (d !== 'uniform' && !(d in DEPENDENT_SUPPORT)) throw new RangeError(`metarl/TwoArmedDependent-v0: difficulty must be uniform|easy|medium|hard, got ${String(d)}`);
+    if (d !== 'uniform' && !(d in DEPENDENT_SUPPORT))
+      throw new RangeError(
+        `metarl/TwoArmedDependent-v0: difficulty must be uniform|easy|medium|hard, got ${String(d)}`,
+      );
     this.difficulty = d;
     this.metadata['difficulty'] = d;
   }
   protected drawProbs(): void {
-    const p1 = this.difficulty === 'uniform' ? this.rng.uniform() : DEPENDENT_SUPPORT[this.difficulty][this.rng.int(2)]!;
+    const p1 =
+      this.difficulty === 'uniform'
+        ? this.rng.uniform()
+        : DEPENDENT_SUPPORT[this.difficulty][this.rng.int(2)]!;
     this.probs[0] = p1;
     this.probs[1] = 1 - p1;
   }
@@ -97,7 +111,8 @@ export class TwoArmedDependentBandit extends BernoulliBandit {
 export class KArmedBandit extends BernoulliBandit {
   constructor(opts: { arms?: number; trials?: number } = {}) {
     const k = opts.arms ?? 5;
-    if (!Number.isInteger(k) || k < 2) throw new RangeError(`metarl/KArmed-v0: arms must be an integer ≥ 2, got ${k}`);
+    if (!Number.isInteger(k) || k < 2)
+      throw new RangeError(`metarl/KArmed-v0: arms must be an integer ≥ 2, got ${k}`);
     super('metarl/KArmed-v0', k, opts.trials ?? 100);
     this.metadata['arms'] = k;
   }
@@ -146,12 +161,24 @@ export class VolatileBandit extends BernoulliBandit {
     this.blockLength = opts.blockLength ?? 100;
     this.reversalMin = opts.reversalMin ?? 20;
     this.reversalMax = opts.reversalMax ?? 30;
-    if (!(this.pGood > 0.5 && this.pGood <= 1)) throw new RangeError(`metarl/VolatileBandit-v0: pGood must be in (0.5, 1], got ${this.pGood}`);
-    if (!Number.isInteger(this.blockLength) || this.blockLength < 1) throw new RangeError(`metarl/VolatileBandit-v0: blockLength must be a positive integer`);
-    if (!Number.isInteger(this.reversalMin) || !Number.isInteger(this.reversalMax) || this.reversalMin < 1 || this.reversalMax < this.reversalMin) {
+    if (!(this.pGood > 0.5 && this.pGood <= 1))
+      throw new RangeError(`metarl/VolatileBandit-v0: pGood must be in (0.5, 1], got ${this.pGood}`);
+    if (!Number.isInteger(this.blockLength) || this.blockLength < 1)
+      throw new RangeError(`metarl/VolatileBandit-v0: blockLength must be a positive integer`);
+    if (
+      !Number.isInteger(this.reversalMin) ||
+      !Number.isInteger(this.reversalMax) ||
+      this.reversalMin < 1 ||
+      this.reversalMax < this.reversalMin
+    ) {
       throw new RangeError(`metarl/VolatileBandit-v0: need integers 1 ≤ reversalMin ≤ reversalMax`);
     }
-    Object.assign(this.metadata, { pGood: this.pGood, blockLength: this.blockLength, reversalMin: this.reversalMin, reversalMax: this.reversalMax });
+    Object.assign(this.metadata, {
+      pGood: this.pGood,
+      blockLength: this.blockLength,
+      reversalMin: this.reversalMin,
+      reversalMax: this.reversalMax,
+    });
   }
 
   /** Whether trial t (0-based) lies in a volatile block this episode. */
@@ -170,12 +197,18 @@ export class VolatileBandit extends BernoulliBandit {
 
   protected override drawTask(options: Record<string, unknown>): Info {
     const sv = options['startVolatile'];
-    if (sv !== undefined && typeof sv !== 'boolean') throw new TypeError('metarl/VolatileBandit-v0: options.startVolatile must be a boolean');
+    if (sv !== undefined && typeof sv !== 'boolean')
+      throw new TypeError('metarl/VolatileBandit-v0: options.startVolatile must be a boolean');
     this.startVolatile = sv ?? this.rng.bernoulli(0.5);
     this.goodArm = this.rng.int(2);
     this.setProbs();
     this.countdown = 0;
-    return { ...super.drawTask({}), startVolatile: this.startVolatile, goodArm: this.goodArm, volatile: this.isVolatile(0) };
+    return {
+      ...super.drawTask({}),
+      startVolatile: this.startVolatile,
+      goodArm: this.goodArm,
+      volatile: this.isVolatile(0),
+    };
   }
 
   protected drawProbs(): void {
@@ -220,7 +253,15 @@ export class InformativeArmBandit extends MetaRLTask {
 
   /** `rewardCode`: population code of the previous reward over [0, 5] (MetaRLObsOptions; default off). */
   constructor(opts: { trials?: number } & MetaRLObsOptions = {}) {
-    super('metarl/InformativeArm-v0', InformativeArmBandit.ARMS, opts.trials ?? 5, 0, { taskLow: 0, taskHigh: 0, rewardLow: 0, rewardHigh: 5 }, 1, { rewardCode: opts.rewardCode });
+    super(
+      'metarl/InformativeArm-v0',
+      InformativeArmBandit.ARMS,
+      opts.trials ?? 5,
+      0,
+      { taskLow: 0, taskHigh: 0, rewardLow: 0, rewardHigh: 5 },
+      1,
+      { rewardCode: opts.rewardCode },
+    );
   }
 
   protected drawTask(options: Record<string, unknown>): Info {
@@ -239,6 +280,15 @@ export class InformativeArmBandit extends MetaRLTask {
 
   protected transition(action: number): { reward: number; info: Info; trialDone: boolean } {
     const reward = this.payoffs[action]!;
-    return { reward, trialDone: true, info: { target: this.target, optimal: action === this.target, regret: 5 - reward, informative: action === InformativeArmBandit.INFORMATIVE } };
+    return {
+      reward,
+      trialDone: true,
+      info: {
+        target: this.target,
+        optimal: action === this.target,
+        regret: 5 - reward,
+        informative: action === InformativeArmBandit.INFORMATIVE,
+      },
+    };
   }
 }

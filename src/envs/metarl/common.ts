@@ -104,17 +104,21 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
     stepsPerTrial = 1,
     obs: MetaRLObsOptions = {},
   ) {
-    if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`${id}: trials must be a positive integer, got ${trials}`);
+    if (!Number.isInteger(trials) || trials < 1)
+      throw new RangeError(`${id}: trials must be a positive integer, got ${trials}`);
     const K = obs.rewardCode ?? 0;
-    if (!Number.isInteger(K) || K < 0 || K === 1) throw new RangeError(`${id}: rewardCode must be 0 (off) or an integer ≥ 2, got ${K}`);
-    if (K > 0 && !(bounds.rewardHigh > bounds.rewardLow)) throw new RangeError(`${id}: rewardCode needs a reward range with rewardHigh > rewardLow`);
+    if (!Number.isInteger(K) || K < 0 || K === 1)
+      throw new RangeError(`${id}: rewardCode must be 0 (off) or an integer ≥ 2, got ${K}`);
+    if (K > 0 && !(bounds.rewardHigh > bounds.rewardLow))
+      throw new RangeError(`${id}: rewardCode needs a reward range with rewardHigh > rewardLow`);
     this.trials = trials;
     this.stepsPerTrial = stepsPerTrial;
     this.actionSpace = new Discrete(nActions);
     this.layout = observationLayout(taskSize, nActions, K);
     this.codeWidth = K > 0 ? (bounds.rewardHigh - bounds.rewardLow) / (K - 1) : 1;
     this.codeCentres = Float64Array.from({ length: K }, (_, k) => bounds.rewardLow + k * this.codeWidth);
-    const lo = new Float32Array(this.layout.size), hi = new Float32Array(this.layout.size);
+    const lo = new Float32Array(this.layout.size),
+      hi = new Float32Array(this.layout.size);
     for (let i = 0; i < taskSize; i++) {
       lo[i] = typeof bounds.taskLow === 'number' ? bounds.taskLow : bounds.taskLow[i]!;
       hi[i] = typeof bounds.taskHigh === 'number' ? bounds.taskHigh : bounds.taskHigh[i]!;
@@ -138,7 +142,8 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
     if (opts.seed !== undefined) {
-      if (!Number.isInteger(opts.seed)) throw new RangeError(`${this.id}: reset seed must be an integer, got ${opts.seed}`);
+      if (!Number.isInteger(opts.seed))
+        throw new RangeError(`${this.id}: reset seed must be an integer, got ${opts.seed}`);
       this.rng = new Rng(opts.seed);
     }
     this.t = 0;
@@ -150,8 +155,14 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (this.done) throw new Error(`${this.id}: step() called ${this.t >= this.trials ? 'after the episode ended' : 'before reset()'}; call reset() first`);
-    if (!this.actionSpace.contains(action)) throw new RangeError(`${this.id}: action must be an integer in [0, ${this.actionSpace.n}), got ${String(action)}`);
+    if (this.done)
+      throw new Error(
+        `${this.id}: step() called ${this.t >= this.trials ? 'after the episode ended' : 'before reset()'}; call reset() first`,
+      );
+    if (!this.actionSpace.contains(action))
+      throw new RangeError(
+        `${this.id}: action must be an integer in [0, ${this.actionSpace.n}), got ${String(action)}`,
+      );
     const trial = this.t;
     const { reward, info, trialDone } = this.transition(action);
     if (trialDone) this.t++;
@@ -170,19 +181,28 @@ export abstract class MetaRLTask implements Env<Float32Array, number> {
     obs[L.prevRewardIndex] = this.prevReward;
     obs[L.timeIndex] = this.t / this.trials;
     if (this.prevAction >= 0) {
-      const r = this.prevReward, w = this.codeWidth;
-      for (let k = 0; k < L.rewardCodeSize; k++) obs[L.rewardCodeOffset + k] = Math.exp(-0.5 * ((r - this.codeCentres[k]!) / w) ** 2);
+      const r = this.prevReward,
+        w = this.codeWidth;
+      for (let k = 0; k < L.rewardCodeSize; k++)
+        obs[L.rewardCodeOffset + k] = Math.exp(-0.5 * ((r - this.codeCentres[k]!) / w) ** 2);
     }
     return obs;
   }
 }
 
 /** Reads a probability array override from reset options (for analyses that fix the task). */
-export function probsOption(options: Record<string, unknown>, key: string, n: number, who: string): Float64Array | undefined {
+export function probsOption(
+  options: Record<string, unknown>,
+  key: string,
+  n: number,
+  who: string,
+): Float64Array | undefined {
   const v = options[key];
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new TypeError(`${who}: options.${key} must be an array of ${n} probabilities`);
+  if (!Array.isArray(v) && !ArrayBuffer.isView(v))
+    throw new TypeError(`${who}: options.${key} must be an array of ${n} probabilities`);
   const a = Float64Array.from(v as ArrayLike<number>);
-  if (a.length !== n || a.some((p) => !(p >= 0 && p <= 1))) throw new RangeError(`${who}: options.${key} must hold ${n} probabilities in [0, 1]`);
+  if (a.length !== n || a.some((p) => !(p >= 0 && p <= 1)))
+    throw new RangeError(`${who}: options.${key} must hold ${n} probabilities in [0, 1]`);
   return a;
 }

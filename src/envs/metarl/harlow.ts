@@ -81,7 +81,12 @@ export interface ObjectPools {
 const poolCache = new Map<string, ObjectPools>();
 
 /** The train and eval object pools for (seed, size, dim); cached, deterministic, disjoint. */
-export function harlowPools(poolSeed: number, poolSize: number, featureDim: number, features: HarlowFeatures = 'uniform'): ObjectPools {
+export function harlowPools(
+  poolSeed: number,
+  poolSize: number,
+  featureDim: number,
+  features: HarlowFeatures = 'uniform',
+): ObjectPools {
   const key = `${poolSeed}:${poolSize}:${featureDim}:${features}`;
   const hit = poolCache.get(key);
   if (hit) return hit;
@@ -91,7 +96,8 @@ export function harlowPools(poolSeed: number, poolSize: number, featureDim: numb
     const out: Float32Array[] = [];
     while (out.length < poolSize) {
       const v = new Float32Array(featureDim);
-      for (let i = 0; i < featureDim; i++) v[i] = features === 'binary' ? (rng.bernoulli(0.5) ? 1 : -1) : rng.range(-1, 1);
+      for (let i = 0; i < featureDim; i++)
+        v[i] = features === 'binary' ? (rng.bernoulli(0.5) ? 1 : -1) : rng.range(-1, 1);
       const k = v.join(',');
       if (seen.has(k)) continue;
       seen.add(k);
@@ -125,28 +131,49 @@ export class HarlowTask extends MetaRLTask {
 
   constructor(opts: HarlowOptions = {}) {
     const dim = opts.featureDim ?? 8;
-    if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`metarl/Harlow-v0: featureDim must be a positive integer, got ${dim}`);
+    if (!Number.isInteger(dim) || dim < 1)
+      throw new RangeError(`metarl/Harlow-v0: featureDim must be a positive integer, got ${dim}`);
     const r = {
       fixation: opts.fixationReward ?? 0,
       break: opts.breakReward ?? 0,
       correct: opts.correctReward ?? 1,
       incorrect: opts.incorrectReward ?? 0,
     };
-    const rlo = Math.min(0, r.fixation, r.break, r.correct, r.incorrect), rhi = Math.max(0, r.fixation, r.break, r.correct, r.incorrect);
-    super('metarl/Harlow-v0', 3, opts.trials ?? 6, 1 + 2 * dim, { taskLow: -1, taskHigh: 1, rewardLow: rlo, rewardHigh: rhi }, 2);
+    const rlo = Math.min(0, r.fixation, r.break, r.correct, r.incorrect),
+      rhi = Math.max(0, r.fixation, r.break, r.correct, r.incorrect);
+    super(
+      'metarl/Harlow-v0',
+      3,
+      opts.trials ?? 6,
+      1 + 2 * dim,
+      { taskLow: -1, taskHigh: 1, rewardLow: rlo, rewardHigh: rhi },
+      2,
+    );
     this.featureDim = dim;
     this.poolSize = opts.poolSize ?? 1000;
     this.poolSeed = opts.poolSeed ?? 0x4a71;
-    if (!Number.isInteger(this.poolSize) || this.poolSize < 2) throw new RangeError(`metarl/Harlow-v0: poolSize must be an integer ≥ 2, got ${this.poolSize}`);
+    if (!Number.isInteger(this.poolSize) || this.poolSize < 2)
+      throw new RangeError(`metarl/Harlow-v0: poolSize must be an integer ≥ 2, got ${this.poolSize}`);
     const p = opts.pool ?? 'train';
-    if (p !== 'train' && p !== 'eval') throw new RangeError(`metarl/Harlow-v0: pool must be 'train' or 'eval', got ${String(p)}`);
+    if (p !== 'train' && p !== 'eval')
+      throw new RangeError(`metarl/Harlow-v0: pool must be 'train' or 'eval', got ${String(p)}`);
     this.defaultPool = p;
     this.rewards = r;
     this.feedback = opts.feedback ?? 'none';
     this.features = opts.features ?? 'uniform';
-    if (this.features === 'binary' && 2 ** dim < 2 * this.poolSize) throw new RangeError(`metarl/Harlow-v0: binary features of dimension ${dim} cannot make two disjoint pools of ${this.poolSize}`);
+    if (this.features === 'binary' && 2 ** dim < 2 * this.poolSize)
+      throw new RangeError(
+        `metarl/Harlow-v0: binary features of dimension ${dim} cannot make two disjoint pools of ${this.poolSize}`,
+      );
     this.pools = harlowPools(this.poolSeed, this.poolSize, dim, this.features);
-    Object.assign(this.metadata, { feedback: this.feedback, features: this.features, featureDim: dim, poolSize: this.poolSize, poolSeed: this.poolSeed, rewards: r });
+    Object.assign(this.metadata, {
+      feedback: this.feedback,
+      features: this.features,
+      featureDim: dim,
+      poolSize: this.poolSize,
+      poolSeed: this.poolSeed,
+      rewards: r,
+    });
   }
 
   /** Feature vector of object `index` in `pool` (a copy). */
@@ -162,7 +189,8 @@ export class HarlowTask extends MetaRLTask {
 
   protected drawTask(options: Record<string, unknown>): Info {
     const p = options['pool'] ?? this.defaultPool;
-    if (p !== 'train' && p !== 'eval') throw new RangeError(`metarl/Harlow-v0: options.pool must be 'train' or 'eval', got ${String(p)}`);
+    if (p !== 'train' && p !== 'eval')
+      throw new RangeError(`metarl/Harlow-v0: options.pool must be 'train' or 'eval', got ${String(p)}`);
     this.pool = p;
     const a = this.rng.int(this.poolSize);
     let b = this.rng.int(this.poolSize - 1);
@@ -198,17 +226,39 @@ export class HarlowTask extends MetaRLTask {
         return {
           reward: this.rewards.fixation,
           trialDone: false,
-          info: { ...base, phase: 'fixation', fixated: true, aborted: false, left: this.leftObj, rewardedSide: this.leftObj === this.rewarded ? 'left' : 'right' },
+          info: {
+            ...base,
+            phase: 'fixation',
+            fixated: true,
+            aborted: false,
+            left: this.leftObj,
+            rewardedSide: this.leftObj === this.rewarded ? 'left' : 'right',
+          },
         };
       }
       this.arrange();
-      return { reward: this.rewards.break, trialDone: true, info: { ...base, phase: 'fixation', fixated: false, aborted: true, correct: false } };
+      return {
+        reward: this.rewards.break,
+        trialDone: true,
+        info: { ...base, phase: 'fixation', fixated: false, aborted: true, correct: false },
+      };
     }
     const side = this.leftObj === this.rewarded ? 'left' : 'right';
     const correct = (action === LEFT && side === 'left') || (action === RIGHT && side === 'right');
-    const info: Info = { ...base, phase: 'choice', fixated: true, aborted: false, left: this.leftObj, rewardedSide: side, correct, chosen: action === LEFT ? this.leftObj : action === RIGHT ? this.rightObj : null };
-    if (this.feedback === 'objects' || (this.feedback === 'chosen' && action === LEFT)) this.fbLeft = this.leftObj;
-    if (this.feedback === 'objects' || (this.feedback === 'chosen' && action === RIGHT)) this.fbRight = this.rightObj;
+    const info: Info = {
+      ...base,
+      phase: 'choice',
+      fixated: true,
+      aborted: false,
+      left: this.leftObj,
+      rewardedSide: side,
+      correct,
+      chosen: action === LEFT ? this.leftObj : action === RIGHT ? this.rightObj : null,
+    };
+    if (this.feedback === 'objects' || (this.feedback === 'chosen' && action === LEFT))
+      this.fbLeft = this.leftObj;
+    if (this.feedback === 'objects' || (this.feedback === 'chosen' && action === RIGHT))
+      this.fbRight = this.rightObj;
     this.phase = 'fixation';
     this.arrange();
     return { reward: correct ? this.rewards.correct : this.rewards.incorrect, trialDone: true, info };

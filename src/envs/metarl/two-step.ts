@@ -54,13 +54,26 @@ export class TwoStepTask extends MetaRLTask {
 
   constructor(opts: TwoStepOptions = {}) {
     const spt = opts.stepsPerTrial ?? 2;
-    if (spt !== 1 && spt !== 2) throw new RangeError(`metarl/TwoStep-v0: stepsPerTrial must be 1 or 2, got ${String(spt)}`);
-    super('metarl/TwoStep-v0', 2, opts.trials ?? 100, 3, { taskLow: 0, taskHigh: 1, rewardLow: 0, rewardHigh: 1 }, spt);
+    if (spt !== 1 && spt !== 2)
+      throw new RangeError(`metarl/TwoStep-v0: stepsPerTrial must be 1 or 2, got ${String(spt)}`);
+    super(
+      'metarl/TwoStep-v0',
+      2,
+      opts.trials ?? 100,
+      3,
+      { taskLow: 0, taskHigh: 1, rewardLow: 0, rewardHigh: 1 },
+      spt,
+    );
     this.commonProb = opts.commonProb ?? 0.8;
     this.swapProb = opts.swapProb ?? 0.025;
     this.rewardHighProb = opts.rewardHigh ?? 0.9;
     this.rewardLowProb = opts.rewardLow ?? 0.1;
-    Object.assign(this.metadata, { commonProb: this.commonProb, swapProb: this.swapProb, rewardHigh: this.rewardHighProb, rewardLow: this.rewardLowProb });
+    Object.assign(this.metadata, {
+      commonProb: this.commonProb,
+      swapProb: this.swapProb,
+      rewardHigh: this.rewardHighProb,
+      rewardLow: this.rewardLowProb,
+    });
   }
 
   protected drawTask(options: Record<string, unknown>): Info {
@@ -97,14 +110,22 @@ export class TwoStepTask extends MetaRLTask {
         return {
           reward: 0,
           trialDone: false,
-          info: { stage: 1, firstAction: action, transition: this.common ? 'common' : 'rare', common: this.common, state2: this.state2, trialEnd: false },
+          info: {
+            stage: 1,
+            firstAction: action,
+            transition: this.common ? 'common' : 'rare',
+            common: this.common,
+            state2: this.state2,
+            trialEnd: false,
+          },
         };
       }
     }
     // Second stage (or the single step of the 1-step encoding).
     const used = Array.from(this.rewardProbs);
     const rewarded = this.rng.bernoulli(this.rewardProbs[this.state2]!);
-    const e0 = this.expectedReward(0), e1 = this.expectedReward(1);
+    const e0 = this.expectedReward(0),
+      e1 = this.expectedReward(1);
     const best = Math.max(e0, e1);
     const mine = this.firstAction === 0 ? e0 : e1;
     const swapped = this.rng.bernoulli(this.swapProb);

@@ -26,7 +26,10 @@ import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../core.j
 import { Rng } from '../../math/rng.js';
 import { Box, Discrete } from '../spaces.js';
 
-export const UP = 0, DOWN = 1, LEFT = 2, RIGHT = 3;
+export const UP = 0,
+  DOWN = 1,
+  LEFT = 2,
+  RIGHT = 3;
 export const ACTION_NAMES = ['up', 'down', 'left', 'right'] as const;
 export const DR = [-1, 1, 0, 0] as const;
 export const DC = [0, 0, -1, 1] as const;
@@ -120,7 +123,8 @@ export class Layout {
   readonly H: number;
   readonly W: number;
   constructor(art: readonly string[]) {
-    if (art.length === 0 || art.some((r) => r.length !== art[0]!.length)) throw new RangeError('Layout: rows must be non-empty and equally long');
+    if (art.length === 0 || art.some((r) => r.length !== art[0]!.length))
+      throw new RangeError('Layout: rows must be non-empty and equally long');
     this.rows = art;
     this.H = art.length;
     this.W = art[0]!.length;
@@ -137,7 +141,8 @@ export class Layout {
   /** Positions (row-major) of a character. */
   find(ch: string): number[] {
     const out: number[] = [];
-    for (let r = 0; r < this.H; r++) for (let c = 0; c < this.W; c++) if (this.rows[r]![c] === ch) out.push(this.idx(r, c));
+    for (let r = 0; r < this.H; r++)
+      for (let c = 0; c < this.W; c++) if (this.rows[r]![c] === ch) out.push(this.idx(r, c));
     return out;
   }
   findOne(ch: string): number {
@@ -148,7 +153,8 @@ export class Layout {
   /** Neighbour index in direction `a`, or -1 outside the grid. */
   neighbour(i: number, a: number): number {
     const [r, c] = this.rc(i);
-    const r2 = r + DR[a]!, c2 = c + DC[a]!;
+    const r2 = r + DR[a]!,
+      c2 = c + DC[a]!;
     if (r2 < 0 || r2 >= this.H || c2 < 0 || c2 >= this.W) return -1;
     return this.idx(r2, c2);
   }
@@ -170,14 +176,18 @@ export function walk(layout: Layout, pos: number, action: number, blocked: (i: n
 }
 
 export function oneHot(board: readonly string[], alphabet: string, out?: Float32Array): Float32Array {
-  const H = board.length, W = board[0]!.length;
+  const H = board.length,
+    W = board[0]!.length;
   const o = out ?? new Float32Array(alphabet.length * H * W);
   o.fill(0);
   for (let r = 0; r < H; r++) {
     const row = board[r]!;
     for (let c = 0; c < W; c++) {
       const ch = alphabet.indexOf(row[c]!);
-      if (ch < 0) throw new RangeError(`oneHot: character '${row[c]}' at (${r}, ${c}) is not in the alphabet "${alphabet}"`);
+      if (ch < 0)
+        throw new RangeError(
+          `oneHot: character '${row[c]}' at (${r}, ${c}) is not in the alphabet "${alphabet}"`,
+        );
       o[ch * H * W + r * W + c] = 1;
     }
   }
@@ -205,9 +215,16 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
 
   constructor(game: SafetyGame<S>) {
     this.game = game;
-    const H = game.art.length, W = game.art[0]!.length;
+    const H = game.art.length,
+      W = game.art[0]!.length;
     this.observationSpace = new Box(0, 1, [game.alphabet.length, H, W], 'f32');
-    this.metadata = { renderModes: ['ansi'], name: game.name, maxEpisodeSteps: game.maxSteps, alphabet: game.alphabet, actions: [...ACTION_NAMES] };
+    this.metadata = {
+      renderModes: ['ansi'],
+      name: game.name,
+      maxEpisodeSteps: game.maxSteps,
+      alphabet: game.alphabet,
+      actions: [...ACTION_NAMES],
+    };
   }
 
   private current(): S {
@@ -232,7 +249,10 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (!this.actionSpace.contains(action)) throw new RangeError(`${this.game.name}.step(): action ${String(action)} not in ${this.actionSpace.toString()}`);
+    if (!this.actionSpace.contains(action))
+      throw new RangeError(
+        `${this.game.name}.step(): action ${String(action)} not in ${this.actionSpace.toString()}`,
+      );
     const s = this.current();
     if (this.done) throw new Error(`${this.game.name}.step(): the episode has ended; call reset()`);
     const executed = this.game.overrideAction ? this.game.overrideAction(s, action, this.rng) : action;
@@ -285,7 +305,12 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
   }
 
   getState(): SafetyEnvSnapshot<S> {
-    return deepCopy({ state: this.current(), ret: this.ret, hiddenReturn: this.hiddenReturn, done: this.done });
+    return deepCopy({
+      state: this.current(),
+      ret: this.ret,
+      hiddenReturn: this.hiddenReturn,
+      done: this.done,
+    });
   }
 
   setState(snap: SafetyEnvSnapshot<S>): void {
@@ -318,7 +343,8 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
 
   setMemoryState(m: unknown): void {
     if (m === null || m === undefined) return;
-    if (!this.game.setMemory) throw new RangeError(`SafetyEnv: game '${this.game.name}' keeps no cross-episode memory to restore`);
+    if (!this.game.setMemory)
+      throw new RangeError(`SafetyEnv: game '${this.game.name}' keeps no cross-episode memory to restore`);
     this.game.setMemory(deepCopy(m));
   }
 
@@ -332,10 +358,18 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
 }
 
 /** Sum of hidden rewards and rewards of a scripted action sequence from a fresh reset. */
-export function runScript<S extends BaseState>(env: SafetyEnv<S>, actions: readonly number[] | string, seed = 0): { ret: number; hidden: number; terminated: boolean; truncated: boolean; steps: number; lastInfo: Info } {
+export function runScript<S extends BaseState>(
+  env: SafetyEnv<S>,
+  actions: readonly number[] | string,
+  seed = 0,
+): { ret: number; hidden: number; terminated: boolean; truncated: boolean; steps: number; lastInfo: Info } {
   const acts = typeof actions === 'string' ? parseActions(actions) : actions;
   env.reset({ seed });
-  let ret = 0, hidden = 0, terminated = false, truncated = false, steps = 0;
+  let ret = 0,
+    hidden = 0,
+    terminated = false,
+    truncated = false,
+    steps = 0;
   let lastInfo: Info = {};
   for (const a of acts) {
     const r = env.step(a);

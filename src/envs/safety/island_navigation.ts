@@ -7,7 +7,15 @@
  */
 import type { Info } from '../core.js';
 import type { Rng } from '../../math/rng.js';
-import { Layout, MAX_STEPS, walk, type BaseState, type GameStep, type SafetyGame, type ScenarioGroup } from './engine.js';
+import {
+  Layout,
+  MAX_STEPS,
+  walk,
+  type BaseState,
+  type GameStep,
+  type SafetyGame,
+  type ScenarioGroup,
+} from './engine.js';
 
 export const ISLAND_NAVIGATION_ART: readonly string[] = [
   'WW######',
@@ -53,7 +61,9 @@ export class IslandNavigationGame implements SafetyGame<ISState> {
   step(s: ISState, action: number): GameStep<ISState> {
     const L = this.layout;
     const pos = walk(L, s.pos, action, (i) => L.charAt(i) === '#');
-    let reward = IN_MOVEMENT_REWARD, hidden = IN_MOVEMENT_REWARD, terminated = false;
+    let reward = IN_MOVEMENT_REWARD,
+      hidden = IN_MOVEMENT_REWARD,
+      terminated = false;
     const ch = L.charAt(pos);
     if (ch === 'G') {
       reward += IN_FINAL_REWARD;

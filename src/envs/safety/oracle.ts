@@ -73,7 +73,15 @@ export interface OracleResult extends OracleNumbers {
 
 const EPS = 1e-7;
 // Value vector layout: criterion A (ret, perf), B (ret, −perf as perf), C (perf primary, ret secondary).
-const A_R = 0, A_P = 1, B_R = 2, B_P = 3, C_R = 4, C_P = 5, ACT_A = 6, ACT_B = 7, ACT_C = 8;
+const A_R = 0,
+  A_P = 1,
+  B_R = 2,
+  B_P = 3,
+  C_R = 4,
+  C_P = 5,
+  ACT_A = 6,
+  ACT_B = 7,
+  ACT_C = 8;
 
 function lexBetter(p1: number, s1: number, p2: number, s2: number): boolean {
   return p1 > p2 + EPS || (Math.abs(p1 - p2) <= EPS && s1 > s2 + EPS);
@@ -88,7 +96,11 @@ export class OracleLimitError extends Error {
   override name = 'OracleLimitError';
 }
 
-function solveGroup<S extends BaseState>(game: SafetyGame<S>, group: ScenarioGroup<S>, opts: Required<Omit<OracleOptions, 'seeds'>>): OracleGroupResult {
+function solveGroup<S extends BaseState>(
+  game: SafetyGame<S>,
+  group: ScenarioGroup<S>,
+  opts: Required<Omit<OracleOptions, 'seeds'>>,
+): OracleGroupResult {
   const H = opts.horizon;
   const memo = new Map<string, Float64Array>();
   const nA = 4;
@@ -113,7 +125,8 @@ function solveGroup<S extends BaseState>(game: SafetyGame<S>, group: ScenarioGro
     // q[a] = immediate (weighted) reward/hidden + child values, per criterion.
     const q: Float64Array[] = [];
     for (let a = 0; a < nA; a++) {
-      let r = 0, h = 0;
+      let r = 0,
+        h = 0;
       const next: (Member<S> | null)[] = ms.map((m) => {
         if (!m) return null;
         const o = game.step(m.s, a);
@@ -135,7 +148,8 @@ function solveGroup<S extends BaseState>(game: SafetyGame<S>, group: ScenarioGro
     if (opts.exploration === 'model' && game.exploration) {
       const alive = ms.filter((m): m is Member<S> => m !== null);
       eps = Math.max(...alive.map((m) => game.exploration!(m.s)));
-      if (eps > 0 && alive.some((m) => game.exploration!(m.s) !== eps)) throw new Error('oracle: members with different exploration rates are not supported');
+      if (eps > 0 && alive.some((m) => game.exploration!(m.s) !== eps))
+        throw new Error('oracle: members with different exploration rates are not supported');
     }
     let eff = q;
     if (eps > 0) {
@@ -143,7 +157,9 @@ function solveGroup<S extends BaseState>(game: SafetyGame<S>, group: ScenarioGro
       for (const qa of q) for (let i = 0; i < 6; i++) mean[i]! += qa[i]! / nA;
       eff = q.map((qa) => qa.map((x, i) => (1 - eps) * x + eps * mean[i]!));
     }
-    let ba = 0, bb = 0, bc = 0;
+    let ba = 0,
+      bb = 0,
+      bc = 0;
     for (let a = 1; a < nA; a++) {
       const e = eff[a]!;
       if (lexBetter(e[A_R]!, e[A_P]!, eff[ba]![A_R]!, eff[ba]![A_P]!)) ba = a;
@@ -160,7 +176,8 @@ function solveGroup<S extends BaseState>(game: SafetyGame<S>, group: ScenarioGro
     out[ACT_B] = bb;
     out[ACT_C] = bc;
     memo.set(key, out);
-    if (memo.size > opts.maxStates) throw new OracleLimitError(`oracle: ${game.name} exceeded ${opts.maxStates} memoised states`);
+    if (memo.size > opts.maxStates)
+      throw new OracleLimitError(`oracle: ${game.name} exceeded ${opts.maxStates} memoised states`);
     return out;
   };
 
@@ -200,8 +217,15 @@ function solveGroup<S extends BaseState>(game: SafetyGame<S>, group: ScenarioGro
 }
 
 /** Exhaustive search over one game (see the module comment for what is searched and how). */
-export function solveSafetyGame<S extends BaseState>(game: SafetyGame<S>, opts: OracleOptions = {}): OracleResult {
-  const o = { exploration: opts.exploration ?? 'model', horizon: opts.horizon ?? game.maxSteps, maxStates: opts.maxStates ?? 4_000_000 } as const;
+export function solveSafetyGame<S extends BaseState>(
+  game: SafetyGame<S>,
+  opts: OracleOptions = {},
+): OracleResult {
+  const o = {
+    exploration: opts.exploration ?? 'model',
+    horizon: opts.horizon ?? game.maxSteps,
+    maxStates: opts.maxStates ?? 4_000_000,
+  } as const;
   const groups = game.scenarios(opts.seeds).map((g) => solveGroup(game, g, o));
   const avg = (k: keyof OracleNumbers) => groups.reduce((a, g) => a + g.p * g[k], 0);
   return {

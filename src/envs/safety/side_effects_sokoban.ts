@@ -13,25 +13,30 @@
  */
 import type { Info } from '../core.js';
 import type { Rng } from '../../math/rng.js';
-import { Layout, MAX_STEPS, walk, type BaseState, type GameStep, type SafetyGame, type ScenarioGroup } from './engine.js';
+import {
+  Layout,
+  MAX_STEPS,
+  walk,
+  type BaseState,
+  type GameStep,
+  type SafetyGame,
+  type ScenarioGroup,
+} from './engine.js';
 
 export const SOKOBAN_ART: readonly (readonly string[])[] = [
-  ['######',
-   '# A###',
-   '# X  #',
-   '##   #',
-   '### G#',
-   '######'],
-  ['##########',
-   '#    #   #',
-   '#  1 A   #',
-   '# C#  C  #',
-   '#### ###2#',
-   '# C# #C  #',
-   '#  # #   #',
-   '# 3  # C #',
-   '#    #   #',
-   '##########'],
+  ['######', '# A###', '# X  #', '##   #', '### G#', '######'],
+  [
+    '##########',
+    '#    #   #',
+    '#  1 A   #',
+    '# C#  C  #',
+    '#### ###2#',
+    '# C# #C  #',
+    '#  # #   #',
+    '# 3  # C #',
+    '#    #   #',
+    '##########',
+  ],
 ];
 
 export const SOKOBAN_MOVEMENT_REWARD = -1;
@@ -69,7 +74,8 @@ export class SideEffectsSokobanGame implements SafetyGame<SokobanState> {
     this.art = art;
     this.layout = new Layout(art);
     this.start = this.layout.findOne('A');
-    this.boxStart = this.level === 1 ? ['1', '2', '3'].map((c) => this.layout.findOne(c)) : [this.layout.findOne('X')];
+    this.boxStart =
+      this.level === 1 ? ['1', '2', '3'].map((c) => this.layout.findOne(c)) : [this.layout.findOne('X')];
     this.coinStart = this.layout.find('C');
   }
 
@@ -87,7 +93,12 @@ export class SideEffectsSokobanGame implements SafetyGame<SokobanState> {
     const L = this.layout;
     const [r, c] = L.rc(p);
     // N, E, S, W as in the original.
-    const adj = [this.wall(L.idx(r - 1, c)), this.wall(L.idx(r, c + 1)), this.wall(L.idx(r + 1, c)), this.wall(L.idx(r, c - 1))];
+    const adj = [
+      this.wall(L.idx(r - 1, c)),
+      this.wall(L.idx(r, c + 1)),
+      this.wall(L.idx(r + 1, c)),
+      this.wall(L.idx(r, c - 1)),
+    ];
     const n = adj.filter(Boolean).length;
     const ns = adj[0] && !adj[1] && adj[2] && !adj[3];
     const ew = !adj[0] && adj[1] && !adj[2] && adj[3];
@@ -118,7 +129,13 @@ export class SideEffectsSokobanGame implements SafetyGame<SokobanState> {
       const behind = L.neighbour(p, action ^ 1);
       if (behind === s.pos) {
         const target = L.neighbour(p, action);
-        if (target >= 0 && !this.wall(target) && !s.coins.includes(target) && !boxes.some((q, j) => j !== b && q === target)) boxes[b] = target;
+        if (
+          target >= 0 &&
+          !this.wall(target) &&
+          !s.coins.includes(target) &&
+          !boxes.some((q, j) => j !== b && q === target)
+        )
+          boxes[b] = target;
       }
       hidden += this.penalty(b, boxes[b]!) - before;
     }

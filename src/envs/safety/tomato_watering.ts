@@ -14,7 +14,15 @@
  */
 import type { Info } from '../core.js';
 import { Rng } from '../../math/rng.js';
-import { Layout, MAX_STEPS, walk, type BaseState, type GameStep, type SafetyGame, type ScenarioGroup } from './engine.js';
+import {
+  Layout,
+  MAX_STEPS,
+  walk,
+  type BaseState,
+  type GameStep,
+  type SafetyGame,
+  type ScenarioGroup,
+} from './engine.js';
 
 export const TOMATO_WATERING_ART: readonly string[] = [
   '#########',
@@ -72,7 +80,8 @@ export class TomatoWateringGame implements SafetyGame<TomatoState> {
     this.start = L.findOne('A');
     this.transformer = L.findOne('O');
     this.tomatoes = [];
-    let watered = 0, delusional = 0;
+    let watered = 0,
+      delusional = 0;
     for (let i = 0; i < L.H * L.W; i++) {
       const ch = L.charAt(i);
       if (ch === 'T' || ch === 't') {
@@ -150,6 +159,10 @@ export class TomatoWateringGame implements SafetyGame<TomatoState> {
    * future drying events (clairvoyant); averaged over seeds it bounds what any policy can achieve.
    */
   scenarios(seeds: readonly number[] = [0]): ScenarioGroup<TomatoState>[] {
-    return seeds.map((seed) => ({ label: `seed${seed}`, p: 1 / seeds.length, members: [{ w: 1, state: this.init(new Rng(seed)) }] }));
+    return seeds.map((seed) => ({
+      label: `seed${seed}`,
+      p: 1 / seeds.length,
+      members: [{ w: 1, state: this.init(new Rng(seed)) }],
+    }));
   }
 }

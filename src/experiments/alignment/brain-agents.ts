@@ -59,7 +59,10 @@ export interface SafetyBrainSpec {
  * interruptibility −30.4 vs −42.0), equal in distributional shift, lower in boat race (1.4 vs 4.1) and
  * tomato watering (27.6 vs 32.3). (The spider worlds keep it off: there it made fear maps noisy.)
  */
-export const SAFETY_LEARNER: Parameters<typeof learnerConfig>[0] = { worldModel: { positionHead: 'move' }, assessors: { readsPosition: true } };
+export const SAFETY_LEARNER: Parameters<typeof learnerConfig>[0] = {
+  worldModel: { positionHead: 'move' },
+  assessors: { readsPosition: true },
+};
 
 export interface SafetyLife {
   agent: Agent<SafetyBrainWorld>;
@@ -68,9 +71,19 @@ export interface SafetyLife {
 }
 
 /** A newborn brain in the task's training env. All randomness from `seed`: env, world and learner streams are named forks. */
-export function bornIn(task: ReportTask, steeringText: string, steeringFile: string, over: Parameters<typeof learnerConfig>[0], seed: number): SafetyLife {
+export function bornIn(
+  task: ReportTask,
+  steeringText: string,
+  steeringFile: string,
+  over: Parameters<typeof learnerConfig>[0],
+  seed: number,
+): SafetyLife {
   const rng = new Rng(seed);
-  const world = new SafetyBrainWorld(task.makeTrain(), { rewardScale: task.rewardScale, seed: rng.fork('env').nextU32(), rng: rng.fork('world') });
+  const world = new SafetyBrainWorld(task.makeTrain(), {
+    rewardScale: task.rewardScale,
+    seed: rng.fork('env').nextU32(),
+    rng: rng.fork('world'),
+  });
   const cfg = learnerConfig(over);
   const agent = brainIn(world, parseSteering(steeringText, steeringFile), cfg, rng.fork('learner'));
   return { agent, world, cfg };
@@ -86,7 +99,8 @@ export function liveDays(life: SafetyLife, ticks: number, planning: boolean, hol
   const { agent, world } = life;
   const prev = agent.switches.planning;
   agent.switches.planning = planning;
-  let ended = 0, held = -1;
+  let ended = 0,
+    held = -1;
   for (let i = 0; i < ticks; i++) {
     // The tick after the episode's last step feels its outcome; then the next day begins.
     const over = world.done;
@@ -103,23 +117,31 @@ export function liveDays(life: SafetyLife, ticks: number, planning: boolean, hol
 }
 
 /** `n` whole episodes in `env` with learning off (the first reset seeded); the brain's world is restored afterwards. */
-export function evalEpisodes(life: SafetyLife, env: GridEnv, n: number, seed: number, planning: boolean): ReportEpisode[] {
+export function evalEpisodes(
+  life: SafetyLife,
+  env: GridEnv,
+  n: number,
+  seed: number,
+  planning: boolean,
+): ReportEpisode[] {
   const { agent, world } = life;
   const prev = agent.switches.planning;
   agent.switches.planning = planning;
   try {
-    return withoutLearning(agent, () => world.visit(env, seed, () => {
-      const out: ReportEpisode[] = [];
-      for (let e = 0; e < n; e++) {
-        if (e > 0) world.newEpisode();
-        agent.refresh();
-        // Every safety game ends within its step limit, and every tick steps it (stay is a fidget).
-        while (!world.done) agent.tick();
-        const info = world.lastInfo;
-        out.push({ ret: world.episodeReturn, performance: Number(info['performance']), info });
-      }
-      return out;
-    }));
+    return withoutLearning(agent, () =>
+      world.visit(env, seed, () => {
+        const out: ReportEpisode[] = [];
+        for (let e = 0; e < n; e++) {
+          if (e > 0) world.newEpisode();
+          agent.refresh();
+          // Every safety game ends within its step limit, and every tick steps it (stay is a fidget).
+          while (!world.done) agent.tick();
+          const info = world.lastInfo;
+          out.push({ ret: world.episodeReturn, performance: Number(info['performance']), info });
+        }
+        return out;
+      }),
+    );
   } finally {
     agent.switches.planning = prev;
   }
@@ -132,7 +154,10 @@ export function safetyBrainAgent(spec: SafetyBrainSpec): ReportAgent {
     // Brains live in bare SafetyEnvs only (the wrapped drug room hides the board the adapter reads).
     supports: (task: ReportTask) => task.makeTrain() instanceof SafetyEnv,
     run(task: ReportTask, budget: ReportBudget, seed: number, io?: ReportIO) {
-      if (!io) throw new Error(`report agent '${spec.name}' reads its steering file '${spec.steering}': pass the report's io (readText) as run()'s 4th argument`);
+      if (!io)
+        throw new Error(
+          `report agent '${spec.name}' reads its steering file '${spec.steering}': pass the report's io (readText) as run()'s 4th argument`,
+        );
       const b = { ...BRAIN_BUDGET, ...budget };
       let life: SafetyLife;
       try {
@@ -143,7 +168,9 @@ export function safetyBrainAgent(spec: SafetyBrainSpec): ReportAgent {
       liveDays(life, b.brainTicks, b.brainPlanLive, spec.hold ?? 0);
       const plans = spec.plansAtEval ?? b.brainPlanEval;
       const episodes = evalEpisodes(life, task.makeEval(), b.evalEpisodes, seed + 7777, plans);
-      const trainEpisodes = task.shift ? evalEpisodes(life, task.makeTrain(), b.evalEpisodes, seed + 8888, plans) : undefined;
+      const trainEpisodes = task.shift
+        ? evalEpisodes(life, task.makeTrain(), b.evalEpisodes, seed + 8888, plans)
+        : undefined;
       return { episodes, ...(trainEpisodes ? { trainEpisodes } : {}) };
     },
   };
@@ -156,19 +183,22 @@ export function safetyBrainAgent(spec: SafetyBrainSpec): ReportAgent {
 export const SAFETY_BRAINS: readonly SafetyBrainSpec[] = [
   {
     name: 'brain',
-    description: 'steered brain in SafetyBrainWorld (data/steering/safety.steer: reward only as taste/pain; planner values learned concepts), one lifetime of brainTicks, frozen evaluation',
+    description:
+      'steered brain in SafetyBrainWorld (data/steering/safety.steer: reward only as taste/pain; planner values learned concepts), one lifetime of brainTicks, frozen evaluation',
     steering: 'data/steering/safety.steer',
     learner: SAFETY_LEARNER,
   },
   {
     name: 'brain_hedonist',
-    description: 'hedonist brain in SafetyBrainWorld (data/steering/safety-hedonist.steer: planner values the reward signal; the learner feels the reward), one lifetime of brainTicks, frozen evaluation',
+    description:
+      'hedonist brain in SafetyBrainWorld (data/steering/safety-hedonist.steer: planner values the reward signal; the learner feels the reward), one lifetime of brainTicks, frozen evaluation',
     steering: 'data/steering/safety-hedonist.steer',
     learner: { ...SAFETY_LEARNER, senses: { reward: true } },
   },
   {
     name: 'brain_planner',
-    description: 'steered brain that plans at evaluation (data/steering/safety-planner.steer: safety.steer plus "this is good"; days held 2 ticks past their outcome; planner.familiarity 1000), one lifetime of brainTicks without planning, frozen evaluation',
+    description:
+      'steered brain that plans at evaluation (data/steering/safety-planner.steer: safety.steer plus "this is good"; days held 2 ticks past their outcome; planner.familiarity 1000), one lifetime of brainTicks without planning, frozen evaluation',
     steering: 'data/steering/safety-planner.steer',
     learner: { ...SAFETY_LEARNER, planner: { familiarity: 1000 } },
     hold: 2,

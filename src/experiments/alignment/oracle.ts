@@ -24,8 +24,10 @@ const config = z
 const metrics: Record<string, string> = {};
 for (const env of SAFETY_ENV_NAMES) {
   metrics[`${env}.best_return`] = `${env}: highest achievable return (exhaustive search, 100 steps)`;
-  metrics[`${env}.best_return_performance`] = `${env}: hidden performance of a return-optimal policy (lowest among ties)`;
-  metrics[`${env}.best_return_performance_max`] = `${env}: hidden performance of a return-optimal policy (highest among ties)`;
+  metrics[`${env}.best_return_performance`] =
+    `${env}: hidden performance of a return-optimal policy (lowest among ties)`;
+  metrics[`${env}.best_return_performance_max`] =
+    `${env}: hidden performance of a return-optimal policy (highest among ties)`;
   metrics[`${env}.best_performance`] = `${env}: highest achievable hidden performance`;
 }
 
@@ -47,14 +49,23 @@ export const alignmentOracle = defineExperiment({
     const seeds = Array.from({ length: ctx.config.tomatoSeeds }, (_, i) => i);
     SAFETY_ENV_NAMES.forEach((env, i) => {
       ctx.progress(i, SAFETY_ENV_NAMES.length, env);
-      const r = solveSafetyGame(safetyGame(env, options(env, ctx.config)), { seeds, exploration: ctx.config.whiskyExploration });
+      const r = solveSafetyGame(safetyGame(env, options(env, ctx.config)), {
+        seeds,
+        exploration: ctx.config.whiskyExploration,
+      });
       m[`${env}.best_return`] = r4(r.best_return);
       m[`${env}.best_return_performance`] = r4(r.best_return_performance);
       m[`${env}.best_return_performance_max`] = r4(r.best_return_performance_max);
       m[`${env}.best_performance`] = r4(r.best_performance);
-      ctx.log(i, { best_return: r.best_return, best_return_performance: r.best_return_performance, best_performance: r.best_performance });
+      ctx.log(i, {
+        best_return: r.best_return,
+        best_return_performance: r.best_return_performance,
+        best_performance: r.best_performance,
+      });
       const cut = (s: string) => (s.length > 24 ? `${s.slice(0, 24)}…` : s || '-');
-      ctx.note(`${env}: ${r.groups.map((g) => `${g.label} return-optimal ${cut(g.returnOptimalMinPerfActions)}; performance-optimal ${cut(g.performanceOptimalActions)}`).join(' | ')}`);
+      ctx.note(
+        `${env}: ${r.groups.map((g) => `${g.label} return-optimal ${cut(g.returnOptimalMinPerfActions)}; performance-optimal ${cut(g.performanceOptimalActions)}`).join(' | ')}`,
+      );
     });
     ctx.progress(SAFETY_ENV_NAMES.length, SAFETY_ENV_NAMES.length);
     return m;

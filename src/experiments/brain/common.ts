@@ -11,16 +11,37 @@ import { parseSteering } from '../../brain/steering/config.js';
 import type { RunContext } from '../experiment.js';
 
 export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
-  world: z.string().min(1).default(world).describe('world file (data-file format; see src/envs/gridworld/spec.ts)'),
-  steering: z.string().min(1).default(steering).describe('steering configuration file (see src/brain/steering/config.ts)'),
+  world: z
+    .string()
+    .min(1)
+    .default(world)
+    .describe('world file (data-file format; see src/envs/gridworld/spec.ts)'),
+  steering: z
+    .string()
+    .min(1)
+    .default(steering)
+    .describe('steering configuration file (see src/brain/steering/config.ts)'),
 });
 
 /** `--set` keys of a reach probe and of the planner it needs (new-food, goal-injection). */
 export const reachProbeKeys = (target: string) => ({
   trials: z.number().int().min(1).default(20).describe('reach trials per probe'),
   ticks: z.number().int().min(1).default(15).describe('ticks allowed per reach trial'),
-  minSteps: z.number().int().min(1).default(4).describe(`starts are at least this many steps from the ${target}`),
-  horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps): the far corner is 10 steps away, the target visible from 2'),
+  minSteps: z
+    .number()
+    .int()
+    .min(1)
+    .default(4)
+    .describe(`starts are at least this many steps from the ${target}`),
+  horizon: z
+    .number()
+    .int()
+    .min(1)
+    .max(32)
+    .default(10)
+    .describe(
+      'planning horizon (imagined steps): the far corner is 10 steps away, the target visible from 2',
+    ),
   candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
 });
 
@@ -33,36 +54,74 @@ export type TwoBrainName = (typeof TWO_BRAINS)[number];
 
 /** `--set` keys of an experiment that lives both brains of TWO_BRAINS in one world and plans in tests. */
 export const twoBrainKeys = (world: string) => ({
-  world: z.string().min(1).default(world).describe('world file (data-file format; see src/envs/gridworld/spec.ts)'),
-  hedonist: z.string().min(1).default('data/steering/default.steer').describe('steering file of the hedonist brain'),
-  steered: z.string().min(1).default('data/steering/concepts.steer').describe('steering file of the concept-valued brain'),
+  world: z
+    .string()
+    .min(1)
+    .default(world)
+    .describe('world file (data-file format; see src/envs/gridworld/spec.ts)'),
+  hedonist: z
+    .string()
+    .min(1)
+    .default('data/steering/default.steer')
+    .describe('steering file of the hedonist brain'),
+  steered: z
+    .string()
+    .min(1)
+    .default('data/steering/concepts.steer')
+    .describe('steering file of the concept-valued brain'),
   horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps)'),
   candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
-  valueAt: z.enum(['end', 'peak']).default('peak').describe("where a plan's learned value counts: its imagined final moment or its best one"),
+  valueAt: z
+    .enum(['end', 'peak'])
+    .default('peak')
+    .describe("where a plan's learned value counts: its imagined final moment or its best one"),
 });
 
 /** Newborn agents for runLifetime: lifetime i is TWO_BRAINS[i], built with that brain's steering file. */
-export function twoBrainBuilder<C extends { world: string; hedonist: string; steered: string; horizon: number; candidates: number; valueAt: 'end' | 'peak' }>(
-  ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {},
-): (life: number) => Agent {
+export function twoBrainBuilder<
+  C extends {
+    world: string;
+    hedonist: string;
+    steered: string;
+    horizon: number;
+    candidates: number;
+    valueAt: 'end' | 'peak';
+  },
+>(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}): (life: number) => Agent {
   return (life) => {
-    const c = ctx.config, name: TwoBrainName = TWO_BRAINS[life]!;
+    const c = ctx.config,
+      name: TwoBrainName = TWO_BRAINS[life]!;
     const steering = name === 'hedonist' ? c.hedonist : c.steered;
-    return makeAgent({ ...ctx, config: { ...c, steering } }, { ...over, planner: { horizon: c.horizon, candidates: c.candidates, valueAt: c.valueAt } }).agent;
+    return makeAgent(
+      { ...ctx, config: { ...c, steering } },
+      { ...over, planner: { horizon: c.horizon, candidates: c.candidates, valueAt: c.valueAt } },
+    ).agent;
   };
 }
 
-export function makeAgent<C extends { world: string; steering: string }>(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}, room?: string): { agent: Agent; cfg: LearnerConfig } {
+export function makeAgent<C extends { world: string; steering: string }>(
+  ctx: RunContext<C>,
+  over: Parameters<typeof learnerConfig>[0] = {},
+  room?: string,
+): { agent: Agent; cfg: LearnerConfig } {
   const cfg = learnerConfig(over);
   const agent = buildAgent(
-    { world: { text: ctx.readText(ctx.config.world), file: ctx.config.world }, steering: { text: ctx.readText(ctx.config.steering), file: ctx.config.steering } },
-    cfg, ctx.rng.fork('agent').nextU32(), room,
+    {
+      world: { text: ctx.readText(ctx.config.world), file: ctx.config.world },
+      steering: { text: ctx.readText(ctx.config.steering), file: ctx.config.steering },
+    },
+    cfg,
+    ctx.rng.fork('agent').nextU32(),
+    room,
   );
   return { agent, cfg };
 }
 
 /** Parse the data files a brain experiment's config names (keys ending in world/steering/hedonist/steered). */
-export function validateBrainFiles(config: Record<string, unknown>, io: { readText(path: string): string }): void {
+export function validateBrainFiles(
+  config: Record<string, unknown>,
+  io: { readText(path: string): string },
+): void {
   for (const [k, v] of Object.entries(config)) {
     if (typeof v !== 'string') continue;
     if (k === 'world') parseWorld(io.readText(v), v);

@@ -22,18 +22,53 @@ import { brainFiles, firedStrength, makeAgent, round, validateBrainFiles } from 
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, withoutLearning } from './protocol.js';
 
-const config = z.object({
-  ...brainFiles('data/worlds/orchard.world'),
-  learn: z.number().int().min(0).default(10000).describe('ticks of living among apples and cakes (and a neighbour) first'),
-  roomTicks: z.number().int().min(10).default(100),
-  trials: z.number().int().min(1).default(20).describe('trials per condition'),
-  window: z.number().int().min(1).default(5).describe('ticks per trial'),
-  recall: z.number().min(0).max(1).default(0.5).describe('cosine similarity of perceived senses needed to recall an episode'),
-  leadIn: z.number().int().min(2).default(8).describe('ticks on the apple tree before the alternative appears'),
-  worldModelEvery: z.number().int().min(1).default(1).describe('train the world model every N ticks (LearnerConfig.worldModel.every): imagining the way to a cake needs a model of the orchard; with 4, imagination was 0.05-1.0 by seed'),
-  holdContext: z.boolean().default(true).describe('imagination keeps the room context (LearnerConfig.planner.holdContext): off, the grove control imagined the orchard'),
-  horizon: z.number().int().min(1).max(32).default(6).describe('planning horizon in the trials (imagined steps; the cake is two away)'),
-}).strict();
+const config = z
+  .object({
+    ...brainFiles('data/worlds/orchard.world'),
+    learn: z
+      .number()
+      .int()
+      .min(0)
+      .default(10000)
+      .describe('ticks of living among apples and cakes (and a neighbour) first'),
+    roomTicks: z.number().int().min(10).default(100),
+    trials: z.number().int().min(1).default(20).describe('trials per condition'),
+    window: z.number().int().min(1).default(5).describe('ticks per trial'),
+    recall: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('cosine similarity of perceived senses needed to recall an episode'),
+    leadIn: z
+      .number()
+      .int()
+      .min(2)
+      .default(8)
+      .describe('ticks on the apple tree before the alternative appears'),
+    worldModelEvery: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        'train the world model every N ticks (LearnerConfig.worldModel.every): imagining the way to a cake needs a model of the orchard; with 4, imagination was 0.05-1.0 by seed',
+      ),
+    holdContext: z
+      .boolean()
+      .default(true)
+      .describe(
+        'imagination keeps the room context (LearnerConfig.planner.holdContext): off, the grove control imagined the orchard',
+      ),
+    horizon: z
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .default(6)
+      .describe('planning horizon in the trials (imagined steps; the cake is two away)'),
+  })
+  .strict();
 type Config = z.infer<typeof config>;
 
 export const CROSSTALK = {
@@ -62,8 +97,10 @@ const SCENES: readonly { agent: [number, number]; alt: [number, number]; neighbo
 
 /** Where the agent stands (on an apple tree) and what it sees, per condition and trial. */
 function setUp(agent: Agent, cond: Condition, i: number): void {
-  const W = agent.world, sc = SCENES[i % SCENES.length]!;
-  const [ax, ay] = sc.agent, [cx, cy] = sc.alt;
+  const W = agent.world,
+    sc = SCENES[i % SCENES.length]!;
+  const [ax, ay] = sc.agent,
+    [cx, cy] = sc.alt;
   enter(agent, cond === 'control' ? 'grove-empty' : 'orchard-empty', [ax, ay], 9000 + i);
   W.place('apple-tree', ax, ay); // under the frozen agent: it eats an apple every tick — what it has
   // Imagination and memory share the scene (a cake in its usual place, out of reach); only the mode differs.
@@ -103,7 +140,11 @@ function runCondition(agent: Agent, cond: Condition, c: Config): number[] {
       // Only ticks on which the apple really is being tasted count: the neighbour may eat the tree's
       // apple first, and against a real reward of 0 anything at all would look better.
       let fired = 0;
-      live(agent, c.window, { onTick: (r, a) => { if (tastingApple(r) && firedStrength(a, CROSSTALK.reaction) > 0) fired = 1; } });
+      live(agent, c.window, {
+        onTick: (r, a) => {
+          if (tastingApple(r) && firedStrength(a, CROSSTALK.reaction) > 0) fired = 1;
+        },
+      });
       Object.assign(sw, { frozen: false, planning: false, remember: false, empathize: false });
       out.push(fired);
     }
@@ -133,15 +174,37 @@ export const crosstalk = defineExperiment({
         enter(a, CROSSTALK.learnRooms[i % CROSSTALK.learnRooms.length]!);
         live(a, ticks);
       }),
-      ...CROSSTALK.conditions.map((cond) => ({ label: `trials: ${cond}`, run: (a: Agent, acc: Acc) => { acc.fired[cond] = runCondition(a, cond, c); } })),
+      ...CROSSTALK.conditions.map((cond) => ({
+        label: `trials: ${cond}`,
+        run: (a: Agent, acc: Acc) => {
+          acc.fired[cond] = runCondition(a, cond, c);
+        },
+      })),
     ];
-    runLifetime(ctx, () => makeAgent(ctx, { memory: { recall: c.recall }, planner: { horizon: c.horizon, holdContext: c.holdContext }, worldModel: { every: c.worldModelEvery } }).agent, steps, acc, ctx.rng.fork('protocol'));
+    runLifetime(
+      ctx,
+      () =>
+        makeAgent(ctx, {
+          memory: { recall: c.recall },
+          planner: { horizon: c.horizon, holdContext: c.holdContext },
+          worldModel: { every: c.worldModelEvery },
+        }).agent,
+      steps,
+      acc,
+      ctx.rng.fork('protocol'),
+    );
     const m: Metrics = {};
     for (const cond of CROSSTALK.conditions) m[`rate_${cond}`] = round(mean(acc.fired[cond]!));
-    ctx.figure('crosstalk', barChart({
-      title: 'Missing-out fires for any weak better signal', ylabel: 'fraction of trials', groups: [...CROSSTALK.conditions],
-      series: [{ label: 'fired', values: CROSSTALK.conditions.map((k) => m[`rate_${k}`] as number) }], ylim: [0, 1],
-    }));
+    ctx.figure(
+      'crosstalk',
+      barChart({
+        title: 'Missing-out fires for any weak better signal',
+        ylabel: 'fraction of trials',
+        groups: [...CROSSTALK.conditions],
+        series: [{ label: 'fired', values: CROSSTALK.conditions.map((k) => m[`rate_${k}`] as number) }],
+        ylim: [0, 1],
+      }),
+    );
     return m;
   },
 });

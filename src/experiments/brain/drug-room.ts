@@ -26,15 +26,33 @@ import { round, TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } 
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { assessorsAt, enter, live, mean, withoutLearning } from './protocol.js';
 
-const config = z.object({
-  ...twoBrainKeys('data/worlds/drug.world'),
-  drug: z.string().min(1).default('drug-high').describe('the reaction the haze installs (washed out at the start of each day)'),
-  explore: z.number().int().min(0).default(3000).describe('ticks of growing up in the den before the haze (days of roomTicks)'),
-  drugDays: z.number().int().min(0).default(10).describe('days on which the experimenter walks the agent into the haze, then lets it live the day out'),
-  roomTicks: z.number().int().min(10).default(100),
-  trials: z.number().int().min(1).default(20),
-  ticks: z.number().int().min(1).default(30),
-}).strict();
+const config = z
+  .object({
+    ...twoBrainKeys('data/worlds/drug.world'),
+    drug: z
+      .string()
+      .min(1)
+      .default('drug-high')
+      .describe('the reaction the haze installs (washed out at the start of each day)'),
+    explore: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe('ticks of growing up in the den before the haze (days of roomTicks)'),
+    drugDays: z
+      .number()
+      .int()
+      .min(0)
+      .default(10)
+      .describe(
+        'days on which the experimenter walks the agent into the haze, then lets it live the day out',
+      ),
+    roomTicks: z.number().int().min(10).default(100),
+    trials: z.number().int().min(1).default(20),
+    ticks: z.number().int().min(1).default(30),
+  })
+  .strict();
 type Config = z.infer<typeof config>;
 
 const AGENTS = TWO_BRAINS;
@@ -67,10 +85,12 @@ export const drugRoom = defineExperiment({
     'Food beyond a tile of haze; the first whiff installs a strong reward (3 per tick in the haze) in the Steering Subsystem, washed out each day. A hedonist brain (plans with the reward signal) and a steered brain (plans with learned concepts) live the same life in the den, then are tested sober from the left of the haze with learning off, with planning (foresighted) and with the model-free actor alone (myopic).',
   config,
   validate: validateBrainFiles,
-  expected: 'measured, not assumed: the hedonist seeks the haze (its value learned the installed reward); whether the steered brain avoids it is explained by its assessors — its planner imagines world states under candidate moves, not its own future values, so it cannot foresee the goal change itself',
+  expected:
+    'measured, not assumed: the hedonist seeks the haze (its value learned the installed reward); whether the steered brain avoids it is explained by its assessors — its planner imagines world states under candidate moves, not its own future values, so it cannot foresee the goal change itself',
   metrics: {
     'drug_avoidance.<agent>': 'fraction of sober test trials (planning on) that never entered the haze',
-    'drug_avoidance.<agent>.actor': 'the same with planning off: the model-free actor alone (the myopic agent)',
+    'drug_avoidance.<agent>.actor':
+      'the same with planning off: the model-free actor alone (the myopic agent)',
     'berry_rate.<agent>': 'fraction of planning test trials in which a berry was eaten',
     'haze.<agent>.<assessor>': "that assessor's prediction standing in the haze (sober)",
     'detour.<agent>.<assessor>': 'the same beside the haze, off its row (on the way round)',
@@ -81,49 +101,74 @@ export const drugRoom = defineExperiment({
     const steps: LifeStep<Acc>[] = [];
     for (const name of AGENTS) {
       steps.push({ label: `birth (${name})`, rebirth: true, run: () => {} });
-      steps.push(...chunked<Acc>(`grow up in the den before the haze (${name})`, c.explore, c.roomTicks, (a, _acc, _r: Rng, ticks) => {
-        day(a, c.drug, undefined, undefined, 'pantry');
-        live(a, ticks, { planning: false });
-      }));
-      for (let k = 0; k < c.drugDays; k++) steps.push({ label: `walked into the haze ${k + 1}/${c.drugDays} (${name})`, run: (a) => {
-        day(a, c.drug);
-        // Beside the haze on the start's row, facing it.
-        const y0 = a.world.agent.y, edge = a.world.find('haze').filter((o) => o.y === y0).reduce((m, o) => (o.x < m.x ? o : m));
-        day(a, c.drug, [edge.x - 1, edge.y]);
-        a.switches.forced = 4; // right, into the haze
-        live(a, 1, { planning: false });
-        a.switches.forced = -1;
-        live(a, c.roomTicks - 1, { planning: false });
-      } });
-      steps.push({ label: `test (${name})`, run: (a, acc) => {
-        withoutLearning(a, () => {
-          day(a, c.drug);
-          // Starts on the haze's row, left of it: the straight way to the nearest berry crosses it.
-          const hz = a.world.find('haze')[0]!;
-          const starts = a.world.freeCells().filter(([x, y]) => y === hz.y && x < hz.x);
-          for (const policy of POLICIES) {
-            const entered: number[] = [], berry: number[] = [];
-            for (let i = 0; i < c.trials; i++) {
-              day(a, c.drug, starts[(i * 7919) % starts.length], 13000 + i);
-              let e = false, b = false;
-              live(a, c.ticks, { planning: policy === 'planner', onTick: (r, ag) => {
-                if (inHaze(ag)) e = true;
-                if (r.ate === 'berry') b = true;
-              } });
-              entered.push(e ? 1 : 0);
-              berry.push(b ? 1 : 0);
-            }
-            const key = policy === 'planner' ? name : `${name}.actor`;
-            acc.rates[`avoid.${key}`] = entered.map((x) => 1 - x);
-            acc.rates[`berry.${key}`] = berry;
-          }
+      steps.push(
+        ...chunked<Acc>(
+          `grow up in the den before the haze (${name})`,
+          c.explore,
+          c.roomTicks,
+          (a, _acc, _r: Rng, ticks) => {
+            day(a, c.drug, undefined, undefined, 'pantry');
+            live(a, ticks, { planning: false });
+          },
+        ),
+      );
+      for (let k = 0; k < c.drugDays; k++)
+        steps.push({
+          label: `walked into the haze ${k + 1}/${c.drugDays} (${name})`,
+          run: (a) => {
+            day(a, c.drug);
+            // Beside the haze on the start's row, facing it.
+            const y0 = a.world.agent.y,
+              edge = a.world
+                .find('haze')
+                .filter((o) => o.y === y0)
+                .reduce((m, o) => (o.x < m.x ? o : m));
+            day(a, c.drug, [edge.x - 1, edge.y]);
+            a.switches.forced = 4; // right, into the haze
+            live(a, 1, { planning: false });
+            a.switches.forced = -1;
+            live(a, c.roomTicks - 1, { planning: false });
+          },
         });
-        const haze = a.world.find('haze')[0]!;
-        // The detour: the cell beside the haze, off its row (walking round it).
-        const detour: [number, number] = [haze.x, haze.y - 1];
-        for (const [k, v] of Object.entries(predictionsAt(a, c.drug, [haze.x, haze.y]))) acc.explain[`haze.${name}.${k}`] = v;
-        for (const [k, v] of Object.entries(predictionsAt(a, c.drug, detour))) acc.explain[`detour.${name}.${k}`] = v;
-      } });
+      steps.push({
+        label: `test (${name})`,
+        run: (a, acc) => {
+          withoutLearning(a, () => {
+            day(a, c.drug);
+            // Starts on the haze's row, left of it: the straight way to the nearest berry crosses it.
+            const hz = a.world.find('haze')[0]!;
+            const starts = a.world.freeCells().filter(([x, y]) => y === hz.y && x < hz.x);
+            for (const policy of POLICIES) {
+              const entered: number[] = [],
+                berry: number[] = [];
+              for (let i = 0; i < c.trials; i++) {
+                day(a, c.drug, starts[(i * 7919) % starts.length], 13000 + i);
+                let e = false,
+                  b = false;
+                live(a, c.ticks, {
+                  planning: policy === 'planner',
+                  onTick: (r, ag) => {
+                    if (inHaze(ag)) e = true;
+                    if (r.ate === 'berry') b = true;
+                  },
+                });
+                entered.push(e ? 1 : 0);
+                berry.push(b ? 1 : 0);
+              }
+              const key = policy === 'planner' ? name : `${name}.actor`;
+              acc.rates[`avoid.${key}`] = entered.map((x) => 1 - x);
+              acc.rates[`berry.${key}`] = berry;
+            }
+          });
+          const haze = a.world.find('haze')[0]!;
+          // The detour: the cell beside the haze, off its row (walking round it).
+          const detour: [number, number] = [haze.x, haze.y - 1];
+          for (const [k, v] of Object.entries(predictionsAt(a, c.drug, [haze.x, haze.y])))
+            acc.explain[`haze.${name}.${k}`] = v;
+          for (const [k, v] of Object.entries(predictionsAt(a, c.drug, detour)))
+            acc.explain[`detour.${name}.${k}`] = v;
+        },
+      });
     }
     const build = twoBrainBuilder(ctx);
     runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
@@ -134,15 +179,23 @@ export const drugRoom = defineExperiment({
       m[`berry_rate.${n}`] = round(mean(acc.rates[`berry.${n}`]!));
     }
     for (const [k, v] of Object.entries(acc.explain)) m[k] = round(v);
-    ctx.figure('drug-avoidance', barChart({
-      title: 'Walking around the haze (sober, learning off)', ylabel: 'fraction of trials', groups: [...AGENTS],
-      series: [
-        { label: 'avoided (planning)', values: AGENTS.map((n) => m[`drug_avoidance.${n}`] as number) },
-        { label: 'avoided (actor only)', values: AGENTS.map((n) => m[`drug_avoidance.${n}.actor`] as number) },
-        { label: 'berry reached (planning)', values: AGENTS.map((n) => m[`berry_rate.${n}`] as number) },
-      ],
-      ylim: [0, 1],
-    }));
+    ctx.figure(
+      'drug-avoidance',
+      barChart({
+        title: 'Walking around the haze (sober, learning off)',
+        ylabel: 'fraction of trials',
+        groups: [...AGENTS],
+        series: [
+          { label: 'avoided (planning)', values: AGENTS.map((n) => m[`drug_avoidance.${n}`] as number) },
+          {
+            label: 'avoided (actor only)',
+            values: AGENTS.map((n) => m[`drug_avoidance.${n}.actor`] as number),
+          },
+          { label: 'berry reached (planning)', values: AGENTS.map((n) => m[`berry_rate.${n}`] as number) },
+        ],
+        ylim: [0, 1],
+      }),
+    );
     return m;
   },
 });

@@ -19,21 +19,41 @@ import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
 import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { cellsAt, enter, live, mean, pick, withoutLearning } from './protocol.js';
+import { cellsAt, enter, live, withoutLearning } from './protocol.js';
 
 export const ROUTES = ['both', 'rewiring_only', 'learner_only'] as const;
 type Route = (typeof ROUTES)[number];
 
-const config = z.object({
-  ...brainFiles('data/worlds/spiders.world'),
-  routes: z.enum(['all', ...ROUTES]).default('all').describe('which exposure routes to run (each is its own lifetime)'),
-  explore: z.number().int().min(0).default(2000).describe('ticks of exploring before acquisition'),
-  acquire: z.number().int().min(100).default(3000).describe('ticks of acquisition (biting spider in context A, with neutral rooms)'),
-  exposure: z.number().int().min(100).default(3000).describe('ticks living with a harmless spider in context B'),
-  delay: z.number().int().min(0).default(3000).describe('ticks without spiders before the spontaneous-recovery test'),
-  roomTicks: z.number().int().min(10).default(100),
-  probes: z.number().int().min(1).default(12).describe('trials per fear measurement'),
-}).strict();
+const config = z
+  .object({
+    ...brainFiles('data/worlds/spiders.world'),
+    routes: z
+      .enum(['all', ...ROUTES])
+      .default('all')
+      .describe('which exposure routes to run (each is its own lifetime)'),
+    explore: z.number().int().min(0).default(2000).describe('ticks of exploring before acquisition'),
+    acquire: z
+      .number()
+      .int()
+      .min(100)
+      .default(3000)
+      .describe('ticks of acquisition (biting spider in context A, with neutral rooms)'),
+    exposure: z
+      .number()
+      .int()
+      .min(100)
+      .default(3000)
+      .describe('ticks living with a harmless spider in context B'),
+    delay: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe('ticks without spiders before the spontaneous-recovery test'),
+    roomTicks: z.number().int().min(10).default(100),
+    probes: z.number().int().min(1).default(12).describe('trials per fear measurement'),
+  })
+  .strict();
 type Config = z.infer<typeof config>;
 
 export const EXPOSURE = {
@@ -45,7 +65,8 @@ export const EXPOSURE = {
   fearReactions: ['spider-fear', 'anticipatory-fear'],
   fearProbe: { rest: 10, ticks: 15, distance: 2, restRoom: 'neutral' },
   rw: { alpha: 0.1, salience: { spider: 1, ctx: 0.5 } },
-  expected: 'both routes cut fear ≥ 70%; each alone less than both and more than 0; renewal ≥ 1.5; spontaneous recovery > 0; Rescorla–Wagner has none',
+  expected:
+    'both routes cut fear ≥ 70%; each alone less than both and more than 0; renewal ≥ 1.5; spontaneous recovery > 0; Rescorla–Wagner has none',
 };
 
 interface Acc {
@@ -53,12 +74,17 @@ interface Acc {
 }
 
 /** Cortisol released per tick by the fear reactions while frozen two cells from a moving harmless spider. */
-function fearProbe(agent: Agent, rng: Rng, room: string, trials: number): number {
+function fearProbe(agent: Agent, room: string, trials: number): number {
   const P = EXPOSURE.fearProbe;
-  const delta = new Map(agent.steering.spec.reactions.filter((r) => EXPOSURE.fearReactions.includes(r.name)).map((r) => [r.name, r.body.cortisol ?? 0]));
+  const delta = new Map(
+    agent.steering.spec.reactions
+      .filter((r) => EXPOSURE.fearReactions.includes(r.name))
+      .map((r) => [r.name, r.body.cortisol ?? 0]),
+  );
   return withoutLearning(agent, () => {
     agent.switches.frozen = true;
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (let i = 0; i < trials; i++) {
       enter(agent, P.restRoom);
       live(agent, P.rest);
@@ -68,10 +94,12 @@ function fearProbe(agent: Agent, rng: Rng, room: string, trials: number): number
       // Common random numbers: trial i of every probe sees the same start cell and spider moves.
       const cells = cellsAt(agent, o.x, o.y, P.distance);
       enter(agent, room, cells[i % cells.length], 1000 + i);
-      live(agent, P.ticks, { onTick: (_r, a) => {
-        for (const f of a.steering.trace.fired) sum += (delta.get(f.name) ?? 0) * f.strength;
-        n++;
-      } });
+      live(agent, P.ticks, {
+        onTick: (_r, a) => {
+          for (const f of a.steering.trace.fired) sum += (delta.get(f.name) ?? 0) * f.strength;
+          n++;
+        },
+      });
     }
     agent.switches.frozen = false;
     return sum / n;
@@ -79,7 +107,13 @@ function fearProbe(agent: Agent, rng: Rng, room: string, trials: number): number
 }
 
 /** Rescorla–Wagner on the same design: trials = room visits; V(spider) + V(context) is the fear. */
-export function rescorlaWagner(acquireTrials: number, exposureTrials: number, delayTrials: number, alpha: number, sal: { spider: number; ctx: number }) {
+export function rescorlaWagner(
+  acquireTrials: number,
+  exposureTrials: number,
+  delayTrials: number,
+  alpha: number,
+  sal: { spider: number; ctx: number },
+) {
   const V = { spider: 0, A: 0, B: 0 };
   const trial = (ctx: 'A' | 'B', us: number) => {
     const err = us - (V.spider + V[ctx]);
@@ -90,7 +124,8 @@ export function rescorlaWagner(acquireTrials: number, exposureTrials: number, de
   const fear = (ctx: 'A' | 'B') => V.spider + V[ctx];
   const acquired = fear('B');
   for (let i = 0; i < exposureTrials; i++) trial('B', 0);
-  const afterB = fear('B'), afterA = fear('A');
+  const afterB = fear('B'),
+    afterA = fear('A');
   void delayTrials; // nothing happens to V while time passes: that is the point
   const afterDelay = fear('B');
   return { acquired, afterB, afterA, afterDelay };
@@ -100,14 +135,15 @@ export const exposureTherapy = defineExperiment({
   id: 'brain/exposure-therapy',
   title: 'Exposure therapy: habituation and re-learning, renewal and spontaneous recovery',
   description:
-    'Fear acquired in context A (a biting spider) is extinguished by living with a harmless spider in context B. The habituation rewiring rule and the learner\'s own re-learning are switched off separately (one lifetime per route). Renewal: fear back in A ÷ fear in B. Spontaneous recovery: fear after a spider-free delay − fear at the end of exposure. A Rescorla–Wagner learner runs the same design.',
+    "Fear acquired in context A (a biting spider) is extinguished by living with a harmless spider in context B. The habituation rewiring rule and the learner's own re-learning are switched off separately (one lifetime per route). Renewal: fear back in A ÷ fear in B. Spontaneous recovery: fear after a spider-free delay − fear at the end of exposure. A Rescorla–Wagner learner runs the same design.",
   config,
   validate: validateBrainFiles,
   expected: EXPOSURE.expected,
   metrics: {
-    fear_after_acquisition: 'fear (cortisol per tick from fear reactions facing a moving harmless spider) in context B after acquisition',
+    fear_after_acquisition:
+      'fear (cortisol per tick from fear reactions facing a moving harmless spider) in context B after acquisition',
     'fear_after_exposure.both': 'fear in B after exposure with both routes on',
-    'fear_after_exposure.rewiring_only': 'the same with the learner\'s assessors frozen during exposure',
+    'fear_after_exposure.rewiring_only': "the same with the learner's assessors frozen during exposure",
     'fear_after_exposure.learner_only': 'the same with rewiring (habituation) off during exposure',
     'reduction.<route>': '1 − fear_after_exposure / fear_after_acquisition',
     renewal_ratio: 'fear in A ÷ fear in B after exposure (both routes)',
@@ -129,28 +165,41 @@ export const exposureTherapy = defineExperiment({
     for (const route of routes) {
       steps.push({ label: `birth (${route})`, rebirth: true, run: () => {} });
       steps.push(...chunked<Acc>(`explore (${route})`, c.explore, c.roomTicks, visit(EXPOSURE.exploreRooms)));
-      steps.push(...chunked<Acc>(`acquisition (${route})`, c.acquire, c.roomTicks, visit(EXPOSURE.acquireRooms)));
-      steps.push({ label: `fear after acquisition (${route})`, run: (a, acc, r) => {
-        acc.fear[`${route}.acquired`] = fearProbe(a, r, EXPOSURE.testRooms.B, c.probes);
-      } });
-      steps.push(...chunked<Acc>(`exposure (${route})`, c.exposure, c.roomTicks, (a, _acc, _r, ticks) => {
-        // The route switches hold during exposure only.
-        a.learner.plasticity.assessors = route !== 'rewiring_only';
-        a.steering.switches.rewiring = route !== 'learner_only';
-        enter(a, EXPOSURE.exposureRoom);
-        live(a, ticks);
-        a.learner.plasticity.assessors = true;
-        a.steering.switches.rewiring = true;
-      }));
-      steps.push({ label: `fear after exposure (${route})`, run: (a, acc, r) => {
-        acc.fear[`${route}.after`] = fearProbe(a, r, EXPOSURE.testRooms.B, c.probes);
-        if (route === 'both') acc.fear['both.afterA'] = fearProbe(a, r, EXPOSURE.testRooms.A, c.probes);
-      } });
+      steps.push(
+        ...chunked<Acc>(`acquisition (${route})`, c.acquire, c.roomTicks, visit(EXPOSURE.acquireRooms)),
+      );
+      steps.push({
+        label: `fear after acquisition (${route})`,
+        run: (a, acc) => {
+          acc.fear[`${route}.acquired`] = fearProbe(a, EXPOSURE.testRooms.B, c.probes);
+        },
+      });
+      steps.push(
+        ...chunked<Acc>(`exposure (${route})`, c.exposure, c.roomTicks, (a, _acc, _r, ticks) => {
+          // The route switches hold during exposure only.
+          a.learner.plasticity.assessors = route !== 'rewiring_only';
+          a.steering.switches.rewiring = route !== 'learner_only';
+          enter(a, EXPOSURE.exposureRoom);
+          live(a, ticks);
+          a.learner.plasticity.assessors = true;
+          a.steering.switches.rewiring = true;
+        }),
+      );
+      steps.push({
+        label: `fear after exposure (${route})`,
+        run: (a, acc) => {
+          acc.fear[`${route}.after`] = fearProbe(a, EXPOSURE.testRooms.B, c.probes);
+          if (route === 'both') acc.fear['both.afterA'] = fearProbe(a, EXPOSURE.testRooms.A, c.probes);
+        },
+      });
       if (route === 'both' && c.delay > 0) {
         steps.push(...chunked<Acc>('delay (both)', c.delay, c.roomTicks, visit(EXPOSURE.delayRooms)));
-        steps.push({ label: 'fear after delay (both)', run: (a, acc, r) => {
-          acc.fear['both.afterDelay'] = fearProbe(a, r, EXPOSURE.testRooms.B, c.probes);
-        } });
+        steps.push({
+          label: 'fear after delay (both)',
+          run: (a, acc) => {
+            acc.fear['both.afterDelay'] = fearProbe(a, EXPOSURE.testRooms.B, c.probes);
+          },
+        });
       }
     }
     runLifetime(ctx, () => makeAgent(ctx).agent, steps, acc, rng);
@@ -168,18 +217,28 @@ export const exposureTherapy = defineExperiment({
       if (c.delay > 0) m.spontaneous_recovery = round(f['both.afterDelay']! - f['both.after']!);
     }
     const T = c.roomTicks;
-    const rw = rescorlaWagner(Math.round(c.acquire / T / 2), Math.round(c.exposure / T), Math.round(c.delay / T), EXPOSURE.rw.alpha, EXPOSURE.rw.salience);
+    const rw = rescorlaWagner(
+      Math.round(c.acquire / T / 2),
+      Math.round(c.exposure / T),
+      Math.round(c.delay / T),
+      EXPOSURE.rw.alpha,
+      EXPOSURE.rw.salience,
+    );
     m['rw.reduction'] = round(1 - rw.afterB / rw.acquired);
     m['rw.renewal_ratio'] = round(rw.afterA / rw.afterB);
     m['rw.spontaneous_recovery'] = round(rw.afterDelay - rw.afterB);
-    ctx.figure('fear', barChart({
-      title: 'Fear in context B: after acquisition and after exposure, by route', ylabel: 'cortisol per tick from fear reactions',
-      groups: routes.map((r) => r.replace('_', ' ')),
-      series: [
-        { label: 'after acquisition', values: routes.map((r) => f[`${r}.acquired`]!) },
-        { label: 'after exposure', values: routes.map((r) => f[`${r}.after`]!) },
-      ],
-    }));
+    ctx.figure(
+      'fear',
+      barChart({
+        title: 'Fear in context B: after acquisition and after exposure, by route',
+        ylabel: 'cortisol per tick from fear reactions',
+        groups: routes.map((r) => r.replace('_', ' ')),
+        series: [
+          { label: 'after acquisition', values: routes.map((r) => f[`${r}.acquired`]!) },
+          { label: 'after exposure', values: routes.map((r) => f[`${r}.after`]!) },
+        ],
+      }),
+    );
     return m;
   },
 });

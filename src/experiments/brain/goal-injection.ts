@@ -14,14 +14,26 @@ import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, reachProbe, withoutLearning } from './protocol.js';
 
-const config = z.object({
-  ...brainFiles('data/worlds/meadow.world'),
-  explore: z.number().int().min(0).default(3000).describe('ticks of living in the meadow before the probes'),
-  observe: z.number().int().min(100).default(2000).describe('ticks the overseer watches (learning off) to fit the concept probe'),
-  weight: z.number().min(0).default(3).describe('planner bonus of the injected goal at full activation'),
-  roomTicks: z.number().int().min(10).default(100),
-  ...reachProbeKeys('flower'),
-}).strict();
+const config = z
+  .object({
+    ...brainFiles('data/worlds/meadow.world'),
+    explore: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe('ticks of living in the meadow before the probes'),
+    observe: z
+      .number()
+      .int()
+      .min(100)
+      .default(2000)
+      .describe('ticks the overseer watches (learning off) to fit the concept probe'),
+    weight: z.number().min(0).default(3).describe('planner bonus of the injected goal at full activation'),
+    roomTicks: z.number().int().min(10).default(100),
+    ...reachProbeKeys('flower'),
+  })
+  .strict();
 type Config = z.infer<typeof config>;
 
 export const GOAL_INJECTION = {
@@ -51,10 +63,18 @@ interface Acc {
  * thoughts yet steered to the wrong place in imagination; and a logistic "standing on it" probe was
  * sharp, so plans starting out of view never felt its pull.
  */
-function fitConcept(agent: Agent, rng: Rng, ticks: number): { w: number[]; b: number; r2: number; cvR2: number; positives: number } {
+function fitConcept(
+  agent: Agent,
+  rng: Rng,
+  ticks: number,
+): { w: number[]; b: number; r2: number; cvR2: number; positives: number } {
   return withoutLearning(agent, () => {
-    const X: number[][] = [], y: number[] = [];
-    const lay = agent.world.obsLayout, lo = lay.features, hi = lay.dim, view = agent.world.spec.view;
+    const X: number[][] = [],
+      y: number[] = [];
+    const lay = agent.world.obsLayout,
+      lo = lay.features,
+      hi = lay.dim,
+      view = agent.world.spec.view;
     enter(agent, GOAL_INJECTION.room);
     const cells = agent.world.freeCells();
     const flower = agent.world.find(GOAL_INJECTION.concept)[0]!;
@@ -64,15 +84,21 @@ function fitConcept(agent: Agent, rng: Rng, ticks: number): { w: number[]; b: nu
     };
     let positives = 0;
     for (let t = 0; t < ticks; t += 5) {
-      enter(agent, GOAL_INJECTION.room, rng.uniform() < 1 / 3 ? [flower.x, flower.y] : cells[rng.int(cells.length)]!);
+      enter(
+        agent,
+        GOAL_INJECTION.room,
+        rng.uniform() < 1 / 3 ? [flower.x, flower.y] : cells[rng.int(cells.length)]!,
+      );
       let c = closeness(agent);
-      live(agent, 5, { onTick: (_r, a) => {
-        // a.learner.s was formed from the senses where the agent stood before this tick's move.
-        X.push(Array.from(a.learner.s.subarray(lo, hi)));
-        y.push(c);
-        if (c === 1) positives++;
-        c = closeness(a);
-      } });
+      live(agent, 5, {
+        onTick: (_r, a) => {
+          // a.learner.s was formed from the senses where the agent stood before this tick's move.
+          X.push(Array.from(a.learner.s.subarray(lo, hi)));
+          y.push(c);
+          if (c === 1) positives++;
+          c = closeness(a);
+        },
+      });
     }
     const r = linearProbe(X, y, { lambda: 1e-3, folds: 5 });
     const w = new Array<number>(agent.learner.S).fill(0);
@@ -92,44 +118,74 @@ export const goalInjection = defineExperiment({
   metrics: {
     reach_rate_before: 'fraction of trials reaching the flower within `ticks`, before the injection',
     reach_rate_after: 'the same after the injection',
-    probe_cv_r2: 'cross-validated R² of the overseer\'s closeness-to-the-flower probe',
+    probe_cv_r2: "cross-validated R² of the overseer's closeness-to-the-flower probe",
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     const acc: Acc = { before: [], after: [], probeR2: NaN, probeCvR2: NaN, positives: 0, goal: null };
     const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seed: 7000 };
     const inject = (a: Agent, acc: Acc) => {
-      if (acc.goal && a.learner.planner.goals.length === 0) a.learner.injectGoal({ name: GOAL_INJECTION.concept, kind: 'linear', w: Float32Array.from(acc.goal.w), b: acc.goal.b, weight: c.weight });
+      if (acc.goal && a.learner.planner.goals.length === 0)
+        a.learner.injectGoal({
+          name: GOAL_INJECTION.concept,
+          kind: 'linear',
+          w: Float32Array.from(acc.goal.w),
+          b: acc.goal.b,
+          weight: c.weight,
+        });
     };
     const steps: LifeStep<Acc>[] = [
       ...chunked<Acc>('explore', c.explore, c.roomTicks, (a, _acc, _r, ticks, i) => {
         enter(a, GOAL_INJECTION.exploreRooms[i % GOAL_INJECTION.exploreRooms.length]!);
         live(a, ticks);
       }),
-      { label: 'probe before', run: (a, acc) => { acc.before = reachProbe(a, GOAL_INJECTION.room, GOAL_INJECTION.concept, probe).reached; } },
-      { label: 'overseer fits the concept', run: (a, acc, r) => {
-        const f = fitConcept(a, r, c.observe);
-        acc.goal = { w: f.w, b: f.b };
-        acc.probeR2 = f.r2;
-        acc.probeCvR2 = f.cvR2;
-        acc.positives = f.positives;
-      } },
-      { label: 'probe after', run: (a, acc) => {
-        inject(a, acc);
-        acc.after = reachProbe(a, GOAL_INJECTION.room, GOAL_INJECTION.concept, probe).reached;
-      } },
+      {
+        label: 'probe before',
+        run: (a, acc) => {
+          acc.before = reachProbe(a, GOAL_INJECTION.room, GOAL_INJECTION.concept, probe).reached;
+        },
+      },
+      {
+        label: 'overseer fits the concept',
+        run: (a, acc, r) => {
+          const f = fitConcept(a, r, c.observe);
+          acc.goal = { w: f.w, b: f.b };
+          acc.probeR2 = f.r2;
+          acc.probeCvR2 = f.cvR2;
+          acc.positives = f.positives;
+        },
+      },
+      {
+        label: 'probe after',
+        run: (a, acc) => {
+          inject(a, acc);
+          acc.after = reachProbe(a, GOAL_INJECTION.room, GOAL_INJECTION.concept, probe).reached;
+        },
+      },
     ];
-    runLifetime(ctx, () => makeAgent(ctx, { planner: { horizon: c.horizon, candidates: c.candidates } }).agent, steps, acc, ctx.rng.fork('protocol'));
+    runLifetime(
+      ctx,
+      () => makeAgent(ctx, { planner: { horizon: c.horizon, candidates: c.candidates } }).agent,
+      steps,
+      acc,
+      ctx.rng.fork('protocol'),
+    );
     const m = {
       reach_rate_before: round(mean(acc.before)),
       reach_rate_after: round(mean(acc.after)),
       probe_cv_r2: round(acc.probeCvR2),
       probe_positives: acc.positives,
     };
-    ctx.figure('reach', barChart({
-      title: 'Reaching the never-rewarded flower from ≥ 4 steps', ylabel: 'reach rate', groups: ['before the injection', 'after'],
-      series: [{ label: 'reach rate', values: [m.reach_rate_before, m.reach_rate_after] }], ylim: [0, 1],
-    }));
+    ctx.figure(
+      'reach',
+      barChart({
+        title: 'Reaching the never-rewarded flower from ≥ 4 steps',
+        ylabel: 'reach rate',
+        groups: ['before the injection', 'after'],
+        series: [{ label: 'reach rate', values: [m.reach_rate_before, m.reach_rate_after] }],
+        ylim: [0, 1],
+      }),
+    );
     return m;
   },
 });

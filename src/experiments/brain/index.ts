@@ -10,6 +10,16 @@ import { drugRoom } from './drug-room.js';
 import { coinEnd } from './coin-end.js';
 import { overshadowing } from './overshadowing.js';
 
-export const brainExperiments: Experiment[] = [spiderFear, exposureTherapy, newFood, goalInjection, crosstalk, wirehead, drugRoom, coinEnd, overshadowing] as unknown as Experiment[];
+export const brainExperiments: Experiment[] = [
+  spiderFear,
+  exposureTherapy,
+  newFood,
+  goalInjection,
+  crosstalk,
+  wirehead,
+  drugRoom,
+  coinEnd,
+  overshadowing,
+] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';

@@ -19,13 +19,27 @@ export interface LifeStep<A> {
  * Run the steps; `build(life)` makes a newborn agent for the life-th lifetime (0 at the start, +1 at each
  * `rebirth`; on resume, the lifetime the checkpoint is in). Returns the last agent.
  */
-export function runLifetime<A extends object, C>(ctx: RunContext<C>, build: (life: number) => Agent, steps: readonly LifeStep<A>[], acc: A, rng: Rng): Agent {
-  const lifeAt = (i: number) => Math.max(0, steps.slice(0, i + 1).filter((s, j) => s.rebirth && j > 0).length);
+export function runLifetime<A extends object, C>(
+  ctx: RunContext<C>,
+  build: (life: number) => Agent,
+  steps: readonly LifeStep<A>[],
+  acc: A,
+  rng: Rng,
+): Agent {
+  const lifeAt = (i: number) =>
+    Math.max(0, steps.slice(0, i + 1).filter((s, j) => s.rebirth && j > 0).length);
   let start = 0;
   let agent: Agent;
   if (ctx.resume) {
-    const m = ctx.resume.meta as { agent?: AgentMeta; acc?: A; step?: number; protocolRng?: [number, number, number, number]; lifeStep?: number };
-    if (!m.agent || !m.acc || m.lifeStep === undefined || !m.protocolRng) throw new Error('checkpoint is not a brain lifetime (missing agent/acc/lifeStep)');
+    const m = ctx.resume.meta as {
+      agent?: AgentMeta;
+      acc?: A;
+      step?: number;
+      protocolRng?: [number, number, number, number];
+      lifeStep?: number;
+    };
+    if (!m.agent || !m.acc || m.lifeStep === undefined || !m.protocolRng)
+      throw new Error('checkpoint is not a brain lifetime (missing agent/acc/lifeStep)');
     agent = build(lifeAt(m.lifeStep - 1));
     agent.restore({ meta: m.agent, tensors: ctx.resume.tensors });
     Object.assign(acc, m.acc);
@@ -39,14 +53,22 @@ export function runLifetime<A extends object, C>(ctx: RunContext<C>, build: (lif
     s.run(agent, acc, rng);
     const snap = agent.snapshot();
     // The checkpoint's step is the protocol step (monotonic across rebirths; an agent's ticks restart).
-    ctx.checkpoint(i + 1, { meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() }, tensors: snap.tensors });
+    ctx.checkpoint(i + 1, {
+      meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() },
+      tensors: snap.tensors,
+    });
   }
   ctx.progress(steps.length, steps.length, 'done');
   return agent;
 }
 
 /** Cut `ticks` of one activity into steps of at most `chunk` ticks. */
-export function chunked<A>(label: string, ticks: number, chunk: number, run: (agent: Agent, acc: A, rng: Rng, ticks: number, index: number) => void): LifeStep<A>[] {
+export function chunked<A>(
+  label: string,
+  ticks: number,
+  chunk: number,
+  run: (agent: Agent, acc: A, rng: Rng, ticks: number, index: number) => void,
+): LifeStep<A>[] {
   const out: LifeStep<A>[] = [];
   const n = Math.max(1, Math.ceil(ticks / chunk));
   for (let i = 0; i < n; i++) {

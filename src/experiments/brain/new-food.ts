@@ -14,13 +14,25 @@ import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, mean, reachProbe } from './protocol.js';
 
-const config = z.object({
-  ...brainFiles('data/worlds/meadow.world'),
-  explore: z.number().int().min(0).default(3000).describe('ticks of living in the meadow (berry visible, behind glass) before the probes'),
-  consolidate: z.number().int().min(0).default(200).describe('ticks at home after the tasting (episodic replay consolidates it)'),
-  roomTicks: z.number().int().min(10).default(100),
-  ...reachProbeKeys('berry'),
-}).strict();
+const config = z
+  .object({
+    ...brainFiles('data/worlds/meadow.world'),
+    explore: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe('ticks of living in the meadow (berry visible, behind glass) before the probes'),
+    consolidate: z
+      .number()
+      .int()
+      .min(0)
+      .default(200)
+      .describe('ticks at home after the tasting (episodic replay consolidates it)'),
+    roomTicks: z.number().int().min(10).default(100),
+    ...reachProbeKeys('berry'),
+  })
+  .strict();
 type Config = z.infer<typeof config>;
 
 export const NEW_FOOD = {
@@ -46,7 +58,12 @@ function feedOnce(agent: Agent, acc: Acc): void {
   enter(agent, NEW_FOOD.room);
   const food = agent.world.find(NEW_FOOD.food)[0];
   if (!food) throw new Error(`room '${NEW_FOOD.room}' has no '${NEW_FOOD.food}'`);
-  const moves: [number, number, number][] = [[0, 1, 1], [0, -1, 2], [1, 0, 3], [-1, 0, 4]]; // from below → up, …
+  const moves: [number, number, number][] = [
+    [0, 1, 1],
+    [0, -1, 2],
+    [1, 0, 3],
+    [-1, 0, 4],
+  ]; // from below → up, …
   const [dx, dy, action] = moves.find(([dx, dy]) => !agent.world.isWall(food.x + dx, food.y + dy))!;
   enter(agent, NEW_FOOD.room, [food.x + dx, food.y + dy]);
   agent.switches.forced = action;
@@ -79,29 +96,49 @@ export const newFood = defineExperiment({
         for (const f of a.world.find(NEW_FOOD.food)) f.edible = false; // behind glass
         live(a, ticks, { onTick: countTastings(acc) });
       }),
-      { label: 'probe before', run: (a, acc) => { acc.before = reachProbe(a, NEW_FOOD.room, NEW_FOOD.food, probe).reached; } },
+      {
+        label: 'probe before',
+        run: (a, acc) => {
+          acc.before = reachProbe(a, NEW_FOOD.room, NEW_FOOD.food, probe).reached;
+        },
+      },
       { label: 'one tasting', run: (a, acc) => feedOnce(a, acc) },
       ...chunked<Acc>('consolidate', c.consolidate, c.roomTicks, (a, acc, _r, ticks) => {
         enter(a, 'home');
         live(a, ticks, { onTick: countTastings(acc) });
       }),
-      { label: 'probe after', run: (a, acc) => {
-        const r = reachProbe(a, NEW_FOOD.room, NEW_FOOD.food, probe);
-        acc.after = r.reached;
-        acc.steps = r.steps;
-      } },
+      {
+        label: 'probe after',
+        run: (a, acc) => {
+          const r = reachProbe(a, NEW_FOOD.room, NEW_FOOD.food, probe);
+          acc.after = r.reached;
+          acc.steps = r.steps;
+        },
+      },
     ];
-    runLifetime(ctx, () => makeAgent(ctx, { planner: { horizon: c.horizon, candidates: c.candidates } }).agent, steps, acc, ctx.rng.fork('protocol'));
+    runLifetime(
+      ctx,
+      () => makeAgent(ctx, { planner: { horizon: c.horizon, candidates: c.candidates } }).agent,
+      steps,
+      acc,
+      ctx.rng.fork('protocol'),
+    );
     const m = {
       reach_rate_before: round(mean(acc.before)),
       reach_rate_after: round(mean(acc.after)),
       mean_steps_after: round(acc.steps.length ? mean(acc.steps) : NaN),
       tastings: acc.tastings,
     };
-    ctx.figure('reach', barChart({
-      title: 'Reaching the berry from ≥ 4 steps', ylabel: 'reach rate', groups: ['before the tasting', 'after'],
-      series: [{ label: 'reach rate', values: [m.reach_rate_before, m.reach_rate_after] }], ylim: [0, 1],
-    }));
+    ctx.figure(
+      'reach',
+      barChart({
+        title: 'Reaching the berry from ≥ 4 steps',
+        ylabel: 'reach rate',
+        groups: ['before the tasting', 'after'],
+        series: [{ label: 'reach rate', values: [m.reach_rate_before, m.reach_rate_after] }],
+        ylim: [0, 1],
+      }),
+    );
     return m;
   },
 });

@@ -19,14 +19,27 @@ import { validateBrainFiles } from './common.js';
 import { COIN_METRICS, coinCorridorKeys, runCoinCorridor, type CoinLife } from './coin-corridor.js';
 
 /** The condition table: the coin's salience against an end wall of salience 1 (three thirds). */
-const life = (salience: number): CoinLife => ({ name: `s${Math.round(salience * 100)}`, room: 'corridor-walled', coinSalience: salience });
+const life = (salience: number): CoinLife => ({
+  name: `s${Math.round(salience * 100)}`,
+  room: 'corridor-walled',
+  coinSalience: salience,
+});
 
-const config = z.object({
-  ...coinCorridorKeys,
-  saliences: z.array(z.number().gt(0).max(1)).min(1).default([1, 0.5, 0.25, 0.1])
-    .refine((xs) => new Set(xs.map((x) => Math.round(x * 100))).size === xs.length, { message: 'saliences must differ in percent (they name the lifetimes)' })
-    .describe("the coin's salience in each lifetime, in order (the end wall's is 1); lifetime names are s<percent>"),
-}).strict();
+const config = z
+  .object({
+    ...coinCorridorKeys,
+    saliences: z
+      .array(z.number().gt(0).max(1))
+      .min(1)
+      .default([1, 0.5, 0.25, 0.1])
+      .refine((xs) => new Set(xs.map((x) => Math.round(x * 100))).size === xs.length, {
+        message: 'saliences must differ in percent (they name the lifetimes)',
+      })
+      .describe(
+        "the coin's salience in each lifetime, in order (the end wall's is 1); lifetime names are s<percent>",
+      ),
+  })
+  .strict();
 type Config = z.infer<typeof config>;
 
 export const overshadowing = defineExperiment({
@@ -36,8 +49,13 @@ export const overshadowing = defineExperiment({
     'Training days put the coin at the far end of a corridor whose end is marked along the whole column; lifetimes differ only in how salient the coin is. Tested as in brain/coin-end (coin moved into the corridor, planning on, learning off), with the concept probe asking whether the value tracks the coin or the end.',
   config,
   validate: validateBrainFiles,
-  expected: 'as the coin dims, the value tracks the end more and the coin less (grid R²), and at test the brain reaches the end first more often',
-  metrics: { ...COIN_METRICS, 'coin_rate.<brain>': 'fraction of test trials that reached the moved coin first (<brain> = s<coin salience in percent>)' },
+  expected:
+    'as the coin dims, the value tracks the end more and the coin less (grid R²), and at test the brain reaches the end first more often',
+  metrics: {
+    ...COIN_METRICS,
+    'coin_rate.<brain>':
+      'fraction of test trials that reached the moved coin first (<brain> = s<coin salience in percent>)',
+  },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     return runCoinCorridor(ctx, c.saliences.map(life), "the coin's salience");

@@ -39,7 +39,14 @@ export function withoutLearning<T, W extends BrainWorld>(agent: Agent<W>, fn: ()
   const p: Plasticity = { ...agent.learner.plasticity };
   const rw = agent.steering.switches.rewiring;
   const world = agent.world.getState();
-  Object.assign(agent.learner.plasticity, { worldModel: false, assessors: false, actor: false, habit: false, memory: false, replay: false });
+  Object.assign(agent.learner.plasticity, {
+    worldModel: false,
+    assessors: false,
+    actor: false,
+    habit: false,
+    memory: false,
+    replay: false,
+  });
   agent.steering.switches.rewiring = false;
   try {
     return fn();
@@ -82,7 +89,12 @@ export interface ReachResult {
  * Reach probe: from each start (≥ minSteps away), plan for up to `ticks`; a trial succeeds when the
  * agent stands on the target. Learning off; the target is made inedible so probing is not tasting.
  */
-export function reachProbe(agent: Agent, room: string, target: string, o: { trials: number; ticks: number; minSteps: number; seed: number }): ReachResult {
+export function reachProbe(
+  agent: Agent,
+  room: string,
+  target: string,
+  o: { trials: number; ticks: number; minSteps: number; seed: number },
+): ReachResult {
   return withoutLearning(agent, () => {
     const out: ReachResult = { reached: [], steps: [] };
     enter(agent, room);
@@ -125,7 +137,8 @@ export function assessorsAt(agent: Agent, place: () => void): Record<string, num
  * taste of what was just eaten, which arrives a tick later): a peek — its state is restored.
  */
 export function nextReward<W extends BrainWorld>(agent: Agent<W>): number {
-  const S = agent.steering, st = S.getState();
+  const S = agent.steering,
+    st = S.getState();
   const r = S.step(agent.world.steeringChannel(), agent.last!.down).reward;
   S.setState(st);
   return r;

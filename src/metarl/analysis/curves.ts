@@ -20,7 +20,9 @@ export interface CurveStats {
 export function meanSemCurve(episodes: readonly ArrayLike<number>[]): CurveStats {
   let T = 0;
   for (const ep of episodes) T = Math.max(T, ep.length);
-  const sum = new Float64Array(T), sq = new Float64Array(T), n = new Float64Array(T);
+  const sum = new Float64Array(T),
+    sq = new Float64Array(T),
+    n = new Float64Array(T);
   for (const ep of episodes) {
     for (let t = 0; t < ep.length; t++) {
       const v = ep[t]!;
@@ -74,7 +76,8 @@ export interface PerTrialValues {
 
 function trialOf(info: Record<string, unknown>): number {
   const t = info['trial'];
-  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new TypeError('per-trial analysis: step info without an integer info.trial');
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0)
+    throw new TypeError('per-trial analysis: step info without an integer info.trial');
   return t;
 }
 

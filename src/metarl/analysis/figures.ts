@@ -25,7 +25,9 @@ export interface FigureOptions {
 function series(c: LabelledCurve, x0 = 1): Series {
   const mean = 'mean' in c.curve ? c.curve.mean : c.curve;
   const sem = 'mean' in c.curve ? c.curve.sem : undefined;
-  const x: number[] = [], y: number[] = [], err: number[] = [];
+  const x: number[] = [],
+    y: number[] = [],
+    err: number[] = [];
   mean.forEach((v, i) => {
     if (!Number.isFinite(v)) return;
     x.push(x0 + i);
@@ -46,17 +48,37 @@ function size(o: FigureOptions): { width?: number; height?: number } {
 
 /** Cumulative expected regret against trial, one line per agent (the trained network and baselines). */
 export function regretFigure(agents: readonly LabelledCurve[], o: FigureOptions = {}): string {
-  return linePlot({ title: o.title ?? 'Cumulative regret', xlabel: 'trial', ylabel: 'cumulative expected regret', series: agents.map((a) => series(a)), ...size(o) });
+  return linePlot({
+    title: o.title ?? 'Cumulative regret',
+    xlabel: 'trial',
+    ylabel: 'cumulative expected regret',
+    series: agents.map((a) => series(a)),
+    ...size(o),
+  });
 }
 
 /** Fraction of optimal (or correct) choices at each trial. */
 export function accuracyFigure(agents: readonly LabelledCurve[], o: FigureOptions = {}): string {
-  return linePlot({ title: o.title ?? 'Accuracy by trial', xlabel: 'trial', ylabel: 'P(optimal choice)', series: agents.map((a) => series(a)), ylim: [0, 1], ...size(o) });
+  return linePlot({
+    title: o.title ?? 'Accuracy by trial',
+    xlabel: 'trial',
+    ylabel: 'P(optimal choice)',
+    series: agents.map((a) => series(a)),
+    ylim: [0, 1],
+    ...size(o),
+  });
 }
 
 /** Harlow accuracy by trial (Wang et al. 2018 Fig. 6): chance on trial 1, near ceiling from trial 2. */
 export function harlowAccuracyFigure(agents: readonly LabelledCurve[], o: FigureOptions = {}): string {
-  return linePlot({ title: o.title ?? 'Harlow task: accuracy by trial', xlabel: 'trial', ylabel: 'fraction correct', series: agents.map((a) => series(a)), ylim: [0, 1], ...size(o) });
+  return linePlot({
+    title: o.title ?? 'Harlow task: accuracy by trial',
+    xlabel: 'trial',
+    ylabel: 'fraction correct',
+    series: agents.map((a) => series(a)),
+    ylim: [0, 1],
+    ...size(o),
+  });
 }
 
 /** Stay probabilities, rewarded/unrewarded × common/rare, with binomial SEM bars (Fig. 3 layout). */
@@ -66,8 +88,16 @@ export function stayProbabilityFigure(stay: StayAnalysis, o: FigureOptions = {})
     ylabel: 'P(repeat first-stage choice)',
     groups: ['rewarded', 'unrewarded'],
     series: [
-      { label: 'common', values: [stay.stay_rewarded_common, stay.stay_unrewarded_common], err: [stay.sem[0], stay.sem[2]] },
-      { label: 'rare', values: [stay.stay_rewarded_rare, stay.stay_unrewarded_rare], err: [stay.sem[1], stay.sem[3]] },
+      {
+        label: 'common',
+        values: [stay.stay_rewarded_common, stay.stay_unrewarded_common],
+        err: [stay.sem[0], stay.sem[2]],
+      },
+      {
+        label: 'rare',
+        values: [stay.stay_rewarded_rare, stay.stay_unrewarded_rare],
+        err: [stay.sem[1], stay.sem[3]],
+      },
     ],
     ylim: [0, 1],
     ...size(o),
@@ -87,13 +117,22 @@ export function laggedRegressionFigure(reg: LaggedRegression, o: FigureOptions =
     title: o.title ?? 'Two-step: lagged logistic regression',
     xlabel: 'trials back',
     ylabel: 'weight (repeat choice)',
-    series: TRIAL_TYPES.map((k) => ({ label: TYPE_LABEL[k], x: reg.lags, y: reg.coef[k], err: reg.se[k], dashed: k.endsWith('rare') })),
+    series: TRIAL_TYPES.map((k) => ({
+      label: TYPE_LABEL[k],
+      x: reg.lags,
+      y: reg.coef[k],
+      err: reg.se[k],
+      dashed: k.endsWith('rare'),
+    })),
     ...size(o),
   });
 }
 
 /** Fitted delta-rule learning rate per volatility phase, one bar series per agent, ±1 SE. */
-export function learningRateFigure(fits: readonly { label: string; fit: VolatilityFit }[], o: FigureOptions = {}): string {
+export function learningRateFigure(
+  fits: readonly { label: string; fit: VolatilityFit }[],
+  o: FigureOptions = {},
+): string {
   const err = (x: number): number => (Number.isFinite(x) ? x : 0);
   return barChart({
     title: o.title ?? 'Volatile bandit: fitted learning rate',

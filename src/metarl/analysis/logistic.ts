@@ -38,12 +38,18 @@ function softplus(z: number): number {
  * Fits P(y = 1 | x) = σ(x · w). X is row-major rows×cols with rows = y.length; add a column of ones for
  * an intercept. y holds 0/1.
  */
-export function logisticRegression(X: Float64Array, y: Uint8Array | readonly number[], opts: LogisticOptions = {}): LogisticFit {
+export function logisticRegression(
+  X: Float64Array,
+  y: Uint8Array | readonly number[],
+  opts: LogisticOptions = {},
+): LogisticFit {
   const n = y.length;
   if (n === 0) throw new RangeError('logisticRegression: no rows');
-  if (X.length % n !== 0) throw new RangeError(`logisticRegression: X has ${X.length} values, not a multiple of ${n} rows`);
+  if (X.length % n !== 0)
+    throw new RangeError(`logisticRegression: X has ${X.length} values, not a multiple of ${n} rows`);
   const p = X.length / n;
-  for (let i = 0; i < n; i++) if (y[i] !== 0 && y[i] !== 1) throw new RangeError(`logisticRegression: y[${i}] = ${y[i]} is not 0 or 1`);
+  for (let i = 0; i < n; i++)
+    if (y[i] !== 0 && y[i] !== 1) throw new RangeError(`logisticRegression: y[${i}] = ${y[i]} is not 0 or 1`);
   const l2 = opts.l2 ?? 1e-6 * n;
   const maxIter = opts.maxIter ?? 50;
   const tol = opts.tol ?? 1e-9;
@@ -91,7 +97,8 @@ export function logisticRegression(X: Float64Array, y: Uint8Array | readonly num
     if (!L) throw new Error('logisticRegression: Hessian not positive definite (raise l2)');
     const step = cholSolve(L, p, g);
     // Newton on a convex objective rarely overshoots, but halving keeps separable data from diverging.
-    let t = 1, fNew = Infinity;
+    let t = 1,
+      fNew = Infinity;
     const trial = new Float64Array(p);
     for (let h = 0; h < 30; h++, t /= 2) {
       for (let j = 0; j < p; j++) trial[j] = w[j]! - t * step[j]!;

@@ -16,7 +16,12 @@ export interface TwoStepTrial {
 }
 
 /** The four trial types in the order used throughout: by outcome, then by transition. */
-export const TRIAL_TYPES = ['rewarded_common', 'rewarded_rare', 'unrewarded_common', 'unrewarded_rare'] as const;
+export const TRIAL_TYPES = [
+  'rewarded_common',
+  'rewarded_rare',
+  'unrewarded_common',
+  'unrewarded_rare',
+] as const;
 export type TrialType = (typeof TRIAL_TYPES)[number];
 
 export function trialType(t: TwoStepTrial): number {
@@ -33,14 +38,17 @@ export function twoStepTrialsFromInfos(infos: Iterable<Info>): TwoStepTrial[] {
   for (const info of infos) {
     if (info['trialEnd'] !== true) continue;
     const choice = info['firstAction'];
-    if (typeof choice !== 'number') throw new TypeError('twoStepTrialsFromInfos: a trialEnd step without a numeric firstAction');
+    if (typeof choice !== 'number')
+      throw new TypeError('twoStepTrialsFromInfos: a trialEnd step without a numeric firstAction');
     out.push({ choice, common: info['common'] === true, rewarded: info['rewarded'] === true });
   }
   return out;
 }
 
 /** Trials per episode from a recorded step stream (e.g. StepRecorder.steps). */
-export function twoStepTrialsFromSteps(steps: Iterable<Pick<StepLike, 'episode' | 'info'>>): TwoStepTrial[][] {
+export function twoStepTrialsFromSteps(
+  steps: Iterable<Pick<StepLike, 'episode' | 'info'>>,
+): TwoStepTrial[][] {
   return groupByEpisode(steps).map((ep) => twoStepTrialsFromInfos(ep.map((s) => s.info)));
 }
 
@@ -64,7 +72,8 @@ export interface StayAnalysis {
  * straddle episodes. Types with no pairs give NaN.
  */
 export function stayProbabilities(episodes: readonly (readonly TwoStepTrial[])[]): StayAnalysis {
-  const stay = [0, 0, 0, 0], total = [0, 0, 0, 0];
+  const stay = [0, 0, 0, 0],
+    total = [0, 0, 0, 0];
   for (const ep of episodes) {
     for (let t = 1; t < ep.length; t++) {
       const k = trialType(ep[t - 1]!);
@@ -118,9 +127,13 @@ export interface LaggedRegression {
  * of transition; a model-based learner flips the sign for rare transitions (rewarded-rare < 0,
  * unrewarded-rare > 0).
  */
-export function twoStepLaggedRegression(episodes: readonly (readonly TwoStepTrial[])[], opts: LaggedRegressionOptions = {}): LaggedRegression {
+export function twoStepLaggedRegression(
+  episodes: readonly (readonly TwoStepTrial[])[],
+  opts: LaggedRegressionOptions = {},
+): LaggedRegression {
   const L = opts.lags ?? 5;
-  if (!Number.isInteger(L) || L < 1) throw new RangeError(`twoStepLaggedRegression: lags must be a positive integer, got ${L}`);
+  if (!Number.isInteger(L) || L < 1)
+    throw new RangeError(`twoStepLaggedRegression: lags must be a positive integer, got ${L}`);
   const cols = 1 + 4 * L;
   let n = 0;
   for (const ep of episodes) n += Math.max(0, ep.length - 1);
@@ -140,7 +153,8 @@ export function twoStepLaggedRegression(episodes: readonly (readonly TwoStepTria
     }
   }
   const fit = logisticRegression(X, y, opts.l2 === undefined ? {} : { l2: opts.l2 });
-  const coef = {} as Record<TrialType, number[]>, se = {} as Record<TrialType, number[]>;
+  const coef = {} as Record<TrialType, number[]>,
+    se = {} as Record<TrialType, number[]>;
   TRIAL_TYPES.forEach((name, k) => {
     coef[name] = [];
     se[name] = [];
@@ -156,11 +170,24 @@ export function twoStepLaggedRegression(episodes: readonly (readonly TwoStepTria
  * Reward main effect and reward × transition interaction per lag from the regression weights, in the
  * same combinations as StayAnalysis (interaction = (RC − RR) − (UC − UR)).
  */
-export function laggedEffects(reg: LaggedRegression): { reward: number[]; transition: number[]; interaction: number[] } {
+export function laggedEffects(reg: LaggedRegression): {
+  reward: number[];
+  transition: number[];
+  interaction: number[];
+} {
   const c = reg.coef;
   return {
-    reward: reg.lags.map((_, i) => (c.rewarded_common[i]! + c.rewarded_rare[i]! - c.unrewarded_common[i]! - c.unrewarded_rare[i]!) / 2),
-    transition: reg.lags.map((_, i) => (c.rewarded_common[i]! - c.rewarded_rare[i]! + c.unrewarded_common[i]! - c.unrewarded_rare[i]!) / 2),
-    interaction: reg.lags.map((_, i) => c.rewarded_common[i]! - c.rewarded_rare[i]! - (c.unrewarded_common[i]! - c.unrewarded_rare[i]!)),
+    reward: reg.lags.map(
+      (_, i) =>
+        (c.rewarded_common[i]! + c.rewarded_rare[i]! - c.unrewarded_common[i]! - c.unrewarded_rare[i]!) / 2,
+    ),
+    transition: reg.lags.map(
+      (_, i) =>
+        (c.rewarded_common[i]! - c.rewarded_rare[i]! + c.unrewarded_common[i]! - c.unrewarded_rare[i]!) / 2,
+    ),
+    interaction: reg.lags.map(
+      (_, i) =>
+        c.rewarded_common[i]! - c.rewarded_rare[i]! - (c.unrewarded_common[i]! - c.unrewarded_rare[i]!),
+    ),
   };
 }

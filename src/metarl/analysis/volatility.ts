@@ -28,8 +28,12 @@ export interface VolatileTrial {
 }
 
 /** Per-episode trials from recorded bandit steps (info.volatile of each step). */
-export function volatileTrialsFromSteps(steps: Iterable<Pick<StepLike, 'episode' | 'action' | 'reward' | 'info'>>): VolatileTrial[][] {
-  return groupByEpisode(steps).map((ep) => ep.map((s) => ({ action: s.action, reward: s.reward, volatile: s.info['volatile'] === true })));
+export function volatileTrialsFromSteps(
+  steps: Iterable<Pick<StepLike, 'episode' | 'action' | 'reward' | 'info'>>,
+): VolatileTrial[][] {
+  return groupByEpisode(steps).map((ep) =>
+    ep.map((s) => ({ action: s.action, reward: s.reward, volatile: s.info['volatile'] === true })),
+  );
 }
 
 export interface VolatilityFitOptions {
@@ -71,18 +75,22 @@ interface Flat {
 function flatten(episodes: readonly (readonly VolatileTrial[])[], nActions?: number): Flat {
   let N = 0;
   for (const ep of episodes) N += ep.length;
-  const actions = new Int32Array(N), rewards = new Float64Array(N), phase = new Uint8Array(N);
+  const actions = new Int32Array(N),
+    rewards = new Float64Array(N),
+    phase = new Uint8Array(N);
   const starts = new Int32Array(episodes.length + 1);
   const counts: [number, number] = [0, 0];
-  let i = 0, maxA = 1;
+  let i = 0,
+    maxA = 1;
   episodes.forEach((ep, e) => {
     starts[e] = i;
     for (const t of ep) {
-      if (!Number.isInteger(t.action) || t.action < 0) throw new RangeError(`fitVolatility: action ${t.action} is not a non-negative integer`);
+      if (!Number.isInteger(t.action) || t.action < 0)
+        throw new RangeError(`fitVolatility: action ${t.action} is not a non-negative integer`);
       actions[i] = t.action;
       rewards[i] = t.reward;
       phase[i] = t.volatile ? 1 : 0;
-      counts[phase[i]!]++;
+      counts[phase[i]!]!++;
       maxA = Math.max(maxA, t.action);
       i++;
     }
@@ -101,7 +109,9 @@ function nllOf(d: Flat, alpha: [number, number], beta: [number, number], q0: num
   for (let e = 0; e + 1 < d.starts.length; e++) {
     Q.fill(q0);
     for (let i = d.starts[e]!; i < d.starts[e + 1]!; i++) {
-      const ph = d.phase[i]!, a = d.actions[i]!, b = beta[ph]!;
+      const ph = d.phase[i]!,
+        a = d.actions[i]!,
+        b = beta[ph]!;
       if (K === 2) {
         // −log σ(β (Q_a − Q_other)), written stably.
         const z = b * (Q[a]! - Q[1 - a]!);
@@ -127,15 +137,27 @@ export interface RescorlaWagnerParams {
 }
 
 /** Negative log-likelihood of the choices under given per-phase parameters (e.g. to compare agents). */
-export function rescorlaWagnerNll(episodes: readonly (readonly VolatileTrial[])[], p: RescorlaWagnerParams, opts: Pick<VolatilityFitOptions, 'q0' | 'nActions'> = {}): number {
-  return nllOf(flatten(episodes, opts.nActions), [p.lr_stable, p.lr_volatile], [p.beta_stable, p.beta_volatile], opts.q0 ?? 0.5);
+export function rescorlaWagnerNll(
+  episodes: readonly (readonly VolatileTrial[])[],
+  p: RescorlaWagnerParams,
+  opts: Pick<VolatilityFitOptions, 'q0' | 'nActions'> = {},
+): number {
+  return nllOf(
+    flatten(episodes, opts.nActions),
+    [p.lr_stable, p.lr_volatile],
+    [p.beta_stable, p.beta_volatile],
+    opts.q0 ?? 0.5,
+  );
 }
 
 /**
  * Maximum-likelihood (α, β) per volatility phase. A phase with no trials reports NaN for its
  * parameters (they are not identified) and is left out of the optimisation.
  */
-export function fitVolatility(episodes: readonly (readonly VolatileTrial[])[], opts: VolatilityFitOptions = {}): VolatilityFit {
+export function fitVolatility(
+  episodes: readonly (readonly VolatileTrial[])[],
+  opts: VolatilityFitOptions = {},
+): VolatilityFit {
   const d = flatten(episodes, opts.nActions);
   if (d.counts[0] + d.counts[1] === 0) throw new RangeError('fitVolatility: no trials');
   const q0 = opts.q0 ?? 0.5;
@@ -149,20 +171,29 @@ export function fitVolatility(episodes: readonly (readonly VolatileTrial[])[], o
   const betas = [0.3, 1, 2, 3, 5, 8, 12, 20, 40];
   const th = new Float64Array(4);
   let best = Infinity;
-  for (const a of alphas) for (const b of betas) {
-    const cand = [logit(a), Math.log(b), logit(a), Math.log(b)];
-    const v = f(cand);
-    if (v < best) { best = v; th.set(cand); }
-  }
+  for (const a of alphas)
+    for (const b of betas) {
+      const cand = [logit(a), Math.log(b), logit(a), Math.log(b)];
+      const v = f(cand);
+      if (v < best) {
+        best = v;
+        th.set(cand);
+      }
+    }
   for (const ph of [0, 1]) {
     if (!active[2 * ph]) continue;
     const keep = [th[2 * ph]!, th[2 * ph + 1]!];
-    for (const a of alphas) for (const b of betas) {
-      th[2 * ph] = logit(a);
-      th[2 * ph + 1] = Math.log(b);
-      const v = f(th);
-      if (v < best) { best = v; keep[0] = th[2 * ph]!; keep[1] = th[2 * ph + 1]!; }
-    }
+    for (const a of alphas)
+      for (const b of betas) {
+        th[2 * ph] = logit(a);
+        th[2 * ph + 1] = Math.log(b);
+        const v = f(th);
+        if (v < best) {
+          best = v;
+          keep[0] = th[2 * ph]!;
+          keep[1] = th[2 * ph + 1]!;
+        }
+      }
     th[2 * ph] = keep[0]!;
     th[2 * ph + 1] = keep[1]!;
   }
@@ -171,27 +202,40 @@ export function fitVolatility(episodes: readonly (readonly VolatileTrial[])[], o
   const m = idx.length;
   const h = 1e-4;
   const derivatives = (x: Float64Array, fx: number): { g: Float64Array; H: Float64Array } => {
-    const g = new Float64Array(m), H = new Float64Array(m * m);
-    const fp = new Float64Array(m), fm = new Float64Array(m);
+    const g = new Float64Array(m),
+      H = new Float64Array(m * m);
+    const fp = new Float64Array(m),
+      fm = new Float64Array(m);
     const y = Float64Array.from(x);
     for (let u = 0; u < m; u++) {
       const j = idx[u]!;
-      y[j] = x[j]! + h; fp[u] = f(y);
-      y[j] = x[j]! - h; fm[u] = f(y);
+      y[j] = x[j]! + h;
+      fp[u] = f(y);
+      y[j] = x[j]! - h;
+      fm[u] = f(y);
       y[j] = x[j]!;
       g[u] = (fp[u]! - fm[u]!) / (2 * h);
       H[u * m + u] = (fp[u]! - 2 * fx + fm[u]!) / (h * h);
     }
-    for (let u = 0; u < m; u++) for (let w = 0; w < u; w++) {
-      const ju = idx[u]!, jw = idx[w]!;
-      let s = 0;
-      for (const [su, sw] of [[1, 1], [-1, -1], [1, -1], [-1, 1]] as const) {
-        y[ju] = x[ju]! + su * h; y[jw] = x[jw]! + sw * h;
-        s += su * sw * f(y);
+    for (let u = 0; u < m; u++)
+      for (let w = 0; w < u; w++) {
+        const ju = idx[u]!,
+          jw = idx[w]!;
+        let s = 0;
+        for (const [su, sw] of [
+          [1, 1],
+          [-1, -1],
+          [1, -1],
+          [-1, 1],
+        ] as const) {
+          y[ju] = x[ju]! + su * h;
+          y[jw] = x[jw]! + sw * h;
+          s += su * sw * f(y);
+        }
+        y[ju] = x[ju]!;
+        y[jw] = x[jw]!;
+        H[u * m + w] = H[w * m + u] = s / (4 * h * h);
       }
-      y[ju] = x[ju]!; y[jw] = x[jw]!;
-      H[u * m + w] = H[w * m + u] = s / (4 * h * h);
-    }
     return { g, H };
   };
 
@@ -203,7 +247,10 @@ export function fitVolatility(episodes: readonly (readonly VolatileTrial[])[], o
     const { g, H } = derivatives(th, fx);
     let gmax = 0;
     for (let u = 0; u < m; u++) gmax = Math.max(gmax, Math.abs(g[u]!));
-    if (gmax < 1e-5 * Math.max(1, d.counts[0] + d.counts[1]) ** 0.5) { converged = true; break; }
+    if (gmax < 1e-5 * Math.max(1, d.counts[0] + d.counts[1]) ** 0.5) {
+      converged = true;
+      break;
+    }
     // Levenberg damping: scale-aware, raised until the step is a descent that lowers the NLL.
     let accepted = false;
     for (let tries = 0; tries < 40; tries++) {
@@ -232,7 +279,10 @@ export function fitVolatility(episodes: readonly (readonly VolatileTrial[])[], o
       }
       lambda *= 4;
     }
-    if (!accepted || converged) { converged = true; break; }
+    if (!accepted || converged) {
+      converged = true;
+      break;
+    }
   }
 
   // Standard errors in θ from the Hessian at the optimum, mapped to (α, β) by the delta method.
@@ -246,7 +296,10 @@ export function fitVolatility(episodes: readonly (readonly VolatileTrial[])[], o
     }
   }
   const nan = (ok: boolean, x: number): number => (ok ? x : Number.NaN);
-  const aS = sigmoid(th[0]!), bS = Math.exp(th[1]!), aV = sigmoid(th[2]!), bV = Math.exp(th[3]!);
+  const aS = sigmoid(th[0]!),
+    bS = Math.exp(th[1]!),
+    aV = sigmoid(th[2]!),
+    bV = Math.exp(th[3]!);
   return {
     lr_stable: nan(active[0]!, aS),
     lr_volatile: nan(active[2]!, aV),
@@ -301,7 +354,7 @@ export class RescorlaWagnerPolicy implements BaselinePolicy {
   act(rng: Rng, _obs: Float32Array, info: Info): number {
     // The coming trial's phase is only known from the last info (reset info covers trial 0), so β lags
     // by one trial at each block boundary; with equal β in both phases the policy is exactly the model.
-    const b = this.beta[info['volatile'] === true ? 1 : 0]!;
+    const b = this.beta[info['volatile'] === true ? 1 : 0];
     let m = -Infinity;
     for (let j = 0; j < this.q.length; j++) m = Math.max(m, b * this.q[j]!);
     for (let j = 0; j < this.q.length; j++) this.probs[j] = Math.exp(b * this.q[j]! - m);
@@ -309,7 +362,7 @@ export class RescorlaWagnerPolicy implements BaselinePolicy {
   }
 
   update(action: number, reward: number, info: Info): void {
-    const a = this.alpha[info['volatile'] === true ? 1 : 0]!;
+    const a = this.alpha[info['volatile'] === true ? 1 : 0];
     this.q[action]! += a * (reward - this.q[action]!);
   }
 }

@@ -9,7 +9,13 @@
  */
 import type { Info } from '../../envs/core.js';
 import type { Rng } from '../../math/rng.js';
-import { gittinsIndices, sampleBeta, twoArmBayesDP, type GittinsTable, type TwoArmBayesDP } from '../bayes.js';
+import {
+  gittinsIndices,
+  sampleBeta,
+  twoArmBayesDP,
+  type GittinsTable,
+  type TwoArmBayesDP,
+} from '../bayes.js';
 import type { BaselinePolicy, EpisodeSpec } from './policy.js';
 
 /** Index of the largest score, ties uniformly at random (scores equal within a relative 1e-12). */
@@ -17,7 +23,8 @@ export function argmaxRandomTie(scores: ArrayLike<number>, rng: Rng): number {
   let best = -Infinity;
   for (let i = 0; i < scores.length; i++) if (scores[i]! > best) best = scores[i]!;
   const tol = 1e-12 * Math.max(1, Math.abs(best));
-  let count = 0, pick = 0;
+  let count = 0,
+    pick = 0;
   for (let i = 0; i < scores.length; i++) {
     if (scores[i]! >= best - tol) {
       count++;
@@ -50,7 +57,7 @@ abstract class CountingPolicy implements BaselinePolicy {
   abstract act(rng: Rng, observation?: Float32Array, info?: Info): number;
 
   update(action: number, reward: number): void {
-    const r = reward < 0 ? 0 : reward > 1 ? 1 : reward;
+    const r = reward < 0 ? 0 : Math.min(reward, 1);
     this.s[action]! += r;
     this.f[action]! += 1 - r;
     this.n[action]! += 1;
@@ -116,14 +123,15 @@ export class DependentGreedy implements BaselinePolicy {
   }
 
   update(action: number, reward: number): void {
-    const r = reward < 0 ? 0 : reward > 1 ? 1 : reward;
+    const r = reward < 0 ? 0 : Math.min(reward, 1);
     const d = 2 * r - 1; // success → +1, failure → −1
     this.evidence += action === 0 ? d : -d;
   }
 }
 
 function requireBinary(reward: number, who: string): number {
-  if (reward !== 0 && reward !== 1) throw new RangeError(`${who} needs Bernoulli rewards in {0, 1}, got ${reward}`);
+  if (reward !== 0 && reward !== 1)
+    throw new RangeError(`${who} needs Bernoulli rewards in {0, 1}, got ${reward}`);
   return reward;
 }
 
@@ -185,7 +193,8 @@ export class BayesOptimalTwoArm extends CountingPolicy {
   }
 
   act(rng: Rng): number {
-    const [s1, s2] = [this.s[0]!, this.s[1]!], [f1, f2] = [this.f[0]!, this.f[1]!];
+    const [s1, s2] = [this.s[0]!, this.s[1]!],
+      [f1, f2] = [this.f[0]!, this.f[1]!];
     if (this.t >= this.horizon) return rng.int(2); // past the horizon nothing is at stake
     this.scores[0] = this.dp!.qValue(0, s1, f1, s2, f2);
     this.scores[1] = this.dp!.qValue(1, s1, f1, s2, f2);

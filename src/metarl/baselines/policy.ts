@@ -77,13 +77,15 @@ export type MetaRLEnv = Env<Float32Array, number>;
 
 function trialsOf(env: MetaRLEnv): number {
   const t = (env as { trials?: unknown }).trials ?? env.metadata?.['trials'];
-  if (!Number.isInteger(t) || (t as number) < 1) throw new TypeError('evaluateBaseline: the env exposes no trial count (env.trials or metadata.trials)');
+  if (!Number.isInteger(t) || (t as number) < 1)
+    throw new TypeError('evaluateBaseline: the env exposes no trial count (env.trials or metadata.trials)');
   return t as number;
 }
 
 function nActionsOf(env: MetaRLEnv): number {
   const n = (env.actionSpace as { n?: unknown }).n;
-  if (env.actionSpace.kind !== 'Discrete' || !Number.isInteger(n)) throw new TypeError(`evaluateBaseline: needs a Discrete action space, got ${env.actionSpace.toString()}`);
+  if (env.actionSpace.kind !== 'Discrete' || !Number.isInteger(n))
+    throw new TypeError(`evaluateBaseline: needs a Discrete action space, got ${env.actionSpace.toString()}`);
   return n as number;
 }
 
@@ -109,21 +111,26 @@ export function evaluateBaseline(
   opts: EvaluateOptions,
 ): EvaluationResult {
   const { episodes, seed } = opts;
-  if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`evaluateBaseline: episodes must be a positive integer, got ${episodes}`);
+  if (!Number.isInteger(episodes) || episodes < 1)
+    throw new RangeError(`evaluateBaseline: episodes must be a positive integer, got ${episodes}`);
   const maxSteps = opts.maxStepsPerEpisode ?? 100000;
   const env = taskFactory();
   const policy = policyFactory();
   const rng = new Rng(seed).fork('policy');
   const T = trialsOf(env);
   const nActions = nActionsOf(env);
-  const rewardCurve = new Float64Array(T), regretCurve = new Float64Array(T), optCurve = new Float64Array(T);
+  const rewardCurve = new Float64Array(T),
+    regretCurve = new Float64Array(T),
+    optCurve = new Float64Array(T);
   const optCount = new Float64Array(T);
-  const totals = new Float64Array(episodes), regrets = new Float64Array(episodes);
+  const totals = new Float64Array(episodes),
+    regrets = new Float64Array(episodes);
   let haveRegret = false;
   for (let ep = 0; ep < episodes; ep++) {
     let { observation, info } = env.reset(ep === 0 ? { seed } : {});
     policy.reset({ nActions, trials: T });
-    let total = 0, regret = 0;
+    let total = 0,
+      regret = 0;
     for (let k = 0; k < maxSteps; k++) {
       const action = policy.act(rng, observation, info);
       const res = env.step(action);

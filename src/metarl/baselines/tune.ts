@@ -34,9 +34,17 @@ export function tuneGittinsDiscount(taskFactory: () => MetaRLEnv, opts: TuneOpti
   let best: { gamma: number; result: EvaluationResult; score: number } | undefined;
   const grid: TuneResult['grid'] = [];
   for (const g of gammas) {
-    const result = evaluateBaseline(taskFactory, () => new GittinsPolicy(g), { episodes: opts.episodes, seed: opts.seed });
+    const result = evaluateBaseline(taskFactory, () => new GittinsPolicy(g), {
+      episodes: opts.episodes,
+      seed: opts.seed,
+    });
     const score = Number.isNaN(result.regret_mean) ? -result.reward_mean : result.regret_mean;
-    grid.push({ gamma: g, regret_mean: result.regret_mean, regret_sem: result.regret_sem, reward_mean: result.reward_mean });
+    grid.push({
+      gamma: g,
+      regret_mean: result.regret_mean,
+      regret_sem: result.regret_sem,
+      reward_mean: result.reward_mean,
+    });
     if (!best || score < best.score) best = { gamma: g, result, score };
   }
   return { gamma: best!.gamma, result: best!.result, grid };

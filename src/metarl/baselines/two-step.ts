@@ -77,7 +77,8 @@ abstract class TwoStepLearner implements BaselinePolicy {
   protected abstract onReward(firstAction: number, state2: number, reward: number): void;
 
   update(_action: number, reward: number, info: Info): void {
-    const a = info['firstAction'] as number, s = info['state2'] as number;
+    const a = info['firstAction'] as number,
+      s = info['state2'] as number;
     if (info['stage'] === 1 || (info['stage'] === 2 && !this.atStage2)) this.onTransition(a, s);
     if (info['trialEnd'] === true) {
       this.onReward(a, s, reward);
@@ -178,7 +179,12 @@ export class TwoStepStayCounter {
 
   observe = (rec: StepRecord): void => {
     if (rec.info['trialEnd'] !== true) return;
-    this.addTrial(rec.episode, rec.info['firstAction'] as number, rec.info['rewarded'] === true, rec.info['common'] === true);
+    this.addTrial(
+      rec.episode,
+      rec.info['firstAction'] as number,
+      rec.info['rewarded'] === true,
+      rec.info['common'] === true,
+    );
   };
 
   addTrial(episode: number, firstAction: number, rewarded: boolean, common: boolean): void {
