@@ -102,10 +102,7 @@ export function parseSets<S extends z.ZodObject>(
     if (key in raw) throw new ConfigError(`--set key '${key}' given twice`);
     // Strings stay strings when the schema wants a string (e.g. "1e3" as a name), otherwise read JSON.
     const want = p[key]!.type;
-    raw[key] =
-      want === 'string' || (p[key]!.enum && p[key]!.enum.every((v) => typeof v === 'string'))
-        ? val
-        : readValue(val);
+    raw[key] = want === 'string' || p[key]!.enum?.every((v) => typeof v === 'string') ? val : readValue(val);
   }
   return validateConfig(schema, raw, experimentId);
 }
