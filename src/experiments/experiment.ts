@@ -84,6 +84,8 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
   readonly metrics: Record<string, string>;
   /** The phenomenon's expected outcome, stated before the run (for the docs and `list`). */
   readonly expected?: string;
+  /** The metric keys that carry the result, in the order the docs tables show them (default: all). */
+  readonly headline?: readonly string[];
   /** Repository-relative path of the checkpoint `steered eval` uses without --checkpoint. */
   readonly shippedCheckpoint?: string;
   /**
