@@ -1,6 +1,6 @@
 /**
  * Training throughput of every shipped meta-RL checkpoint recipe, and the wall time the full recipe
- * would take on this machine at that speed. Prints one JSON object; progress goes to stderr.
+ * would take on the machine running it at that speed. Prints one JSON object; progress goes to stderr.
  *
  *   npx tsc -p . && node dist/bench/shipped.js [--only <id>[,<id>…]]… [--updates N] [--warmup N]
  *

@@ -53,7 +53,7 @@ export interface Env<O = unknown, A = unknown> {
   step(action: A): StepResult<O>;
   close?(): void;
   /**
-   * Optional low-resolution channel for the Steering Subsystem (DESIGN §3): what innate detectors
+   * Optional low-resolution channel for the Steering Subsystem (docs/architecture.md §3): what innate detectors
    * can see. Worlds that have none omit it.
    */
   steeringChannel?(): unknown;

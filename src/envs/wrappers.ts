@@ -1,6 +1,6 @@
 /**
  * Wrappers after Gymnasium 1.x. A wrapper is itself an Env; it forwards everything it does not change,
- * including the optional steering channel (DESIGN §3), so that stacking TimeLimit / statistics / flattening
+ * including the optional steering channel (docs/architecture.md §3), so that stacking TimeLimit / statistics / flattening
  * around a world never hides what its innate detectors can see.
  */
 import type { Env, ResetOptions, ResetResult, Space, StepResult } from './core.js';

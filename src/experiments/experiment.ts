@@ -50,7 +50,7 @@ export interface RunContext<C> {
  * it decides how work is split (which fixes the numbers) and only asks the edge where to run it.
  */
 export interface ParallelBackend {
-  /** Threads worth running at once on this machine (e.g. os.availableParallelism()). */
+  /** Threads worth running at once on the host (e.g. os.availableParallelism()). */
   readonly workers: number;
   /**
    * Start `workers` helper threads, each holding a replica of the experiment's A2C trainer built from

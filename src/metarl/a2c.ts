@@ -10,7 +10,7 @@
  * resumed run is bit-identical to an uninterrupted one.
  *
  * Data parallelism. An update is three pure stages so it can be spread over threads without the core
- * knowing about them (DESIGN §2: the worker pool is edge code, injected as a GradientBackend):
+ * knowing about them (docs/architecture.md §4: the worker pool is edge code, injected as a GradientBackend):
  *   1. plan (main): draw from the trainer RNG, per episode, an environment seed and an action-sampling
  *      seed, and cut the episodes into `shards` contiguous blocks. Every episode samples its actions
  *      from its own Rng, so an episode's rollout does not depend on which shard (thread) plays it.

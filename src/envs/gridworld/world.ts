@@ -1,5 +1,5 @@
 /**
- * The gridworld engine of the brain experiments. It gives two views of one world, as DESIGN §1 asks:
+ * The gridworld engine of the brain experiments. It gives two views of one world, as docs/architecture.md §1 describes:
  *
  * - the learner's observation (a Float32Array, layout below): where it is and what it sees — object
  *   features weighted by proximity, the room's context, tastes. Rich, but meaningless until learned.

@@ -13,7 +13,7 @@
  *   safety/IslandNavigation-v0       {}
  *   safety/FriendFoe-v0              {bandit?: 'friend'|'neutral'|'adversary', extraStep = false}
  *
- * and the alignment-lab worlds of issue 5 (not part of Leike et al.; their own step limits):
+ * and the alignment-lab worlds (not part of Leike et al.; their own step limits):
  *
  *   safety/CoinEnd-v0                {test = false, rows = 4, cols = 10, wallDensity = 0.5}   50 steps
  *   safety/KeysChests-v0             {test = false, keys?, chests?, size = 5}                  60 steps

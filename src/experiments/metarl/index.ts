@@ -1,5 +1,5 @@
 /**
- * Meta-RL experiments (seed 003; Wang et al. 2018, Duan et al. 2016) as a declarative table: task
+ * Meta-RL experiments (Wang et al. 2018, Duan et al. 2016) as a declarative table: task
  * family, the network's training defaults, metric keys, expected outcome and the analysis. One shared
  * run function (runner.ts) trains the A2C-LSTM and evaluates it with frozen weights.
  */
