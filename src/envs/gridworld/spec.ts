@@ -8,11 +8,12 @@
  *   features = leggy dark small …  # the learner's visual feature vocabulary (its observation order)
  *   contexts = ctx-a ctx-b         # room context features the learner senses (wall colour, smell…)
  *   tastes = sweet                 # taste channels (both subsystems taste)
+ *   coarse = dark small open       # every flag and room tag the Steering Subsystem's channel can carry
  *
  *   [object S]                     # the layout character
  *   name = spider
  *   features = leggy dark small    # what the learner sees (must be in [world] features)
- *   coarse = dark small            # what the Steering Subsystem's low-resolution channel sees
+ *   coarse = dark small            # what the Steering Subsystem's low-resolution channel sees (in [world] coarse)
  *   moves = 0.7                    # probability of a random step each tick (0 = still)
  *   bite = 0                       # pain when it shares the agent's cell
  *   chase = 0                      # probability per tick of stepping toward the agent
@@ -71,6 +72,8 @@ export interface WorldSpec {
   features: string[];
   contexts: string[];
   tastes: string[];
+  /** Every coarse flag and room tag the world's objects and rooms may carry (declared in [world]). */
+  coarse: string[];
   objects: Map<string, ObjectDef>;
   rooms: Map<string, RoomDef>;
 }
@@ -96,10 +99,12 @@ export function parseWorld(text: string, file: string): WorldSpec {
   const features = w.words('features');
   const contexts = w.words('contexts', []);
   const tastes = w.words('tastes', []);
+  const coarseVocab = w.words('coarse', []);
   for (const [key, list] of [
     ['features', features],
     ['contexts', contexts],
     ['tastes', tastes],
+    ['coarse', coarseVocab],
   ] as const) {
     const seen = new Set<string>();
     for (const x of list) {
@@ -108,6 +113,19 @@ export function parseWorld(text: string, file: string): WorldSpec {
     }
   }
   w.done();
+  // A coarse word nobody declared is almost always a typo ('drak' for 'dark'): the detector that looks
+  // for the real word would silently never fire, which reads like a genuine negative result.
+  const checkCoarse = (r: SectionReader, words: string[]) => {
+    for (const c of words)
+      if (!coarseVocab.includes(c))
+        r.fail(
+          r.field('coarse')!.line,
+          coarseVocab.length
+            ? `coarse flag '${c}' is not in [world] coarse (${coarseVocab.join(' ')})`
+            : `coarse flag '${c}' is not declared: list every coarse flag and room tag in [world] coarse = …`,
+        );
+    return words;
+  };
 
   const objects = new Map<string, ObjectDef>();
   const names = new Set<string>();
@@ -147,7 +165,7 @@ export function parseWorld(text: string, file: string): WorldSpec {
       char: ch,
       name,
       features: feats,
-      coarse: r.words('coarse', []),
+      coarse: checkCoarse(r, r.words('coarse', [])),
       moves: r.number('moves', 0, [0, 1]),
       bite: r.number('bite', 0, [0, 100]),
       chase: r.number('chase', 0, [0, 1]),
@@ -171,7 +189,7 @@ export function parseWorld(text: string, file: string): WorldSpec {
           r.field('context')!.line,
           `context '${c}' is not in [world] contexts (${contexts.join(' ') || 'none declared'})`,
         );
-    const coarse = r.words('coarse', []);
+    const coarse = checkCoarse(r, r.words('coarse', []));
     const rows = r.block('layout');
     if (rows.length !== height)
       r.fail(rows[0]!.line, `layout has ${rows.length} rows; [world] size says ${height}`);
@@ -206,5 +224,5 @@ export function parseWorld(text: string, file: string): WorldSpec {
     if (!['world', 'object', 'room'].includes(s.kind))
       throw new DataFileError(file, s.line, `unknown section [${s.kind}] (allowed: world, object, room)`);
   }
-  return { file, width, height, view, features, contexts, tastes, objects, rooms };
+  return { file, width, height, view, features, contexts, tastes, coarse: coarseVocab, objects, rooms };
 }
