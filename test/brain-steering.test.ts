@@ -12,6 +12,7 @@ import { learnerConfig } from '../src/brain/learning/config.js';
 const STEER = `
 [steering]
 gamma = 0.5
+senses = dark small enclosed haze
 [body cortisol]
 baseline = 0.1
 decay = 0.5
