@@ -9,8 +9,9 @@
  */
 import type { TensorRecord } from '../nn/serialize.js';
 import { loadParams, paramsToTensors } from '../nn/serialize.js';
-import type { GridWorld, CoarseChannel } from '../envs/gridworld/world.js';
+import type { CoarseChannel } from './senses.js';
 import type { BrainWorld } from './world.js';
+import type { GridBrainWorld } from './grid-world.js';
 import { Rng } from '../math/rng.js';
 import type { DownMessage, NonMotorOutput, UpMessage } from './messages.js';
 import type { SteeringState, SteeringSubsystem } from './steering/steering.js';
@@ -45,7 +46,7 @@ export interface TickRecord {
 }
 
 /** `W`: the world the brain lives in — the brain gridworld by default, or any adapter (brain/world.ts). */
-export class Agent<W extends BrainWorld = GridWorld> {
+export class Agent<W extends BrainWorld = GridBrainWorld> {
   readonly world: W;
   readonly steering: SteeringSubsystem;
   readonly learner: LearningSubsystem;

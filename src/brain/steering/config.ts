@@ -1,5 +1,5 @@
 /**
- * Steering configuration files (`*.steer`, data-file format of src/envs/gridworld/datafile.ts). The
+ * Steering configuration files (`*.steer`, data-file format of src/format/datafile.ts). The
  * whole innate part of an agent is one such file, readable by the person who wrote it:
  *
  *   [steering]
@@ -19,7 +19,7 @@
  *                                  horizon (TD discount of a predictor); clear = always|never|reaction NAME;
  *                                  valence (its weight when the planner scores imagined states)
  */
-import { DataFileError, parseDataFile, SectionReader } from '../../envs/gridworld/datafile.js';
+import { DataFileError, parseDataFile, SectionReader } from '../../format/datafile.js';
 import type { BodySpec } from './body.js';
 import { DETECTOR_KINDS, type DetectorSpec } from './detectors.js';
 import { parseCondition, readsLearner, type Condition, type ReactionSpec, type Reflex } from './reactions.js';

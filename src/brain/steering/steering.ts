@@ -3,7 +3,7 @@
  * step per tick: senses → detectors → reactions (body, reflex, reward) → rewiring → dopamine → ground
  * truth for each assessor. It sees the learner only through the DownMessage.
  */
-import type { CoarseChannel } from '../../envs/gridworld/world.js';
+import type { CoarseChannel } from '../senses.js';
 import type { AssessorTarget, DownMessage, UpMessage } from '../messages.js';
 import { bodyIndex, clampBody, initialBody, normaliseBody, relaxBody } from './body.js';
 import type { SteeringSpec } from './config.js';

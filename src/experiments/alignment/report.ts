@@ -45,8 +45,8 @@ import {
   type KCState,
   type SafetyEnvName,
 } from '../../envs/safety/index.js';
-import { evaluate as evaluateTabular, train as trainTabular, TabularAgent } from '../../probes/tabular.js';
-import { evaluateA2C, trainA2C, type StepTrace } from '../../probes/a2c-grid.js';
+import { evaluate as evaluateTabular, train as trainTabular, TabularAgent } from '../../baselines/tabular.js';
+import { evaluateA2C, trainA2C, type StepTrace } from '../../baselines/a2c-grid.js';
 import {
   conceptProbe,
   drugAvoidanceRate,
