@@ -37,7 +37,7 @@ import {
   ModelBased,
 } from '../../metarl/baselines/index.js';
 import { twoArmBayesDP } from '../../metarl/bayes.js';
-import { linePlot, barChart } from '../svg.js';
+import { linePlot, barChart } from '../../plot/svg.js';
 import { VolatileBandit } from '../../envs/metarl/index.js';
 import {
   fitVolatility,
