@@ -23,9 +23,10 @@ import type { Rng } from '../../math/rng.js';
 import { conceptProbe, pearson, valueAgreement } from '../../probes/alignment.js';
 import type { Metrics, RunContext } from '../experiment.js';
 import { barChart, linePlot } from '../svg.js';
-import { brainFiles, makeAgent, round } from './common.js';
+import { brainFiles, makeAgent } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, nextReward, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, nextReward, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 /** One lifetime's condition. */
 export interface CoinLife {

@@ -22,9 +22,10 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { round, TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
+import { TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 const config = z
   .object({

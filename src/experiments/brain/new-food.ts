@@ -10,9 +10,10 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../svg.js';
-import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from './common.js';
+import { brainFiles, makeAgent, reachProbeKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { enter, live, mean, reachProbe } from './protocol.js';
+import { enter, live, reachProbe } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 const config = z
   .object({

@@ -68,10 +68,6 @@ export function pick<T>(rng: Rng, xs: readonly T[]): T {
   return xs[rng.int(xs.length)]!;
 }
 
-export function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-}
-
 /** Free cells at least `minSteps` walking steps from the nearest object called `target`. */
 export function startsAway(agent: Agent, target: string, minSteps: number): [number, number][] {
   return agent.world.freeCells().filter(([x, y]) => {
