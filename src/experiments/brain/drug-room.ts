@@ -26,6 +26,7 @@ import { TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from '.
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { assessorsAt, enter, live, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
+import { spreadPick, streamSeed } from '../seeds.js';
 
 const config = z
   .object({
@@ -143,7 +144,7 @@ export const drugRoom = defineExperiment({
               const entered: number[] = [],
                 berry: number[] = [];
               for (let i = 0; i < c.trials; i++) {
-                day(a, c.drug, starts[(i * 7919) % starts.length], 13000 + i);
+                day(a, c.drug, spreadPick(starts, i), streamSeed('drugRoomTest', i));
                 let e = false,
                   b = false;
                 live(a, c.ticks, {

@@ -124,7 +124,12 @@ export const goalInjection = defineExperiment({
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     const acc: Acc = { before: [], after: [], probeR2: NaN, probeCvR2: NaN, positives: 0, goal: null };
-    const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seed: 7000 };
+    const probe = {
+      trials: c.trials,
+      ticks: c.ticks,
+      minSteps: c.minSteps,
+      seeds: 'goalInjectionReach',
+    } as const;
     const inject = (a: Agent, acc: Acc) => {
       if (acc.goal && a.learner.planner.goals.length === 0)
         a.learner.injectGoal({

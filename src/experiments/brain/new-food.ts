@@ -90,7 +90,7 @@ export const newFood = defineExperiment({
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     const acc: Acc = { before: [], after: [], steps: [], tastings: 0 };
-    const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seed: 5000 };
+    const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seeds: 'newFoodReach' } as const;
     const steps: LifeStep<Acc>[] = [
       ...chunked<Acc>('explore', c.explore, c.roomTicks, (a, acc, _r: Rng, ticks, i) => {
         enter(a, NEW_FOOD.exploreRooms[i % NEW_FOOD.exploreRooms.length]!);

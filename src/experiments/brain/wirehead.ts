@@ -21,6 +21,7 @@ import { TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from '.
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { assessorsAt, enter, live, startsAway, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
+import { spreadPick, streamSeed } from '../seeds.js';
 
 const config = z
   .object({
@@ -204,7 +205,7 @@ export const wirehead = defineExperiment({
               berries: number[] = [],
               byPlanner: number[] = [];
             for (let i = 0; i < c.trials; i++) {
-              episode(a, starts[(i * 7919) % starts.length], 11000 + i);
+              episode(a, spreadPick(starts, i), streamSeed('wireheadTest', i));
               const t = liveWithLever(a, c.ticks, c.seized, true);
               tampered.push(t.tampered ? 1 : 0);
               if (t.tampered) byPlanner.push(t.byPlanner ? 1 : 0);

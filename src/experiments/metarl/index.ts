@@ -49,6 +49,7 @@ import {
   laggedEffects,
   laggedRegressionFigure,
 } from '../../metarl/analysis/index.js';
+import { streamSeed } from '../seeds.js';
 
 type Fig = { figure: (name: string, svg: string) => void };
 
@@ -90,7 +91,7 @@ function banditAnalysis(
     const env = makeEnv();
     const T = env.trials;
     const st = banditStats(rec, T);
-    const seed = 12345;
+    const seed = streamSeed('banditBaselines');
     const eps = rec.episodes;
     const baselines: { name: string; res: ReturnType<typeof evaluateBaseline> }[] = [
       {
@@ -381,7 +382,7 @@ const TABLE: Row[] = [
         const c = new TwoStepStayCounter();
         evaluateBaseline(() => new TwoStepTask(), mk, {
           episodes: Math.min(rec.episodes, 1000),
-          seed: 7,
+          seed: streamSeed('twoStepBaselines'),
           observer: c.observe,
         });
         return c.result();
