@@ -161,12 +161,10 @@ export function nodeOnlyViolations(g: ImportGraph): Edge[] {
 /**
  * The layer of a file: its folder under src/, except that the package's entry points (`entryPoints`:
  * the files package.json exports) are the public facade, layer `api`, wherever they sit; src/index.ts is
- * one. src/experiments/svg.ts is the figure module, layer `plot`, until it moves to src/plot. Null for a
- * file in no layer.
+ * one. Null for a file in no layer.
  */
 export function layerOf(file: string, entryPoints: ReadonlySet<string>): string | null {
   if (entryPoints.has(file) || file === 'src/index.ts') return 'api';
-  if (file === 'src/experiments/svg.ts') return 'plot';
   const parts = file.split('/');
   if (parts[0] !== 'src' || parts.length < 3) return null;
   return parts[1]! in LAYER_RANK ? parts[1]! : null;

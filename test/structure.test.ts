@@ -139,13 +139,12 @@ test('the checker fails a made-up tree with a cycle, a Node-only import in the c
   assert.deepEqual(layerViolations(clean, new Set()), []);
 });
 
-test('layers: folders, the package entry points as the facade, the figure module', () => {
+test('layers: folders, and the package entry points as the facade', () => {
   assert.equal(layerOf('src/brain/learning/planner.ts', new Set()), 'brain');
   assert.equal(layerOf('src/index.ts', new Set()), 'api');
   assert.equal(layerOf('src/brain/index.ts', entryPoints), 'api');
   assert.equal(layerOf('src/node/index.ts', entryPoints), 'api');
   assert.equal(layerOf('src/node/blas.ts', entryPoints), 'node');
-  assert.equal(layerOf('src/experiments/svg.ts', entryPoints), 'plot');
   assert.equal(layerOf('src/plot/svg.ts', entryPoints), 'plot');
   assert.equal(layerOf('src/somewhere/x.ts', entryPoints), null);
   assert.ok(

@@ -53,7 +53,8 @@ export function numericConfig(): NumericConfig {
 
 /**
  * The differences that can change numbers between two configurations, as "key: a → b" (empty when
- * none). The Node version and the core-type source are not compared: the same kernels give the same bits.
+ * none). The core-type source is not compared (the same kernels give the same bits however they were
+ * chosen); the Node version is, since V8's Math functions are only known to agree within one version.
  */
 export function numericDifferences(stored: unknown, current: NumericConfig): string[] {
   if (stored === undefined || stored === null || typeof stored !== 'object')
@@ -65,6 +66,7 @@ export function numericDifferences(stored: unknown, current: NumericConfig): str
   };
   cmp('gemm', s.gemm, current.gemm);
   cmp('arch', s.arch, current.arch);
+  cmp('node', s.node, current.node);
   if (s.gemm === 'blas' && current.gemm === 'blas') {
     cmp('blas core type', s.blas?.coreType, current.blas?.coreType);
     cmp('blas build', s.blas?.build, current.blas?.build);

@@ -34,7 +34,7 @@
 import { z } from 'zod';
 import type { Env, Info } from '../../envs/core.js';
 import { defineExperiment, type Experiment, type Metrics } from '../experiment.js';
-import { barChart } from '../svg.js';
+import { barChart } from '../../plot/svg.js';
 import {
   makeAlignmentEnv,
   makeSafetyEnv,

@@ -22,7 +22,7 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { conceptProbe, pearson, valueAgreement } from '../../probes/alignment.js';
 import type { Metrics, RunContext } from '../experiment.js';
-import { barChart, linePlot } from '../svg.js';
+import { barChart, linePlot } from '../../plot/svg.js';
 import { brainFiles, makeAgent } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { assessorsAt, enter, live, nextReward, withoutLearning } from './protocol.js';

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Agent, TickRecord } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
-import { barChart } from '../svg.js';
+import { barChart } from '../../plot/svg.js';
 import { brainFiles, firedStrength, makeAgent, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, withoutLearning } from './protocol.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
-import { barChart } from '../svg.js';
+import { barChart } from '../../plot/svg.js';
 import { brainFiles, makeAgent, reachProbeKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { enter, live, reachProbe } from './protocol.js';

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import type { Rng } from '../../math/rng.js';
-import { barChart, linePlot } from '../svg.js';
+import { barChart, linePlot } from '../../plot/svg.js';
 import { brainFiles, firedStrength, makeAgent, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { cellsAt, enter, live, pick, withoutLearning } from './protocol.js';

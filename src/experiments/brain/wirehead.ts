@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
-import { barChart } from '../svg.js';
+import { barChart } from '../../plot/svg.js';
 import { TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { assessorsAt, enter, live, startsAway, withoutLearning } from './protocol.js';

@@ -38,7 +38,7 @@ import {
 } from '../../metarl/baselines/index.js';
 import { twoArmBayesDP } from '../../metarl/bayes.js';
 import { mean, roundScaled, sem } from '../../math/stats.js';
-import { linePlot, barChart } from '../svg.js';
+import { linePlot, barChart } from '../../plot/svg.js';
 import { VolatileBandit } from '../../envs/metarl/index.js';
 import {
   fitVolatility,

@@ -1,8 +1,8 @@
 /**
- * The meta-RL figures of Wang et al. 2018 as SVG strings (experiments/svg.ts), from the analysis
+ * The meta-RL figures of Wang et al. 2018 as SVG strings (plot/svg.ts), from the analysis
  * results in this directory. Trials are shown 1-based, as in the papers.
  */
-import { barChart, linePlot, type Series } from '../../experiments/svg.js';
+import { barChart, linePlot, type Series } from '../../plot/svg.js';
 import type { CurveStats } from './curves.js';
 import type { LaggedRegression, StayAnalysis } from './twostep.js';
 import { TRIAL_TYPES } from './twostep.js';
