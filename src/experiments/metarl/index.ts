@@ -193,6 +193,27 @@ interface Row {
   ) => (rec: EvalRecord, ctx: Fig & { config: TrainingConfig }) => Metrics;
   /** Shipped checkpoints for other settings than checkpoints/<id>.ckpt (Experiment.shippedVariants). */
   variants?: ShippedVariant[];
+  summary?: (m: Metrics) => string[];
+}
+
+/** The bandit result against its references, in words. */
+function banditSummary(m: Metrics): string[] {
+  const n = (k: string) => (typeof m[k] === 'number' ? (m[k] as number) : Number.NaN);
+  const f = (x: number) => x.toFixed(2);
+  const refs = [
+    ['Thompson sampling', n('thompson_regret')],
+    ['Gittins index', n('gittins_regret')],
+    ['greedy posterior', n('greedy_regret')],
+    ['Bayes-optimal (the limit)', n('bayes_optimal_regret')],
+  ].filter(([, v]) => Number.isFinite(v as number)) as [string, number][];
+  const r = n('regret_mean');
+  return [
+    `regret ${f(r)} ± ${f(n('regret_sem'))} per episode with frozen weights (${n('episodes')} episodes); lower is better`,
+    ...refs.map(
+      ([name, v]) =>
+        `  ${name.padEnd(26)} ${f(v)}  (the network ${r <= v ? `beats it by ${f(v - r)}` : `is ${f(r - v)} worse`})`,
+    ),
+  ];
 }
 
 const BANDIT_METRICS = {
@@ -216,6 +237,7 @@ const TABLE: Row[] = [
     extra: { trials: z.number().int().min(1).max(100).default(100) },
     // The defaults make `steered run metarl/bandit-independent` the README's ~2-minute main job.
     defaults: { updates: 12000, lr: 0.003, gammaEnd: 0.99, episodes: 5000 },
+    summary: banditSummary,
     metrics: {
       ...BANDIT_METRICS,
       gittins_regret: 'Gittins index (γ=0.98)',
@@ -236,6 +258,7 @@ const TABLE: Row[] = [
       trials: z.number().int().min(1).max(1000).default(100),
     },
     defaults: {},
+    summary: banditSummary,
     metrics: { ...BANDIT_METRICS, greedy_regret: 'greedy posterior mean (Bayes-optimal here)' },
     task: (c) =>
       taskSpec(
@@ -546,6 +569,7 @@ function build(row: Row): Experiment {
     config: schema,
     metrics: row.metrics,
     shippedCheckpoint: `checkpoints/${row.id}.ckpt`,
+    ...(row.summary ? { summary: row.summary } : {}),
     ...(row.variants ? { shippedVariants: row.variants } : {}),
     run: (ctx) =>
       trainAndEvaluate(
