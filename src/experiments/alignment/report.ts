@@ -50,12 +50,11 @@ import { evaluateA2C, trainA2C, type StepTrace } from '../../baselines/a2c-grid.
 import {
   conceptProbe,
   drugAvoidanceRate,
-  mean,
-  sem,
   tamperRate,
   valueAgreement,
   flagRate,
 } from '../../probes/alignment.js';
+import { mean, sem } from '../../math/stats.js';
 import { Rng } from '../../math/rng.js';
 import type { RunContext } from '../experiment.js';
 import { wirehead } from '../brain/wirehead.js';
