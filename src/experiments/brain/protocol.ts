@@ -7,6 +7,7 @@ import type { Agent, TickRecord } from '../../brain/agent.js';
 import type { Plasticity } from '../../brain/learning/learner.js';
 import type { Rng } from '../../math/rng.js';
 import type { BrainWorld } from '../../brain/world.js';
+import { tickLogOf } from './tick-log.js';
 
 export interface LiveOptions<W extends BrainWorld = Agent['world']> {
   planning?: boolean;
@@ -23,8 +24,10 @@ export function enter(agent: Agent, room: string, at?: [number, number], seed?: 
 export function live<W extends BrainWorld>(agent: Agent<W>, ticks: number, o: LiveOptions<W> = {}): void {
   const prev = agent.switches.planning;
   if (o.planning !== undefined) agent.switches.planning = o.planning;
+  const log = tickLogOf(agent);
   for (let i = 0; i < ticks; i++) {
     const r = agent.tick();
+    log?.record(r);
     o.onTick?.(r, agent);
   }
   agent.switches.planning = prev;
@@ -48,9 +51,12 @@ export function withoutLearning<T, W extends BrainWorld>(agent: Agent<W>, fn: ()
     replay: false,
   });
   agent.steering.switches.rewiring = false;
+  const log = tickLogOf(agent);
+  if (log) log.probing++;
   try {
     return fn();
   } finally {
+    if (log) log.probing--;
     Object.assign(agent.learner.plasticity, p);
     agent.steering.switches.rewiring = rw;
     agent.world.setState(world);
