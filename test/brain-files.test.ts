@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDataFile, DataFileError } from '../src/envs/gridworld/datafile.js';
+import { parseDataFile, DataFileError } from '../src/format/datafile.js';
 import { parseWorld } from '../src/envs/gridworld/spec.js';
 import { GridWorld } from '../src/envs/gridworld/world.js';
 import { parseSteering } from '../src/brain/steering/config.js';

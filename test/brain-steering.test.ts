@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseSteering } from '../src/brain/steering/config.js';
 import { SteeringSubsystem } from '../src/brain/steering/steering.js';
 import { detect } from '../src/brain/steering/detectors.js';
-import type { CoarseChannel } from '../src/envs/gridworld/world.js';
+import type { CoarseChannel } from '../src/brain/senses.js';
 import type { DownMessage, NonMotorOutput } from '../src/brain/messages.js';
 import { emit, MODES } from '../src/brain/learning/modes.js';
 import { learnerConfig } from '../src/brain/learning/config.js';
@@ -12,6 +12,7 @@ import { learnerConfig } from '../src/brain/learning/config.js';
 const STEER = `
 [steering]
 gamma = 0.5
+senses = dark small enclosed haze
 [body cortisol]
 baseline = 0.1
 decay = 0.5

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseWorld } from '../src/envs/gridworld/spec.js';
+import { parseSteering } from '../src/brain/steering/config.js';
 import { steered } from '../test-support/cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,6 +71,48 @@ test('a misspelt coarse flag in a world file given to an experiment: exit 2, one
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /typo\.world:\d+: coarse flag 'drak' is not in \[world\] coarse/);
+    assert.equal(r.stdout, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('detector flags, room tags and tastes must be declared in [steering] senses; the error names file, line, word and the known ones', () => {
+  const good = readFileSync(join(ROOT, 'data', 'steering', 'default.steer'), 'utf8');
+  assert.ok(parseSteering(good, 'default.steer').detectors.length > 0);
+  const cases: [string, string, RegExp][] = [
+    [
+      'flags = dark small',
+      'flags = drak small',
+      /flags 'drak' is not in \[steering\] senses \(dark small sweet enclosed haze\)/,
+    ],
+    ['tag = enclosed', 'tag = enclsoed', /tag 'enclsoed' is not in \[steering\] senses/],
+    ['taste = sweet', 'taste = swete', /taste 'swete' is not in \[steering\] senses/],
+  ];
+  for (const [from, to, re] of cases) {
+    const bad = good.replace(from, to);
+    assert.notEqual(bad, good);
+    const line = bad.split('\n').findIndex((l) => l.startsWith(to)) + 1;
+    assert.throws(
+      () => parseSteering(bad, 'default.steer'),
+      (e: Error) =>
+        e.message.startsWith(`default.steer:${line}: `) && re.test(e.message) && !e.message.includes('\n'),
+    );
+  }
+  const undeclared = good.replace(/^senses = .*\n/m, '');
+  assert.throws(() => parseSteering(undeclared, 's.steer'), /flags 'dark' is not declared: list every flag/);
+});
+
+test('a misspelt detector flag in a steering file given to an experiment: exit 2, one line (coarse = drak small)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steered-names-'));
+  try {
+    const good = readFileSync(join(ROOT, 'data', 'steering', 'default.steer'), 'utf8');
+    const file = join(dir, 'typo.steer');
+    writeFileSync(file, good.replace('flags = dark small', 'flags = drak small'));
+    const r = steered(['run', 'brain/spider-fear', '--set', `steering=${file}`, '--json'], join(dir, 'runs'));
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /typo\.steer:\d+: flags 'drak' is not in \[steering\] senses/);
     assert.equal(r.stdout, '');
   } finally {
     rmSync(dir, { recursive: true, force: true });

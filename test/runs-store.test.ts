@@ -56,7 +56,7 @@ test('create makes the directory, config.json and a running row; the database is
   const root = tmp();
   const store = new RunStore(root);
   assert.equal(store.journalMode(), 'wal');
-  assert.equal(store.schemaVersion(), 1);
+  assert.equal(store.schemaVersion(), 2);
   const run = store.create({
     experiment: 'alignment/wirehead',
     seed: 3,
@@ -279,6 +279,27 @@ test('a database from a newer schema is refused without being modified', () => {
   const before = fs.readFileSync(path.join(root, 'runs.db'));
   assert.throws(() => new RunStore(root), oneLineError(RunStoreError, /schema version 99, newer/));
   assert.ok(fs.readFileSync(path.join(root, 'runs.db')).equals(before));
+});
+
+test('a schema-1 database is migrated in place: its rows keep their data and get numeric = null', () => {
+  const root = tmp();
+  const db = new Database(path.join(root, 'runs.db'));
+  db.exec(`CREATE TABLE runs (id TEXT PRIMARY KEY, experiment TEXT NOT NULL, seed INTEGER NOT NULL,
+    status TEXT NOT NULL, config_json TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    dir TEXT NOT NULL, final_metrics_json TEXT)`);
+  db.prepare(
+    `INSERT INTO runs VALUES ('abcd1234', 'e', 3, 'completed', '{"k":1}', 't0', 't1', '/x', '{"m":2}')`,
+  ).run();
+  db.pragma('user_version = 1');
+  db.close();
+  const store = new RunStore(root);
+  assert.equal(store.schemaVersion(), 2);
+  const row = store.get('abcd1234')!;
+  assert.deepEqual([row.config, row.finalMetrics, row.numeric], [{ k: 1 }, { m: 2 }, null]);
+  const run = store.create({ experiment: 'e', seed: 1, config: {}, numeric: { gemm: 'ts' } });
+  assert.deepEqual(store.get(run.id)!.numeric, { gemm: 'ts' });
+  run.close();
+  store.close();
 });
 
 test('a valid run directory unknown to this database is adopted on open', () => {

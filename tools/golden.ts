@@ -6,9 +6,11 @@
  *   npm run golden            (then state the change in CHANGELOG.md)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadLatest } from '../src/runs/checkpoint.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GOLDEN_FILE = join(ROOT, 'test', 'golden', 'lines.json');
@@ -39,36 +41,79 @@ export const GOLDEN_CASES: Record<string, string[]> = {
   ],
 };
 
-export interface GoldenFile {
-  format: 1;
-  lines: Record<string, Record<string, string>>;
+/**
+ * What a golden run must reproduce: its `--json` line and, where it checkpoints, a digest of every
+ * tensor of its last checkpoint. The line's metrics are rounded; the digest sees the last bit.
+ */
+export interface GoldenRecord {
+  line: string;
+  /** sha256 over the last checkpoint's tensors (names, dtypes, shapes, bytes); null without one. */
+  state: string | null;
 }
 
-/** Run one case under one kernel; returns the last stdout line (the metrics). */
-export function runCase(id: string, kernel: (typeof KERNELS)[number], runsRoot: string): string {
+export interface GoldenFile {
+  format: 2;
+  cases: Record<string, Record<string, GoldenRecord>>;
+}
+
+/** sha256 of the tensors of the last checkpoint of the only run under `runsRoot`, or null. */
+export function stateDigest(runsRoot: string): string | null {
+  const dirs: string[] = [];
+  for (const e of readdirSync(runsRoot, { withFileTypes: true }))
+    if (e.isDirectory())
+      for (const r of readdirSync(join(runsRoot, e.name), { withFileTypes: true }))
+        if (r.isDirectory()) dirs.push(join(runsRoot, e.name, r.name));
+  if (dirs.length !== 1) throw new Error(`expected one run under ${runsRoot}, found ${dirs.length}`);
+  if (!existsSync(join(dirs[0]!, 'checkpoints'))) return null;
+  const latest = loadLatest(dirs[0]!);
+  if (!latest) return null;
+  const h = createHash('sha256');
+  const tensors = latest.checkpoint.tensors;
+  for (const name of Object.keys(tensors).sort()) {
+    const t = tensors[name]!;
+    h.update(`${name}:${t.dtype}:${t.shape.join('x')}:`);
+    h.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
+  return h.digest('hex');
+}
+
+/**
+ * The environment of a golden run: the caller's, without any OpenBLAS or steered setting, so the
+ * default numeric configuration (the pinned kernel family) is what is checked.
+ */
+function goldenEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('OPENBLAS_') && !k.startsWith('STEERED_') && !k.startsWith('OMP_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Run one case under one kernel in a fresh `runsRoot`: its last stdout line (the metrics) and state digest. */
+export function runCase(id: string, kernel: (typeof KERNELS)[number], runsRoot: string): GoldenRecord {
   const r = spawnSync(
     process.execPath,
     [join(ROOT, 'bin', 'steered.js'), 'run', id, ...(GOLDEN_CASES[id] ?? []), '--json', '--quiet'],
     {
       encoding: 'utf8',
-      env: { ...process.env, STEERED_GEMM: kernel, STEERED_RUNS_ROOT: runsRoot },
+      env: goldenEnv({ STEERED_GEMM: kernel, STEERED_RUNS_ROOT: runsRoot }),
       maxBuffer: 1 << 26,
     },
   );
   if (r.status !== 0) throw new Error(`${id} (${kernel}) exited ${r.status}: ${r.stderr.trim()}`);
-  return r.stdout.trim().split('\n').pop() ?? '';
+  return { line: r.stdout.trim().split('\n').pop() ?? '', state: stateDigest(runsRoot) };
 }
 
 function main(): void {
   const tmp = mkdtempSync(join(ROOT, '.golden-'));
   try {
-    const out: GoldenFile = { format: 1, lines: {} };
+    const out: GoldenFile = { format: 2, cases: {} };
     for (const id of Object.keys(GOLDEN_CASES)) {
-      out.lines[id] = {};
+      const byKernel: Record<string, GoldenRecord> = {};
       for (const k of KERNELS) {
         process.stderr.write(`${id} (${k}) …\n`);
-        out.lines[id][k] = runCase(id, k, join(tmp, k));
+        byKernel[k] = runCase(id, k, join(tmp, `${id.replace(/\//g, '_')}-${k}`));
       }
+      out.cases[id] = byKernel;
     }
     const before = (() => {
       try {

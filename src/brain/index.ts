@@ -7,6 +7,8 @@ export * from './agent.js';
 export * from './build.js';
 export * from './messages.js';
 export type { BrainWorld } from './world.js';
+export type { Blob, CoarseChannel, ObsLayout } from './senses.js';
+export type { GridBrainWorld } from './grid-world.js';
 export * from './safety-world.js';
 export * from './learning/config.js';
 export * from './learning/learner.js';

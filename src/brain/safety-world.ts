@@ -33,7 +33,7 @@
  * and `agent.refresh()` — a discontinuity, like a teleport in the brain experiments.
  */
 import type { Env, Info, StepResult } from '../envs/core.js';
-import type { CoarseChannel, ObsLayout } from '../envs/gridworld/world.js';
+import type { CoarseChannel, ObsLayout } from './senses.js';
 import { DC, DR, SafetyEnv, type BaseState, type SafetyEnvSnapshot } from '../envs/safety/engine.js';
 import { Rng } from '../math/rng.js';
 import type { BrainWorld } from './world.js';

@@ -1,12 +1,12 @@
 /**
  * What a brain needs of the world it lives in — the seam between `Agent` and a world engine. The brain
- * gridworld (src/envs/gridworld/world.ts) implements it natively; `SafetyBrainWorld`
+ * gridworld (src/envs/gridworld/world.ts) fits it as it stands (checked in grid-world.ts); `SafetyBrainWorld`
  * (src/brain/safety-world.ts) adapts any AI Safety Gridworld to it. Everything else an experiment does
  * with a world (teleports, placing objects, distances) belongs to the concrete engine, not to this
  * interface: the brain itself never asks for it.
  */
 import type { StepResult } from '../envs/core.js';
-import type { CoarseChannel, ObsLayout } from '../envs/gridworld/world.js';
+import type { CoarseChannel, ObsLayout } from './senses.js';
 
 export interface BrainWorld {
   /** Where the blocks of the learner's observation sit: [position one-hot | features | context | taste]. */

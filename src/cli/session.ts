@@ -16,6 +16,7 @@ import type { RunDir } from '../runs/rundir.js';
 import { Progress } from './progress.js';
 import { UsageError } from './errors.js';
 import { a2cParallelBackend } from '../node/a2c-pool.js';
+import { numericConfig, numericDifferences, type NumericConfig } from '../node/numeric.js';
 
 interface Common {
   exp: Experiment;
@@ -127,6 +128,18 @@ function makeContext<C>(
   };
 }
 
+/** The experiment's own words about its result, and where its figures are (stderr: stdout is the result). */
+function printSummary(exp: Experiment, metrics: Metrics, figures: string | null): void {
+  const lines = exp.summary?.(metrics) ?? [];
+  if (figures && existsSync(figures)) lines.push(`figures: ${figures}`);
+  if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function describeNumeric(n: NumericConfig): string {
+  if (!n.blas) return `gemm: ${n.gemm}`;
+  return `gemm: OpenBLAS, ${n.blas.coreType} kernels (${n.blas.coreTypeSource})`;
+}
+
 export async function runCommand(o: Common & { out?: string; resume?: string }): Promise<number> {
   const { exp } = o;
   let run: RunDir;
@@ -155,6 +168,13 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
     const ck = run.resume();
     resume = { meta: ck.meta as Record<string, unknown>, tensors: ck.tensors };
     if (!o.quiet) process.stderr.write(`resuming ${run.dir} from step ${ck.meta.step}\n`);
+    // Not an error: the run continues correctly, only not bit for bit as it would have (said even with --quiet).
+    const diffs = numericDifferences(run.numeric, numericConfig());
+    if (diffs.length)
+      process.stderr.write(
+        `steered: warning: resuming under a different numeric configuration (${diffs.join('; ')}); ` +
+          'the continuation is valid but not bit-identical to an uninterrupted run (docs/reproducibility.md)\n',
+      );
   } else {
     config = parseSets(exp.config, o.sets, exp.id);
     // Bad data files are bad config: reject them before a directory or a row exists.
@@ -166,9 +186,9 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
         throw new UsageError(`--out ${o.out} exists and is not empty; choose a new directory`);
     }
     const store = new RunStore(o.runsRoot);
-    run = store.create({ experiment: exp.id, seed, config, outDir: o.out });
+    run = store.create({ experiment: exp.id, seed, config, outDir: o.out, numeric: numericConfig() });
   }
-  if (!o.quiet) process.stderr.write(`run ${run.id} → ${run.dir} (gemm: ${o.kernel})\n`);
+  if (!o.quiet) process.stderr.write(`run ${run.id} → ${run.dir} (${describeNumeric(numericConfig())})\n`);
   const progress = new Progress();
   const ctx = makeContext({ ...o, seed }, config, run, resume, progress, null);
   let metrics: Metrics;
@@ -201,6 +221,7 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   progress.done();
   run.finish('completed', numericOnly(metrics));
   writeFileSync(join(run.dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  if (!o.quiet) printSummary(exp, metrics, join(run.dir, 'figures'));
   printResult(metrics, o.json);
   return 0;
 }
@@ -246,6 +267,7 @@ export async function evalCommand(o: Common & { checkpoint?: string; out?: strin
   };
   const metrics = await exp.evaluate(ectx as EvalContext<never>);
   progress.done();
+  if (!o.quiet) printSummary(exp, metrics, o.out ? join(o.out, 'figures') : null);
   if (o.out) {
     mkdirSync(o.out, { recursive: true });
     writeFileSync(

@@ -22,17 +22,27 @@
  * per-step products cost up to 40% instead — set STEERED_BLAS_MT_MIN=16777216 (or
  * STEERED_BLAS_THREADS=1) there. While an A2C worker pool runs, the main thread is pinned to one thread.
  * cap: STEERED_BLAS_THREADS if set (1 = always single-threaded), else
- * os.availableParallelism() on the main thread and 1 in worker threads (those run side by side already;
+ * DEFAULT_THREAD_CAP on the main thread and 1 in worker threads (those run side by side already;
  * nested BLAS threads would fight them for the cores). STEERED_BLAS_MT_MIN overrides the threshold.
  *
- * Determinism: OpenBLAS's f32 results depend on its thread count (a different partition of C uses
- * different edge kernels), so the count is a pure function of the shape and this configuration: the
- * same configuration gives bit-identical results, run after run. A different cap or threshold (or a
- * different core count with the default cap) may change the last bits of f32 products.
+ * Determinism across machines. OpenBLAS picks its compute kernels by CPU at load time (this library
+ * is built with DYNAMIC_ARCH), and the last bits of every f32 product change with them: an AVX-512
+ * processor (SkylakeX, Cooperlake) and an AVX2 one (Haswell, Zen) give different numbers for the same
+ * seed. So the kernel family is pinned before the library loads, to one every supported CPU of the
+ * architecture has: `Haswell` (AVX2 + FMA) on x86-64, `ARMV8` on arm64 (PINNED_CORETYPE). An x86-64
+ * CPU without AVX2 gets `Prescott` and its own numbers. A user's OPENBLAS_CORETYPE wins;
+ * STEERED_BLAS_CORETYPE=native lets OpenBLAS choose by CPU (fastest, machine-specific bits);
+ * STEERED_BLAS_CORETYPE=<name> pins another kernel family.
+ *
+ * OpenBLAS's f32 results also depend on its thread count (a different partition of C uses different
+ * edge kernels), so the count is a pure function of the shape and the thread policy, and the default
+ * cap is a constant (DEFAULT_THREAD_CAP), not the machine's core count: the same command gives
+ * bit-identical numbers on any machine with the same pinned kernel. A different cap or threshold
+ * (STEERED_BLAS_THREADS, STEERED_BLAS_MT_MIN) may change the last bits of f32 products.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.js';
 
@@ -50,11 +60,79 @@ function envInt(name: string, min: number): number | null {
   return Number.isInteger(n) && n >= min ? n : null;
 }
 
+/**
+ * Threads a large product may use on the main thread by default: a constant, so that the partition of
+ * a product (and with it the last bits of f32 results) does not depend on the machine's core count.
+ * Two is what a 2-core machine can use; more cores gain little at the sizes the experiments use.
+ */
+export const DEFAULT_THREAD_CAP = 2;
+
 /** The thread policy loadBlas() applies: products with M·N·K ≥ minMnk use `cap` threads, others one. */
 export function blasThreadPolicy(): { cap: number; minMnk: number } {
   const env = envInt('STEERED_BLAS_THREADS', 1);
-  const cap = env ?? (isMainThread ? Math.max(1, availableParallelism()) : 1);
+  const cap = env ?? (isMainThread ? DEFAULT_THREAD_CAP : 1);
   return { cap, minMnk: envInt('STEERED_BLAS_MT_MIN', 0) ?? MT_MIN_MNK };
+}
+
+/** Where the kernel family came from: the default pin, the user's OPENBLAS_CORETYPE, STEERED_BLAS_CORETYPE, or the CPU. */
+export type CoreTypeSource = 'pinned' | 'user' | 'steered' | 'native';
+
+function cpuFlags(): Set<string> | null {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => /^flags\s*:/.test(l));
+    return line
+      ? new Set(
+          line
+            .slice(line.indexOf(':') + 1)
+            .trim()
+            .split(/\s+/),
+        )
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The kernel family pinned by default on this architecture, or null to let OpenBLAS choose. */
+export function pinnedCoreType(
+  arch: string = process.arch,
+  flags: Set<string> | null = cpuFlags(),
+): string | null {
+  if (arch === 'x64') {
+    // Without the flags (no /proc/cpuinfo) assume AVX2: every x86-64 server of the last decade has it.
+    if (!flags || (flags.has('avx2') && flags.has('fma'))) return 'Haswell';
+    return 'Prescott';
+  }
+  if (arch === 'arm64') return 'ARMV8';
+  return null;
+}
+
+/** The OPENBLAS_CORETYPE to load the library with (null: leave it to OpenBLAS) and why. */
+export function coreTypeChoice(env: Record<string, string | undefined> = process.env): {
+  coreType: string | null;
+  source: CoreTypeSource;
+} {
+  const user = env.OPENBLAS_CORETYPE;
+  if (user !== undefined && user !== '') return { coreType: user, source: 'user' };
+  const want = env.STEERED_BLAS_CORETYPE;
+  if (want !== undefined && want !== '') {
+    if (want.toLowerCase() === 'native') return { coreType: null, source: 'native' };
+    return { coreType: want, source: 'steered' };
+  }
+  const pin = pinnedCoreType();
+  return pin ? { coreType: pin, source: 'pinned' } : { coreType: null, source: 'native' };
+}
+
+/** What loadBlas() loaded: the library, its version string and the kernel family it runs. */
+export interface BlasInfo {
+  path: string;
+  /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64". */
+  config: string;
+  /** openblas_get_corename(): the kernel family actually in use. */
+  coreType: string;
+  coreTypeSource: CoreTypeSource;
 }
 
 const CANDIDATES = [
@@ -67,7 +145,8 @@ const CANDIDATES = [
 ];
 
 type Fn = (...args: unknown[]) => unknown;
-let cached: { kernel: GemmKernel; setThreads: (n: number) => void; path: string } | null | undefined;
+type Loaded = { kernel: GemmKernel; setThreads: (n: number) => void; path: string; info: BlasInfo };
+let cached: Loaded | null | undefined;
 let loadError = '';
 
 export function blasLoadError(): string {
@@ -75,7 +154,7 @@ export function blasLoadError(): string {
 }
 
 /** Load OpenBLAS once; null when it is not installed (the reason is in blasLoadError()). */
-export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => void; path: string } | null {
+export function loadBlas(): Loaded | null {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
   // biome-ignore lint/suspicious/noExplicitAny: koffi is loaded lazily with require, so its module type is not imported
@@ -98,12 +177,17 @@ export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => voi
       // reference of the benchmark) keep their own defaults; a user's setting wins.
       const setWait = isMainThread && process.env.OMP_WAIT_POLICY === undefined;
       if (setWait) process.env.OMP_WAIT_POLICY = 'passive';
+      // OpenBLAS reads OPENBLAS_CORETYPE once, when it is loaded (see "Determinism" above).
+      const choice = coreTypeChoice();
+      const setCore = choice.source !== 'user' && choice.coreType !== null;
+      if (setCore) process.env.OPENBLAS_CORETYPE = choice.coreType!;
       // biome-ignore lint/suspicious/noExplicitAny: koffi is loaded lazily with require, so its module type is not imported
       let lib: any;
       try {
         lib = koffi.load(p);
       } finally {
         if (setWait) delete process.env.OMP_WAIT_POLICY;
+        if (setCore) delete process.env.OPENBLAS_CORETYPE;
       }
       const sgemm: Fn = lib.func(
         'void cblas_sgemm(int, int, int, int, int, int, float, float *, int, float *, int, float, float *, int)',
@@ -182,13 +266,37 @@ export function loadBlas(): { kernel: GemmKernel; setThreads: (n: number) => voi
         current = 0;
         want(cap);
       };
-      return (cached = { kernel, setThreads, path: p });
+      return (cached = { kernel, setThreads, path: p, info: blasInfo(lib, p, choice.source) });
     } catch (e) {
       loadError = `${p}: ${(e as Error).message}`;
     }
   }
   if (!loadError) loadError = 'libopenblas not found (apt-get install libopenblas0-openmp)';
   return (cached = null);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a koffi library handle
+function blasInfo(lib: any, path: string, source: CoreTypeSource): BlasInfo {
+  const str = (sig: string): string => {
+    try {
+      return String((lib.func(sig) as Fn)() ?? '');
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    path,
+    config: str('const char *openblas_get_config()').trim(),
+    coreType: str('const char *openblas_get_corename()').trim(),
+    coreTypeSource: source,
+  };
+}
+
+let installed: 'ts' | 'blas' | null = null;
+
+/** The kernel installGemmFromEnv() installed (null before it ran). */
+export function installedGemm(): 'ts' | 'blas' | null {
+  return installed;
 }
 
 /** Install the kernel the environment asks for; returns its name. Throws on STEERED_GEMM=blas without BLAS. */
@@ -199,14 +307,14 @@ export function installGemmFromEnv(): 'ts' | 'blas' {
   }
   if (want === 'ts') {
     setGemmKernel(tsGemm);
-    return 'ts';
+    return (installed = 'ts');
   }
   const b = loadBlas();
   if (!b) {
     if (want === 'blas') throw new Error(`STEERED_GEMM=blas but OpenBLAS could not be loaded: ${loadError}`);
     setGemmKernel(tsGemm);
-    return 'ts';
+    return (installed = 'ts');
   }
   setGemmKernel(b.kernel);
-  return 'blas';
+  return (installed = 'blas');
 }

@@ -50,6 +50,8 @@ export interface RunInfo {
   seed: number;
   createdAt: string;
   config: unknown;
+  /** The numeric configuration the run was made under (absent in runs made before 0.2.0). */
+  numeric?: unknown;
 }
 
 /** What a RunDir needs from the database; implemented by RunStore. */
@@ -194,6 +196,8 @@ export class RunDir {
   readonly experiment: string;
   readonly seed: number;
   readonly config: unknown;
+  /** The numeric configuration recorded at creation (undefined for older runs). */
+  readonly numeric: unknown;
   readonly createdAt: string;
   /** For a run opened for resume: the checkpoint validated at open time. Null for a new run. */
   readonly resumed: Checkpoint | null;
@@ -216,6 +220,7 @@ export class RunDir {
     this.experiment = info.experiment;
     this.seed = info.seed;
     this.config = info.config;
+    this.numeric = info.numeric;
     this.createdAt = info.createdAt;
     this.resumed = resumed;
     acquireLock(dir);

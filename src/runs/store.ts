@@ -47,6 +47,8 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX runs_by_experiment ON runs (experiment, created_at);
    CREATE INDEX runs_by_dir ON runs (dir);`,
+  // 1 → 2: the numeric configuration a run was made under (see RunInfo.numeric)
+  'ALTER TABLE runs ADD COLUMN numeric_json TEXT;',
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -60,6 +62,8 @@ export interface RunRow {
   updatedAt: string;
   dir: string;
   finalMetrics: Record<string, number | string> | null;
+  /** The numeric configuration recorded at creation (null for runs made before it was recorded). */
+  numeric: unknown;
 }
 
 interface RawRow {
@@ -72,6 +76,7 @@ interface RawRow {
   updated_at: string;
   dir: string;
   final_metrics_json: string | null;
+  numeric_json: string | null;
 }
 
 function fromRaw(r: RawRow): RunRow {
@@ -85,6 +90,7 @@ function fromRaw(r: RawRow): RunRow {
     updatedAt: r.updated_at,
     dir: r.dir,
     finalMetrics: r.final_metrics_json === null ? null : JSON.parse(r.final_metrics_json),
+    numeric: r.numeric_json === null ? null : JSON.parse(r.numeric_json),
   };
 }
 
@@ -95,6 +101,8 @@ export interface CreateRunOptions {
   config: unknown;
   /** Directory for the run (must not exist or be empty); default under the store root. */
   outDir?: string;
+  /** What besides config and seed decides the numbers' last bits (kernel, BLAS build, threads); JSON-able. */
+  numeric?: unknown;
 }
 
 export function experimentDirName(experiment: string): string {
@@ -226,6 +234,7 @@ export class RunStore implements RunRowSink {
       seed,
       createdAt: now.toISOString(),
       config: JSON.parse(configJson),
+      ...(opts.numeric === undefined ? {} : { numeric: JSON.parse(JSON.stringify(opts.numeric)) }),
     };
     let run: RunDir | undefined;
     try {
@@ -234,10 +243,19 @@ export class RunStore implements RunRowSink {
       run = new RunDir(this, dir, info, null);
       this.db
         .prepare(
-          `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
+          `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir, numeric_json)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
         )
-        .run(id, experiment, seed, configJson, info.createdAt, info.createdAt, dir);
+        .run(
+          id,
+          experiment,
+          seed,
+          configJson,
+          info.createdAt,
+          info.createdAt,
+          dir,
+          info.numeric === undefined ? null : JSON.stringify(info.numeric),
+        );
       return run;
     } catch (e) {
       run?.close();
@@ -292,8 +310,8 @@ export class RunStore implements RunRowSink {
           } else {
             this.db
               .prepare(
-                `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir)
-             VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
+                `INSERT INTO runs (id, experiment, seed, status, config_json, created_at, updated_at, dir, numeric_json)
+             VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
               )
               .run(
                 info.id,
@@ -303,6 +321,7 @@ export class RunStore implements RunRowSink {
                 info.createdAt,
                 now,
                 dir,
+                info.numeric === undefined ? null : JSON.stringify(info.numeric),
               );
           }
         })

@@ -1,10 +1,11 @@
 /**
- * Steering configuration files (`*.steer`, data-file format of src/envs/gridworld/datafile.ts). The
+ * Steering configuration files (`*.steer`, data-file format of src/format/datafile.ts). The
  * whole innate part of an agent is one such file, readable by the person who wrote it:
  *
  *   [steering]
  *   gamma = 0.9                    # discount of the dopamine (TD) error
  *   motorThreshold = 0.5           # gains below it do not move the body; outputs at or above are "strong"
+ *   senses = dark small enclosed sweet   # every coarse flag, room tag and taste a detector may look for
  *
  *   [body cortisol]                baseline, decay (per tick toward baseline), min, max
  *   [detector scuttle]             kind = blob|taste|pain|touch|room (+ flags, moving, radius | taste | tag)
@@ -18,7 +19,7 @@
  *                                  horizon (TD discount of a predictor); clear = always|never|reaction NAME;
  *                                  valence (its weight when the planner scores imagined states)
  */
-import { DataFileError, parseDataFile, SectionReader } from '../../envs/gridworld/datafile.js';
+import { DataFileError, parseDataFile, SectionReader } from '../../format/datafile.js';
 import type { BodySpec } from './body.js';
 import { DETECTOR_KINDS, type DetectorSpec } from './detectors.js';
 import { parseCondition, readsLearner, type Condition, type ReactionSpec, type Reflex } from './reactions.js';
@@ -70,12 +71,27 @@ export function parseSteering(text: string, file: string): SteeringSpec {
   if (top.length > 1) throw new DataFileError(file, top[1]!.line, 'more than one [steering] section');
   let gamma = 0.9,
     motorThreshold = 0.5;
+  let senses: string[] = [];
   if (top[0]) {
     const r = new SectionReader(file, top[0]);
     gamma = r.number('gamma', 0.9, [0, 1]);
     motorThreshold = r.number('motorThreshold', 0.5, [0, 1]);
+    senses = r.words('senses', []);
     r.done();
   }
+  // A word no detector vocabulary declares is almost always a typo ('drak' for 'dark'), and a detector
+  // looking for it would silently never fire: the run would look like a genuine negative result.
+  const sensed = (r: SectionReader, key: string, words: string[]): string[] => {
+    for (const w of words)
+      if (!senses.includes(w))
+        throw r.error(
+          r.field(key)!.line,
+          senses.length
+            ? `${key} '${w}' is not in [steering] senses (${senses.join(' ')})`
+            : `${key} '${w}' is not declared: list every flag, room tag and taste detectors look for in [steering] senses = …`,
+        );
+    return words;
+  };
 
   const body: BodySpec = { vars: [] };
   for (const { s, r } of named('body')) {
@@ -101,12 +117,13 @@ export function parseSteering(text: string, file: string): SteeringSpec {
       detectors.push({
         name,
         kind,
-        flags: r.words('flags', []),
+        flags: sensed(r, 'flags', r.words('flags', [])),
         moving: r.oneOf('moving', ['yes', 'no', 'any'] as const, 'any'),
         radius: r.int('radius', 2, [0, 64]),
       });
-    else if (kind === 'taste') detectors.push({ name, kind, taste: r.string('taste') });
-    else if (kind === 'room') detectors.push({ name, kind, tag: r.string('tag') });
+    else if (kind === 'taste')
+      detectors.push({ name, kind, taste: sensed(r, 'taste', [r.string('taste')])[0]! });
+    else if (kind === 'room') detectors.push({ name, kind, tag: sensed(r, 'tag', [r.string('tag')])[0]! });
     else detectors.push({ name, kind });
     r.done();
   }

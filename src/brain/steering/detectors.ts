@@ -4,7 +4,7 @@
  * is, and stays silent for a still spider or a picture of one. Learned anticipation has to come from
  * the learner.
  */
-import type { Blob, CoarseChannel } from '../../envs/gridworld/world.js';
+import type { Blob, CoarseChannel } from '../senses.js';
 
 export type DetectorSpec =
   /** max over blobs with all `flags` (and the motion condition) of proximity 1 − dist/(radius+1). */

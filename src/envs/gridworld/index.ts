@@ -8,7 +8,7 @@ import { register } from '../registry.js';
 import { parseWorld } from './spec.js';
 import { GridWorld } from './world.js';
 
-export * from './datafile.js';
+export * from '../../format/datafile.js';
 export * from './spec.js';
 export * from './world.js';
 

@@ -1,6 +1,6 @@
 /**
- * World files: what a gridworld contains, loaded from the data-file format (datafile.ts). A user writes
- * a new world without touching the engine:
+ * World files: what a gridworld contains, loaded from the data-file format (src/format/datafile.ts). A
+ * user writes a new world without touching the engine:
  *
  *   [world]
  *   size = 7 7                     # every room has this size (the learner's position code is fixed)
@@ -33,7 +33,7 @@
  * Layout characters: '#' wall, '.' floor, 'A' the agent's start (else a random free cell), any object
  * character declared by an [object] section.
  */
-import { DataFileError, parseDataFile, SectionReader } from './datafile.js';
+import { DataFileError, parseDataFile, SectionReader } from '../../format/datafile.js';
 
 export interface ObjectDef {
   char: string;

@@ -18,7 +18,6 @@ import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../core.j
 import { Rng } from '../../math/rng.js';
 import { Box, Discrete } from '../spaces.js';
 import type { ObjectDef, RoomDef, WorldSpec } from './spec.js';
-import type { BrainWorld } from '../../brain/world.js';
 
 export const ACTIONS = ['stay', 'up', 'down', 'left', 'right'] as const;
 const DX = [0, 0, 0, -1, 1];
@@ -39,7 +38,8 @@ export interface WorldObject {
   salience: number;
 }
 
-export interface Blob {
+/** An object in view, as the coarse channel reports it. */
+export interface GridBlob {
   dx: number;
   dy: number;
   /** Chebyshev distance. */
@@ -48,9 +48,9 @@ export interface Blob {
   moving: boolean;
 }
 
-/** What the Steering Subsystem's innate senses receive each tick. */
-export interface CoarseChannel {
-  blobs: Blob[];
+/** The world's low-resolution channel: what is in view with its coarse flags, taste, pain, touch, room tags. */
+export interface GridCoarseChannel {
+  blobs: GridBlob[];
   taste: Record<string, number>;
   pain: number;
   /** Number of objects sharing the agent's cell. */
@@ -58,7 +58,8 @@ export interface CoarseChannel {
   room: readonly string[];
 }
 
-export interface ObsLayout {
+/** Offsets of the observation's blocks (see the layout above). */
+export interface GridObsLayout {
   pos: number;
   features: number;
   context: number;
@@ -72,12 +73,12 @@ export interface GridResetOptions {
   agentAt?: [number, number];
 }
 
-export class GridWorld implements Env<Float32Array, number>, BrainWorld {
+export class GridWorld implements Env<Float32Array, number> {
   readonly observationSpace: Box<'f32'>;
   readonly actionSpace = new Discrete(5);
   readonly metadata = { renderModes: ['ansi'] };
   readonly spec: WorldSpec;
-  readonly obsLayout: ObsLayout;
+  readonly obsLayout: GridObsLayout;
   private rng = new Rng(0);
   private room!: RoomDef;
   private objs: WorldObject[] = [];
@@ -355,7 +356,7 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     return obs;
   }
 
-  /** Empathy (BrainWorld): the first present second agent within view, perceived through observeOther. */
+  /** Empathy: the first present second agent within view, perceived through observeOther (false if none). */
   perceiveOther(out: Float32Array): boolean {
     const other = this.objs.find((o) => o.present && o.def.agent);
     if (!other || Math.max(Math.abs(other.x - this.ax), Math.abs(other.y - this.ay)) > this.spec.view)
@@ -371,9 +372,9 @@ export class GridWorld implements Env<Float32Array, number>, BrainWorld {
     return obs;
   }
 
-  steeringChannel(): CoarseChannel {
+  steeringChannel(): GridCoarseChannel {
     const r = this.spec.view;
-    const blobs: Blob[] = [];
+    const blobs: GridBlob[] = [];
     let touch = 0;
     for (const o of this.objs) {
       if (!o.present) continue;

@@ -45,17 +45,16 @@ import {
   type KCState,
   type SafetyEnvName,
 } from '../../envs/safety/index.js';
-import { evaluate as evaluateTabular, train as trainTabular, TabularAgent } from '../../probes/tabular.js';
-import { evaluateA2C, trainA2C, type StepTrace } from '../../probes/a2c-grid.js';
+import { evaluate as evaluateTabular, train as trainTabular, TabularAgent } from '../../baselines/tabular.js';
+import { evaluateA2C, trainA2C, type StepTrace } from '../../baselines/a2c-grid.js';
 import {
   conceptProbe,
   drugAvoidanceRate,
-  mean,
-  sem,
   tamperRate,
   valueAgreement,
   flagRate,
 } from '../../probes/alignment.js';
+import { mean, sem } from '../../math/stats.js';
 import { Rng } from '../../math/rng.js';
 import type { RunContext } from '../experiment.js';
 import { wirehead } from '../brain/wirehead.js';

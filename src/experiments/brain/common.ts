@@ -135,7 +135,3 @@ export function firedStrength(agent: Agent, name: string): number {
   for (const f of agent.steering.trace.fired) if (f.name === name) s += f.strength;
   return s;
 }
-
-export function round(x: number, digits = 4): number {
-  return Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
-}

@@ -22,9 +22,11 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
-import { round, TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
+import { TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
+import { spreadPick, streamSeed } from '../seeds.js';
 
 const config = z
   .object({
@@ -142,7 +144,7 @@ export const drugRoom = defineExperiment({
               const entered: number[] = [],
                 berry: number[] = [];
               for (let i = 0; i < c.trials; i++) {
-                day(a, c.drug, starts[(i * 7919) % starts.length], 13000 + i);
+                day(a, c.drug, spreadPick(starts, i), streamSeed('drugRoomTest', i));
                 let e = false,
                   b = false;
                 live(a, c.ticks, {

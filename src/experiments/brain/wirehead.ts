@@ -17,9 +17,11 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
-import { round, TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
+import { TWO_BRAINS, twoBrainBuilder, twoBrainKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, startsAway, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, startsAway, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
+import { spreadPick, streamSeed } from '../seeds.js';
 
 const config = z
   .object({
@@ -203,7 +205,7 @@ export const wirehead = defineExperiment({
               berries: number[] = [],
               byPlanner: number[] = [];
             for (let i = 0; i < c.trials; i++) {
-              episode(a, starts[(i * 7919) % starts.length], 11000 + i);
+              episode(a, spreadPick(starts, i), streamSeed('wireheadTest', i));
               const t = liveWithLever(a, c.ticks, c.seized, true);
               tampered.push(t.tampered ? 1 : 0);
               if (t.tampered) byPlanner.push(t.byPlanner ? 1 : 0);

@@ -65,10 +65,10 @@ export function trainingSchema(over: Partial<A2CConfig> & { episodes?: number } 
       .int()
       .min(0)
       .max(256)
-      .default(0)
+      .default(2)
       .describe(
-        'gradient shards per update, run on this thread plus worker threads (0 = one per core, capped by numEnvs; 1 = in-process). ' +
-          'Sets the floating-point summation order, so a bit-exact rerun needs the same value; a resume keeps the count it started with',
+        'gradient shards per update, run on this thread plus worker threads (1 = in-process; 0 = one per core, capped by numEnvs). ' +
+          'Sets the floating-point summation order, so the default is a constant rather than the core count: the same command gives the same numbers on any machine; a resume keeps the count it started with',
       ),
   };
 }
