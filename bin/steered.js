@@ -2,6 +2,15 @@
 // Thin launcher: the compiled CLI lives in dist/ (npm run build).
 import { main, exitCodeFor, oneLine } from '../dist/src/cli/main.js';
 
+// A reader that stops early (`steered list --json | head -1`) closes the pipe: it has what it wanted,
+// so that is a clean end, not a crash with a stack trace. A closed stderr only loses progress and notes,
+// so a run carries on to store its results.
+process.stdout.on('error', (e) => {
+  if (e?.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.exitCode = 1;
+});
+process.stderr.on('error', () => {});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

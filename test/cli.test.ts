@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -260,4 +260,135 @@ test('Ctrl-C (SIGINT) marks the run interrupted with exit 130, and --resume fini
     readFileSync(join(out, 'metrics.jsonl'), 'utf8'),
     readFileSync(join(root, 'ref', 'metrics.jsonl'), 'utf8'),
   );
+});
+
+test('list prints one readable line per experiment and environment, none longer than 120 characters', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-table-'));
+  const r = steered(['list'], root);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  for (const l of lines) assert.ok(l.length <= 120, `${l.length} characters: ${l}`);
+  const j = JSON.parse(steered(['list', '--json'], root).stdout) as {
+    experiments: { id: string; title: string }[];
+    environments: { id: string }[];
+  };
+  for (const e of j.experiments) {
+    const row = lines.filter((l) => l.startsWith(`  ${e.id} `));
+    assert.equal(row.length, 1, `${e.id} has ${row.length} lines`);
+    // The summary is the title, cut with "…" when the line would be too long.
+    const summary = row[0]!.slice(2 + e.id.length).trim();
+    assert.ok(summary.length > 10, row[0]);
+    assert.ok(e.title.startsWith(summary.replace(/…$/, '')), `${row[0]} vs ${e.title}`);
+  }
+  for (const v of j.environments)
+    assert.ok(
+      lines.some((l) => l.startsWith(`  ${v.id} `)),
+      v.id,
+    );
+  assert.equal(lines.length, j.experiments.length + j.environments.length + 3);
+});
+
+test('list <experiment> and run <experiment> --help show its --set keys with description and default', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-help-'));
+  const j = JSON.parse(steered(['list', '--json'], root).stdout) as {
+    experiments: { id: string; config: { key: string; default?: unknown; description?: string }[] }[];
+  };
+  for (const id of ['brain/spider-fear', 'metarl/bandit-dependent', 'alignment/report']) {
+    const a = steered(['list', id], root);
+    const b = steered(['run', id, '--help'], root);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(a.stdout, b.stdout, `${id}: list and run --help differ`);
+    assert.equal(a.stderr + b.stderr, '');
+    const text = a.stdout;
+    for (const l of text.trimEnd().split('\n')) assert.ok(l.length <= 120, `${id}: ${l.length}: ${l}`);
+    assert.ok(text.startsWith(`${id} — `), text.slice(0, 80));
+    // Joined back, the wrapped help holds every key=default and the first words of its description.
+    const flat = text.replace(/\s+/g, ' ');
+    for (const c of j.experiments.find((e) => e.id === id)!.config) {
+      const dflt =
+        c.default === undefined
+          ? '(none)'
+          : typeof c.default === 'string'
+            ? c.default
+            : JSON.stringify(c.default);
+      assert.ok(text.includes(`  ${c.key}=${dflt.slice(0, 40)}`), `${id}: ${c.key}=${dflt}`);
+      if (c.description)
+        assert.ok(flat.includes(c.description.split(' ').slice(0, 4).join(' ')), `${id}: ${c.description}`);
+    }
+    assert.match(text, /Metrics \(keys of the --json line\):/);
+  }
+  const one = JSON.parse(steered(['list', 'brain/wirehead', '--json'], root).stdout) as { id: string };
+  assert.equal(one.id, 'brain/wirehead');
+});
+
+test('a reader that stops early (list --json | head -1) ends the command cleanly: exit 0, no stack trace', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-pipe-'));
+  for (const reader of ['head -1', 'head -c 100', 'true']) {
+    for (const args of ['list --json', 'list']) {
+      const r = spawnSync(
+        'bash',
+        ['-c', `"$NODE" "$BIN" ${args} 2>"$ERR" | ${reader} >/dev/null; echo "$\{PIPESTATUS[0]}"`],
+        {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            NODE: process.execPath,
+            BIN,
+            ERR: join(root, 'err'),
+            STEERED_RUNS_ROOT: root,
+          },
+        },
+      );
+      assert.equal(r.stdout.trim(), '0', `${args} | ${reader}: exit ${r.stdout.trim()}`);
+      assert.equal(readFileSync(join(root, 'err'), 'utf8'), '', `${args} | ${reader}`);
+    }
+  }
+});
+
+test('an unknown or malformed flag, and a bad --set key or value: one line naming it, exit 2', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-flags-'));
+  const cases: [string[], RegExp][] = [
+    [['run', 'brain/wirehead', '--frobnicate'], /^steered: unknown option '--frobnicate'/],
+    [['run', 'brain/wirehead', '--sed', '1'], /^steered: unknown option '--sed'; did you mean --seed\?/],
+    [['list', '--jsn'], /^steered: unknown option '--jsn'; did you mean --json\?/],
+    [['list', '-x'], /^steered: unknown option '-x'/],
+    [['run', 'brain/wirehead', '--frobnicate=3'], /^steered: unknown option '--frobnicate'/],
+    [['list', '--json=yes'], /^steered: option '--json' takes no value/],
+    [['run', 'brain/wirehead', '--seed'], /^steered: option '--seed' needs a value/],
+    [['run', 'brain/wirehead', '--out', '--json'], /^steered: option '--out' needs a value/],
+    [['run', 'brain/wirehead', '--seed', '1', '--seed', '2'], /^steered: option '--seed' given twice/],
+    [['run', 'brain/wirehead', '--set', 'nope=1'], /^steered: unknown --set key 'nope' for brain\/wirehead/],
+    [
+      ['run', 'brain/wirehead', '--set', 'explore=many'],
+      /^steered: bad value for 'explore': "many"; allowed: integer ≥ 0$/,
+    ],
+    [
+      ['run', 'brain/wirehead', '--set', 'explore=1e400'],
+      /^steered: bad value for 'explore': Infinity; allowed/,
+    ],
+    [
+      ['run', 'brain/wirehead', '--set', 'valueAt=middle'],
+      /^steered: bad value for 'valueAt': "middle"; allowed: end\|peak$/,
+    ],
+    [['run', 'brain/wirehead', '--set', 'explore=1', '--set', 'explore=2'], /'explore' given twice/],
+    [['run', 'brain/wirehead', '--set', '=1'], /--set expects key=value/],
+    [
+      ['run', 'alignment/report', '--set', 'envs=["nowhere"]'],
+      /^steered: bad value for 'envs': \["nowhere"\]/,
+    ],
+    [['list', 'brain/nope'], /^steered: unknown experiment 'brain\/nope'/],
+    [['run', 'brain/nope', '--help'], /^steered: unknown experiment 'brain\/nope'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = steered(args, root);
+    const what = args.join(' ');
+    assert.equal(r.code, 2, `${what} → exit ${r.code}: ${r.stderr}`);
+    assert.equal(r.stdout, '', `${what} wrote to stdout`);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, `${what} printed ${lines.length} lines: ${r.stderr}`);
+    assert.match(lines[0]!, re, what);
+    assert.doesNotMatch(lines[0]!, /positional|ERR_PARSE_ARGS|\bat \w+ \(/, what);
+  }
+  assert.deepEqual(readdirSync(root), [], 'a rejected command created something');
 });

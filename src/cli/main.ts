@@ -3,11 +3,12 @@
  * exactly one JSON object of metrics; everything else (progress, notes, the run directory) goes to
  * stderr. Exit codes: 0 ok, 1 the run failed, 2 bad arguments / config / checkpoint (one line on stderr).
  */
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
+import { parseCommandLine } from './args.js';
+import { experimentHelp, listText } from './help.js';
 import { ConfigError, describeConfig } from '../experiments/config.js';
 import { findExperiment, listExperiments } from '../experiments/index.js';
 import { listEnvironments } from './envlist.js';
@@ -17,7 +18,8 @@ import { installGemmFromEnv } from '../node/blas.js';
 const HELP = `steered — steered-optimizer agents: experiments, meta-RL, alignment instruments
 
 Usage:
-  steered list [--json]                       experiments (with --set keys and metric keys) and environments
+  steered list [--json]                       experiments and environments, one line each
+  steered list <experiment> [--json]          one experiment: its --set keys, defaults and metric keys
   steered run <experiment> [options]          run an experiment; a run directory + database row record it
   steered run <experiment> --resume DIR       continue an interrupted run exactly where it stopped
   steered eval <experiment> [--checkpoint P]  frozen-weight evaluation (default: the shipped checkpoint);
@@ -30,6 +32,7 @@ Options:
   --runs-root DIR     where runs.db and default run directories live (default: $STEERED_RUNS_ROOT or ./runs)
   --json              last line of stdout is one JSON object of metrics
   --quiet             no progress or notes on stderr
+  -h, --help          this text; after an experiment id, that experiment's --set keys and metrics
 
 Environment: STEERED_GEMM=ts|blas forces a matrix kernel (default: OpenBLAS when it loads).
 Exit codes: 0 ok, 1 run failed, 2 bad arguments, config or checkpoint.`;
@@ -47,35 +50,24 @@ function version(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const parsed = (() => {
-    try {
-      return parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          seed: { type: 'string' },
-          set: { type: 'string', multiple: true },
-          out: { type: 'string' },
-          'runs-root': { type: 'string' },
-          json: { type: 'boolean' },
-          quiet: { type: 'boolean' },
-          resume: { type: 'string' },
-          checkpoint: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-          version: { type: 'boolean' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message.split('\n')[0]} (see steered --help)`);
-    }
-  })();
+  const parsed = parseCommandLine(argv);
   const { values: o, positionals } = parsed;
   if (o.version) {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
   const cmd = positionals[0];
+  // `run <experiment> --help` (and `eval`, and `help <experiment>`) describe that experiment.
+  const helpFor =
+    o.help && (cmd === 'run' || cmd === 'eval')
+      ? positionals[1]
+      : cmd === 'help'
+        ? positionals[1]
+        : undefined;
+  if (helpFor) {
+    process.stdout.write(`${experimentHelp(findExperiment(helpFor))}\n`);
+    return 0;
+  }
   if (o.help || !cmd || cmd === 'help') {
     process.stdout.write(`${HELP}\n`);
     return cmd || o.help ? 0 : 2;
@@ -89,8 +81,9 @@ export async function main(argv: string[]): Promise<number> {
   const runsRoot = o['runs-root'] ?? process.env.STEERED_RUNS_ROOT ?? 'runs';
   switch (cmd) {
     case 'list': {
-      if (positionals.length > 1) throw new UsageError(`list takes no arguments, got '${positionals[1]}'`);
-      const exps = listExperiments().map((e) => ({
+      if (positionals.length > 2)
+        throw new UsageError(`list takes at most one experiment id, got '${positionals[2]}'`);
+      const describe = (e: ReturnType<typeof listExperiments>[number]) => ({
         id: e.id,
         title: e.title,
         description: e.description,
@@ -99,24 +92,20 @@ export async function main(argv: string[]): Promise<number> {
         metrics: e.metrics,
         shippedCheckpoint: e.shippedCheckpoint ?? null,
         shippedVariants: e.shippedVariants ?? [],
-      }));
-      const envs = listEnvironments();
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify({ experiments: exps, environments: envs })}\n`);
-      } else {
-        const lines: string[] = ['Experiments:'];
-        for (const e of exps) {
-          lines.push(`  ${e.id.padEnd(32)} ${e.title}`);
-          if (e.config.length)
-            lines.push(
-              `      --set ${e.config.map((c) => `${c.key}=${c.allowed} (${JSON.stringify(c.default)})`).join(', ')}`,
-            );
-          lines.push(`      metrics: ${Object.keys(e.metrics).join(', ')}`);
-        }
-        lines.push('', 'Environments:');
-        for (const v of envs) lines.push(`  ${v.id.padEnd(40)} ${v.description}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+      const one = positionals[1];
+      if (one) {
+        const exp = findExperiment(one);
+        process.stdout.write(o.json ? `${JSON.stringify(describe(exp))}\n` : `${experimentHelp(exp)}\n`);
+        return 0;
       }
+      const exps = listExperiments();
+      const envs = listEnvironments();
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify({ experiments: exps.map(describe), environments: envs })}\n`
+          : `${listText(exps, envs)}\n`,
+      );
       return 0;
     }
     case 'run':

@@ -124,7 +124,13 @@ export function validateConfig<S extends z.ZodObject>(
   }
   const key = String(issue.path[0] ?? '');
   const allowed = p[key] ? describeAllowed(p[key]) : '';
-  const got = key in raw ? JSON.stringify(raw[key]) : '(missing)';
+  // JSON.stringify shows a non-finite number (a "1e400" read as Infinity) as null; say what it was.
+  const v = raw[key];
+  const got = !(key in raw)
+    ? '(missing)'
+    : typeof v === 'number' && !Number.isFinite(v)
+      ? String(v)
+      : JSON.stringify(v);
   const extra = issue.code === 'custom' ? `: ${issue.message}` : '';
   throw new ConfigError(`bad value for '${key}': ${got}${extra}; allowed: ${allowed}`);
 }

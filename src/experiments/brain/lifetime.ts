@@ -6,6 +6,7 @@
 import type { Agent, AgentMeta } from '../../brain/agent.js';
 import { Rng } from '../../math/rng.js';
 import type { RunContext } from '../experiment.js';
+import { TickLog, type TickLogState } from './tick-log.js';
 
 export interface LifeStep<A> {
   /** Shown in progress; e.g. "conditioning 3/10". */
@@ -30,6 +31,7 @@ export function runLifetime<A extends object, C>(
     Math.max(0, steps.slice(0, i + 1).filter((s, j) => s.rebirth && j > 0).length);
   let start = 0;
   let agent: Agent;
+  let logState: TickLogState | undefined;
   if (ctx.resume) {
     const m = ctx.resume.meta as {
       agent?: AgentMeta;
@@ -37,6 +39,7 @@ export function runLifetime<A extends object, C>(
       step?: number;
       protocolRng?: [number, number, number, number];
       lifeStep?: number;
+      tickLog?: TickLogState;
     };
     if (!m.agent || !m.acc || m.lifeStep === undefined || !m.protocolRng)
       throw new Error('checkpoint is not a brain lifetime (missing agent/acc/lifeStep)');
@@ -45,19 +48,34 @@ export function runLifetime<A extends object, C>(
     Object.assign(acc, m.acc);
     rng = Rng.fromState(m.protocolRng);
     start = m.lifeStep;
+    logState = m.tickLog;
   } else agent = build(0);
+  const log = new TickLog((step, row) => ctx.log(step, row), lifeAt(steps.length - 1) + 1, logState);
+  log.attach(agent, lifeAt(Math.max(0, start - 1)));
   for (let i = start; i < steps.length; i++) {
     const s = steps[i]!;
     ctx.progress(i, steps.length, s.label);
-    if (s.rebirth && i > 0) agent = build(lifeAt(i));
+    if (s.rebirth && i > 0) {
+      agent = build(lifeAt(i));
+      log.attach(agent, lifeAt(i));
+    }
     s.run(agent, acc, rng);
+    // A step ends on a row boundary, so a checkpoint holds no half-averaged window.
+    log.flush();
     const snap = agent.snapshot();
     // The checkpoint's step is the protocol step (monotonic across rebirths; an agent's ticks restart).
     ctx.checkpoint(i + 1, {
-      meta: { agent: snap.meta, acc: structuredClone(acc), lifeStep: i + 1, protocolRng: rng.state() },
+      meta: {
+        agent: snap.meta,
+        acc: structuredClone(acc),
+        lifeStep: i + 1,
+        protocolRng: rng.state(),
+        tickLog: { ...log.state },
+      },
       tensors: snap.tensors,
     });
   }
+  log.detach();
   ctx.progress(steps.length, steps.length, 'done');
   return agent;
 }

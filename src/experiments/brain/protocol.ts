@@ -8,6 +8,7 @@ import type { Plasticity } from '../../brain/learning/learner.js';
 import type { Rng } from '../../math/rng.js';
 import type { BrainWorld } from '../../brain/world.js';
 import { type SeedStream, spreadPick, streamSeed } from '../seeds.js';
+import { tickLogOf } from './tick-log.js';
 
 export interface LiveOptions<W extends BrainWorld = Agent['world']> {
   planning?: boolean;
@@ -24,8 +25,10 @@ export function enter(agent: Agent, room: string, at?: [number, number], seed?: 
 export function live<W extends BrainWorld>(agent: Agent<W>, ticks: number, o: LiveOptions<W> = {}): void {
   const prev = agent.switches.planning;
   if (o.planning !== undefined) agent.switches.planning = o.planning;
+  const log = tickLogOf(agent);
   for (let i = 0; i < ticks; i++) {
     const r = agent.tick();
+    log?.record(r);
     o.onTick?.(r, agent);
   }
   agent.switches.planning = prev;
@@ -49,9 +52,12 @@ export function withoutLearning<T, W extends BrainWorld>(agent: Agent<W>, fn: ()
     replay: false,
   });
   agent.steering.switches.rewiring = false;
+  const log = tickLogOf(agent);
+  if (log) log.probing++;
   try {
     return fn();
   } finally {
+    if (log) log.probing--;
     Object.assign(agent.learner.plasticity, p);
     agent.steering.switches.rewiring = rw;
     agent.world.setState(world);
