@@ -8,7 +8,7 @@ import type { Agent } from '../../brain/agent.js';
 import { learnerConfig, type LearnerConfig } from '../../brain/learning/config.js';
 import { parseWorld } from '../../envs/gridworld/spec.js';
 import { parseSteering } from '../../brain/steering/config.js';
-import type { RunContext } from '../experiment.js';
+import type { LifetimeHost } from './measure.js';
 
 export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
   world: z
@@ -87,7 +87,10 @@ export function twoBrainBuilder<
     candidates: number;
     valueAt: 'end' | 'peak';
   },
->(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}): (life: number) => Agent {
+>(
+  ctx: Pick<LifetimeHost<C>, 'config' | 'rng' | 'readText'>,
+  over: Parameters<typeof learnerConfig>[0] = {},
+): (life: number) => Agent {
   return (life) => {
     const c = ctx.config,
       name: TwoBrainName = TWO_BRAINS[life]!;
@@ -100,7 +103,7 @@ export function twoBrainBuilder<
 }
 
 export function makeAgent<C extends { world: string; steering: string }>(
-  ctx: RunContext<C>,
+  ctx: Pick<LifetimeHost<C>, 'config' | 'rng' | 'readText'>,
   over: Parameters<typeof learnerConfig>[0] = {},
   room?: string,
 ): { agent: Agent; cfg: LearnerConfig } {
@@ -138,4 +141,11 @@ export function firedStrength(agent: Agent, name: string): number {
 
 export function round(x: number, digits = 4): number {
   return Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
+}
+
+/** Every value of a record rounded as metrics are (key order kept). */
+export function roundAll(xs: Record<string, number>, digits = 4): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(xs)) out[k] = round(v, digits);
+  return out;
 }
