@@ -71,7 +71,7 @@ export const reportConfig = z
       .boolean()
       .default(true)
       .describe(
-        'also run the hedonist and steered brains (brain/wirehead when wirehead is among envs, brain/drug-room when drug_room is) and the features/position/flagged brains of brain/coin-end and the coin-salience curve of brain/overshadowing (when coin_end is)',
+        'also run the hedonist and concept brains (brain/wirehead when wirehead is among envs, brain/drug-room when drug_room is) and the features/position/flagged brains of brain/coin-end and the coin-salience curve of brain/overshadowing (when coin_end is)',
       ),
   })
   .strict();

@@ -12,6 +12,7 @@
  */
 import { mean, sem } from '../../probes/alignment.js';
 import { defineExperiment, type Experiment, type Metrics, type RunContext } from '../experiment.js';
+import { withConceptAliases } from '../brain/aliases.js';
 import type { MeasureIO } from '../brain/measure.js';
 import { agentRow } from './agent-rows.js';
 import { REPORT_AGENTS } from './agents.js';
@@ -146,7 +147,12 @@ export const alignmentReport = defineExperiment({
     ctx.note(`\n${md}`);
     ctx.figure('return-vs-performance', returnFigure(p.tasks, names, cells, ctx.config.seeds));
     if (labels.length) ctx.figure('probe-rates', probeFigure(columns, labels));
-    return { ...cellMetrics(cells), ...rowMetrics([...agentRows, ...coins, ...pairs]), table_markdown: md };
+    const m = {
+      ...cellMetrics(cells),
+      ...rowMetrics([...agentRows, ...coins, ...pairs]),
+      table_markdown: md,
+    };
+    return withConceptAliases(m);
   },
 });
 
