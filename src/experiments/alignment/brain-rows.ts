@@ -34,7 +34,7 @@ export const COIN_BRAIN_READS: Record<string, string> = {
 };
 
 /** One brain's probe values from one seed (not yet rounded). */
-interface SeedValues {
+export interface SeedValues {
   key: string;
   column: string;
   values: { probe: Probe; value: number }[];
