@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { make } from '../src/envs/index.js';
 import { makeSafetyEnv, SAFETY_ENV_IDS } from '../src/envs/safety/index.js';
-import { evaluate, mean, train } from '../src/baselines/tabular.js';
+import { evaluate, train } from '../src/baselines/tabular.js';
+import { mean } from '../src/math/stats.js';
 
 const rate = (xs: boolean[]) => mean(xs.map((x) => (x ? 1 : 0)));
 

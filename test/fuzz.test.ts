@@ -1,6 +1,6 @@
 /**
- * Fuzzing the parsers of everything a user hands in: world files, steering files and checkpoints get
- * thousands of seeded mutations of the shipped files; each must either load or fail with the parser's
+ * Fuzzing the parsers of everything a user hands in: world files, steering files, checkpoints and
+ * every experiment's `--set` arguments get thousands of seeded mutations of valid inputs; each must either load or fail with the parser's
  * own one-line error — never a crash (TypeError, RangeError …), a hang or a silent default.
  */
 import assert from 'node:assert/strict';
@@ -11,6 +11,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseSteering } from '../src/brain/steering/config.js';
 import { parseWorld } from '../src/envs/gridworld/spec.js';
+import { describeConfig, parseSets } from '../src/experiments/config.js';
+import { listExperiments } from '../src/experiments/index.js';
 import { Rng } from '../src/math/rng.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/runs/checkpoint.js';
 
@@ -158,4 +160,60 @@ test('fuzz: damaged checkpoint files load intact or fail with one CheckpointErro
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const VALUE_TOKENS = [
+  '',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  'true',
+  'x',
+  '[',
+  '[1,',
+  '{"a":',
+  '"',
+  '1.5',
+  '2e9',
+  '[]',
+  'null',
+];
+
+test('fuzz: mutated --set arguments of every experiment parse or fail with one ConfigError line', () => {
+  const rng = new Rng(4);
+  let parsed = 0;
+  let rejected = 0;
+  for (const exp of listExperiments()) {
+    const keys = describeConfig(exp.config).map((c) => ({ key: c.key, value: JSON.stringify(c.default) }));
+    for (let k = 0; k < 60; k++) {
+      const sets: string[] = [];
+      for (let j = 0; j < 1 + rng.int(3); j++) {
+        const c = keys[rng.int(keys.length)];
+        let key = c?.key ?? 'x';
+        let value = c?.value ?? '1';
+        const r = rng.int(6);
+        if (r === 0) value = VALUE_TOKENS[rng.int(VALUE_TOKENS.length)]!;
+        else if (r === 1) key = key.slice(0, rng.int(key.length + 1)) + (rng.int(2) ? 'x' : '');
+        else if (r === 2) value = value.slice(0, rng.int(value.length + 1));
+        else if (r === 3 && value !== undefined)
+          value = `${value}${VALUE_TOKENS[rng.int(VALUE_TOKENS.length)]}`;
+        sets.push(rng.int(20) === 0 ? key : `${key}=${value}`);
+      }
+      try {
+        parseSets(exp.config, sets, exp.id);
+        parsed++;
+      } catch (e) {
+        const err = e as Error;
+        assert.equal(
+          err.name,
+          'ConfigError',
+          `${exp.id} ${JSON.stringify(sets)}: ${err.name}: ${err.message}`,
+        );
+        assert.ok(!err.message.includes('\n'), `multi-line error: ${err.message}`);
+        rejected++;
+      }
+    }
+  }
+  assert.ok(parsed > 0 && rejected > 0, `parsed ${parsed}, rejected ${rejected}`);
 });

@@ -15,8 +15,8 @@ import {
   tamperRate,
   valueAgreement,
   r2,
-  sem,
 } from '../src/probes/alignment.js';
+import { sem } from '../src/math/stats.js';
 import { Rng } from '../src/math/rng.js';
 
 const close = (a: number, b: number, tol = 1e-9, msg = '') =>

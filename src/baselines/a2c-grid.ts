@@ -26,6 +26,12 @@ import { Adam } from '../nn/optim.js';
 import { zeroGrads, type Param } from '../nn/param.js';
 import { episodePerformance, forcedExploration } from './tabular.js';
 
+/**
+ * Environment copy i of a run seeded s starts from seed s·1000 + i: the copies differ, and runs with
+ * different seeds share no copy (up to 1000 copies).
+ */
+const COPY_SEED_STRIDE = 1000;
+
 export interface A2COptions {
   /** Total environment steps (over all copies). Default 20000 unless `episodes` is given. */
   steps?: number;
@@ -198,7 +204,7 @@ export function trainA2C(env: GridEnv | (() => GridEnv), opts: A2COptions = {}):
     epLen = new Int32Array(N);
   const sawHidden = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
-    const r = envs[i]!.reset({ seed: seed * 1000 + i });
+    const r = envs[i]!.reset({ seed: seed * COPY_SEED_STRIDE + i });
     obs.push(Float32Array.from(r.observation));
     lastInfo.push(r.info);
   }

@@ -251,7 +251,3 @@ export function evaluate(
     recs.push(runEpisode(env as KeyedEnv, agent, key, rng, o, e === 0 ? (opts.seed ?? 0) : undefined));
   return recs;
 }
-
-export function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-}

@@ -1,35 +1,27 @@
 /**
  * The agent: one world, one Steering Subsystem, one Learning Subsystem, one lifetime that is never
- * reset. `tick()` is the whole data flow of DESIGN §2, top to bottom:
+ * reset. `tick()` is the whole data flow of docs/architecture.md §2, top to bottom:
  *
  *   world → observation → steering senses and learning senses → learning proposes → assessors score →
  *   steering reacts, rewards, supplies ground truth → learning updates → action to the world
  *
  * Every signal of the tick is left in `last` for recorders and probes.
  */
-import type { TensorRecord } from '../nn/serialize.js';
-import { loadParams, paramsToTensors } from '../nn/serialize.js';
+import { CorruptDataError } from '../nn/serialize.js';
 import type { CoarseChannel } from './senses.js';
 import type { BrainWorld } from './world.js';
 import type { GridBrainWorld } from './grid-world.js';
-import { Rng } from '../math/rng.js';
 import type { DownMessage, NonMotorOutput, UpMessage } from './messages.js';
-import type { SteeringState, SteeringSubsystem } from './steering/steering.js';
-import type { LearningSubsystem, Plasticity } from './learning/learner.js';
-import type { Optimizer } from '../nn/optim.js';
+import type { SteeringSubsystem } from './steering/steering.js';
+import type { LearningSubsystem } from './learning/learner.js';
+import { bufferTensor, mergeTensors, readBuffer } from './state.js';
+import { type AgentCheckpointV1, fromFormat1, isFormat1 } from './agent-format1.js';
+import { AGENT_FORMAT, type AgentCheckpoint } from './agent-checkpoint.js';
+import type { AgentSwitches } from './switches.js';
 
-export interface AgentSwitches {
-  /** Plan by imagination each tick (else act on the actor's proposal). */
-  planning: boolean;
-  /** Recall the stored moment most like the present and re-assess it (remember mode). */
-  remember: boolean;
-  /** When another agent is in view, assess its situation with one's own models (empathize mode). */
-  empathize: boolean;
-  /** Freeze motor output (probes that measure a reaction without letting the agent move). */
-  frozen: boolean;
-  /** The experimenter moves the body (e.g. puts food in the mouth): this action is executed, or -1. */
-  forced: number;
-}
+export type { AgentSwitches } from './switches.js';
+export { AGENT_FORMAT, type AgentCheckpoint, type AgentMeta } from './agent-checkpoint.js';
+export type { AgentCheckpointV1, AgentMetaV1 } from './agent-format1.js';
 
 export interface TickRecord {
   tick: number;
@@ -136,158 +128,50 @@ export class Agent<W extends BrainWorld = GridBrainWorld> {
   }
 
   // ---- checkpoint ----------------------------------------------------------------------------------
-  private optimizers(): [string, Optimizer][] {
-    const L = this.learner;
-    return [
-      ['wm', L.wm.opt],
-      ...L.assessors.groups.map((g): [string, Optimizer] => [g.name, g.opt]),
-      ['actor', L.actor.opt],
-      ['habit', L.actor.habitOpt],
-    ];
-  }
-
-  private buffers(): [string, Float32Array | Int32Array | Uint8Array][] {
-    const L = this.learner,
-      r = L.replay,
-      m = L.memory;
-    return [
-      ['replay.x', r.x],
-      ['replay.hPrev', r.hPrev],
-      ['replay.h', r.h],
-      ['replay.action', r.action],
-      ['replay.prevAction', r.prevAction],
-      ['replay.reward', r.reward],
-      ['replay.kind', r.kind],
-      ['replay.target', r.target],
-      ['replay.complete', r.complete],
-      ['memory.keys', m.keys],
-      ['memory.s', m.s],
-      ['memory.s2', m.s2],
-      ['memory.reward', m.reward],
-      ['memory.kind', m.kind],
-      ['memory.target', m.target],
-      ['memory.len', m.len],
-      ['memory.salience', m.salience],
-      ['memory.tick', m.tick],
-      ['learner.nowKind', L.nowKind],
-      ['learner.nowTarget', L.nowTarget],
-      ['learner.visits', L.visits],
-      ['learner.x', L.x],
-      ['learner.h', L.h],
-      ['learner.hPrev', L.hPrev],
-      ['learner.s', L.s],
-      ['planner.best', L.planner.bestPlan],
-      ['agent.obs', this.obs],
-      ['agent.body', this.body],
-    ];
-  }
-
-  snapshot(): { meta: AgentMeta; tensors: Record<string, TensorRecord> } {
-    const L = this.learner;
-    const tensors: Record<string, TensorRecord> = paramsToTensors(L.params(), 'param.');
-    const optSteps: Record<string, number> = {};
-    for (const [k, o] of this.optimizers()) {
-      const st = o.state();
-      optSteps[k] = st.step;
-      for (const [n, t] of Object.entries(st.tensors)) tensors[`opt.${k}.${n}`] = t;
-    }
-    for (const [k, b] of this.buffers()) {
-      tensors[`buf.${k}`] =
-        b instanceof Float32Array
-          ? { dtype: 'f32', shape: [b.length], data: b.slice() }
-          : { dtype: 'f64', shape: [b.length], data: Float64Array.from(b) };
-    }
-    L.planner.goals.forEach(
-      (g, i) => (tensors[`goal.${i}`] = { dtype: 'f32', shape: [g.w.length], data: g.w.slice() }),
-    );
+  /**
+   * The agent's state (format 2): each component saves itself — the learner composes its world model,
+   * assessors, actor, planner, memory and replay; the Steering Subsystem and the world save their own —
+   * and the agent adds what is its own (senses of the present tick, body, counters, switches). Weights
+   * are shared with the live agent, not copied: encode or clone the snapshot before the agent ticks on.
+   */
+  snapshot(): AgentCheckpoint {
+    const learner = this.learner.saveState(),
+      steering = this.steering.saveState();
+    const tensors = mergeTensors(mergeTensors({}, learner.tensors), steering.tensors);
+    mergeTensors(tensors, {
+      'buf.agent.obs': bufferTensor(this.obs),
+      'buf.agent.body': bufferTensor(this.body),
+    });
     return {
       meta: {
+        format: AGENT_FORMAT,
         ticks: this.ticks,
         lastReward: this.lastReward,
-        optSteps,
-        replayCount: L.replay.count,
-        memoryCount: L.memory.count,
-        prevAction: L.prevAction,
-        proposal: L.proposal,
-        learnerTick: L.tick,
-        learnerRng: L.rng.state(),
-        gap: L.gapState(),
-        plasticity: { ...L.plasticity },
         switches: { ...this.switches },
-        steering: this.steering.getState(),
-        steeringSwitches: { ...this.steering.switches },
+        steering: steering.meta,
         world: this.world.getState(),
-        goals: L.planner.goals.map((g) => ({
-          name: g.name,
-          kind: g.kind ?? 'logistic',
-          b: g.b,
-          weight: g.weight,
-        })),
+        learner: learner.meta,
       },
       tensors,
     };
   }
 
-  restore(s: { meta: AgentMeta; tensors: Record<string, TensorRecord> }): void {
-    const L = this.learner,
-      m = s.meta;
-    loadParams(L.params(), s.tensors, 'param.');
-    for (const [k, o] of this.optimizers()) {
-      const tensors: Record<string, TensorRecord> = {};
-      const pre = `opt.${k}.`;
-      for (const [n, t] of Object.entries(s.tensors)) if (n.startsWith(pre)) tensors[n.slice(pre.length)] = t;
-      o.loadState({ step: m.optSteps[k]!, tensors });
-    }
-    for (const [k, b] of this.buffers()) {
-      const t = s.tensors[`buf.${k}`];
-      // Checkpoints written before session 6 lack memory.tick; it only steers salient world-model replay.
-      if (!t && k === 'memory.tick') {
-        b.fill(-1);
-        continue;
-      }
-      // Checkpoints written before session 7 lack the visit counts; they only steer planner.familiarity.
-      if (!t && k === 'learner.visits') {
-        b.fill(0);
-        continue;
-      }
-      if (!t || t.data.length !== b.length)
-        throw new Error(`checkpoint buffer '${k}' is missing or has the wrong size`);
-      for (let i = 0; i < b.length; i++) b[i] = t.data[i]!;
-    }
-    L.replay.count = m.replayCount;
-    L.memory.count = m.memoryCount;
-    L.prevAction = m.prevAction;
-    L.proposal = m.proposal;
-    L.tick = m.learnerTick;
-    L.rng = Rng.fromState(m.learnerRng);
-    L.setGapState(m.gap);
-    Object.assign(L.plasticity, m.plasticity);
-    Object.assign(this.switches, m.switches);
-    this.steering.setState(m.steering);
-    Object.assign(this.steering.switches, m.steeringSwitches);
+  /** Continue from a snapshot of an agent of the same make (format 2, or format 1 of older files). */
+  restore(c: AgentCheckpoint | AgentCheckpointV1): void {
+    const s = isFormat1(c.meta) ? fromFormat1(c as AgentCheckpointV1, this.snapshot().tensors) : c;
+    const format = (s.meta as { format?: unknown }).format;
+    if (format !== AGENT_FORMAT)
+      throw new CorruptDataError(
+        `agent checkpoint format ${String(format)} is not one this version reads (1 or ${AGENT_FORMAT})`,
+      );
+    const m = (s as AgentCheckpoint).meta;
+    this.learner.loadState({ meta: m.learner, tensors: s.tensors });
+    this.steering.loadState({ meta: m.steering, tensors: s.tensors });
     this.world.setState(m.world);
-    L.planner.goals = m.goals.map((g, i) => ({ ...g, w: Float32Array.from(s.tensors[`goal.${i}`]!.data) }));
+    readBuffer(s.tensors, 'agent.obs', this.obs);
+    readBuffer(s.tensors, 'agent.body', this.body);
+    Object.assign(this.switches, m.switches);
     this.ticks = m.ticks;
     this.lastReward = m.lastReward;
   }
-}
-
-export interface AgentMeta {
-  ticks: number;
-  lastReward: number;
-  optSteps: Record<string, number>;
-  replayCount: number;
-  memoryCount: number;
-  prevAction: number;
-  proposal: number;
-  learnerTick: number;
-  learnerRng: [number, number, number, number];
-  gap: [boolean, boolean];
-  plasticity: Plasticity;
-  switches: AgentSwitches;
-  steering: SteeringState;
-  steeringSwitches: { rewiring: boolean };
-  /** The world's own plain-data state (GridWorldState for the brain gridworld). */
-  world: unknown;
-  goals: { name: string; kind: 'logistic' | 'linear'; b: number; weight: number }[];
 }

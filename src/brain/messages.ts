@@ -1,5 +1,5 @@
 /**
- * The only traffic between the two subsystems: one message each way per tick (DESIGN §1–§2).
+ * The only traffic between the two subsystems: one message each way per tick (docs/architecture.md §1–§2).
  *
  * Down (learning → steering): a motor command and the non-motor outputs — every thought assessor's
  * prediction, each with the gain of the mode that produced it. The mode itself is deliberately absent

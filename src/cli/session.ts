@@ -128,6 +128,13 @@ function makeContext<C>(
   };
 }
 
+/** The experiment's own words about its result, and where its figures are (stderr: stdout is the result). */
+function printSummary(exp: Experiment, metrics: Metrics, figures: string | null): void {
+  const lines = exp.summary?.(metrics) ?? [];
+  if (figures && existsSync(figures)) lines.push(`figures: ${figures}`);
+  if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
+}
+
 function describeNumeric(n: NumericConfig): string {
   if (!n.blas) return `gemm: ${n.gemm}`;
   return `gemm: OpenBLAS, ${n.blas.coreType} kernels (${n.blas.coreTypeSource})`;
@@ -214,6 +221,7 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   progress.done();
   run.finish('completed', numericOnly(metrics));
   writeFileSync(join(run.dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  if (!o.quiet) printSummary(exp, metrics, join(run.dir, 'figures'));
   printResult(metrics, o.json);
   return 0;
 }
@@ -259,6 +267,7 @@ export async function evalCommand(o: Common & { checkpoint?: string; out?: strin
   };
   const metrics = await exp.evaluate(ectx as EvalContext<never>);
   progress.done();
+  if (!o.quiet) printSummary(exp, metrics, o.out ? join(o.out, 'figures') : null);
   if (o.out) {
     mkdirSync(o.out, { recursive: true });
     writeFileSync(

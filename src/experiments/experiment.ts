@@ -86,6 +86,11 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
   readonly expected?: string;
   /** The metric keys that carry the result, in the order the docs tables show them (default: all). */
   readonly headline?: readonly string[];
+  /**
+   * A few human-readable lines saying what the result means (the result against its references); the
+   * command line prints them on stderr after a run, before the `--json` line on stdout.
+   */
+  readonly summary?: (metrics: Metrics) => string[];
   /** Repository-relative path of the checkpoint `steered eval` uses without --checkpoint. */
   readonly shippedCheckpoint?: string;
   /**

@@ -1,6 +1,10 @@
 /**
  * Minimal SVG figures (line plots with optional error bands, grouped bar charts). Pure string
  * building, so figures are produced identically in Node and the browser and diff cleanly in git.
+ *
+ * Non-finite values (NaN, ±Infinity: a diverged loss, a rate over zero trials) never reach a coordinate:
+ * one such value would turn every scaled coordinate into NaN and blank the whole figure. Lines break at
+ * them, a missing bar is labelled "n/a", and a caption says how many values were skipped.
  */
 export interface Series {
   label: string;
@@ -46,6 +50,7 @@ function fmt(v: number): string {
 }
 
 function ticks(lo: number, hi: number, n = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / n;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -54,6 +59,46 @@ function ticks(lo: number, hi: number, n = 5): number[] {
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step)
     out.push(Number(v.toPrecision(12)));
   return out;
+}
+
+/** Smallest and largest of `xs` (a loop: spreading a long array into Math.min overflows the stack). */
+function extent(xs: readonly number[]): [number, number] | null {
+  if (xs.length === 0) return null;
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
+/** An explicit axis range, unless either end is not finite (then the data decide). */
+function finiteLimits(lim: readonly [number, number] | undefined): [number, number] | null {
+  return lim && Number.isFinite(lim[0]) && Number.isFinite(lim[1]) ? [lim[0], lim[1]] : null;
+}
+
+/** Maximal runs of consecutive indices in [0, n) for which `ok` holds: the pieces a line is drawn in. */
+function runs(n: number, ok: (i: number) => boolean): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (ok(i)) cur.push(i);
+    else if (cur.length) {
+      out.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** The note under a figure that some values could not be drawn. */
+function skippedCaption(out: string[], H: number, skipped: number): void {
+  if (skipped === 0) return;
+  out.push(
+    `<text x="4" y="${H - 4}" font-size="10" fill="#666">${skipped} non-finite value${skipped === 1 ? '' : 's'} skipped</text>`,
+  );
 }
 
 /** Opening tag, white background, title and horizontal grid lines with their y labels. */
@@ -86,13 +131,31 @@ export function linePlot(p: LinePlot): string {
   const m = { l: 64, r: 170, t: 36, b: 48 };
   const pw = W - m.l - m.r,
     ph = H - m.t - m.b;
-  const xs = p.series.flatMap((s) => s.x as number[]).filter(Number.isFinite);
-  const ys = p.series
-    .flatMap((s) => s.y.flatMap((y, i) => [y - (s.err?.[i] ?? 0), y + (s.err?.[i] ?? 0)]))
-    .filter(Number.isFinite);
-  const x0 = Math.min(...xs),
-    x1 = Math.max(...xs);
-  let [y0, y1] = p.ylim ?? [Math.min(...ys), Math.max(...ys)];
+  const fin = Number.isFinite;
+  // A point is drawn when both its coordinates are finite; its error band where its half-width is too.
+  const drawn = (s: Series, i: number) => fin(s.x[i]!) && fin(s.y[i]!);
+  const banded = (s: Series, i: number) => drawn(s, i) && fin(s.err![i]!);
+  let skipped = 0;
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (const s of p.series) {
+    const n = Math.max(s.x.length, s.y.length);
+    for (let i = 0; i < n; i++) {
+      if (!drawn(s, i)) {
+        skipped++;
+        continue;
+      }
+      xs.push(s.x[i]!);
+      const e = s.err?.[i] ?? 0;
+      if (fin(e)) ys.push(s.y[i]! - e, s.y[i]! + e);
+      else {
+        ys.push(s.y[i]!);
+        if (s.err && i < s.err.length) skipped++;
+      }
+    }
+  }
+  const [x0, x1] = extent(xs) ?? [0, 1];
+  let [y0, y1] = finiteLimits(p.ylim) ?? extent(ys) ?? [0, 1];
   if (!(y1 > y0)) {
     y0 -= 1;
     y1 += 1;
@@ -110,23 +173,37 @@ export function linePlot(p: LinePlot): string {
   );
   p.series.forEach((s, k) => {
     const c = PALETTE[k % PALETTE.length];
+    const n = Math.min(s.x.length, s.y.length);
     if (s.err) {
-      const up = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]! + s.err![i]!).toFixed(1)}`);
-      const dn = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]! - s.err![i]!).toFixed(1)}`).reverse();
+      for (const r of runs(n, (i) => banded(s, i))) {
+        const up = r.map((i) => `${sx(s.x[i]!).toFixed(1)},${sy(s.y[i]! + s.err![i]!).toFixed(1)}`);
+        const dn = r.map((i) => `${sx(s.x[i]!).toFixed(1)},${sy(s.y[i]! - s.err![i]!).toFixed(1)}`).reverse();
+        out.push(
+          `<polygon points="${[...up, ...dn].join(' ')}" fill="${c}" fill-opacity="0.15" stroke="none"/>`,
+        );
+      }
+    }
+    for (const r of runs(n, (i) => drawn(s, i))) {
+      if (r.length === 1) {
+        // A point between two gaps has no neighbour to draw a line to.
+        const i = r[0]!;
+        out.push(
+          `<circle cx="${sx(s.x[i]!).toFixed(1)}" cy="${sy(s.y[i]!).toFixed(1)}" r="2.5" fill="${c}"/>`,
+        );
+        continue;
+      }
+      const pts = r.map((i) => `${sx(s.x[i]!).toFixed(1)},${sy(s.y[i]!).toFixed(1)}`).join(' ');
       out.push(
-        `<polygon points="${[...up, ...dn].join(' ')}" fill="${c}" fill-opacity="0.15" stroke="none"/>`,
+        `<polyline points="${pts}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       );
     }
-    const pts = s.x.map((x, i) => `${sx(x).toFixed(1)},${sy(s.y[i]!).toFixed(1)}`).join(' ');
-    out.push(
-      `<polyline points="${pts}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
-    );
     const ly = m.t + 10 + k * 18;
     out.push(
       `<line x1="${m.l + pw + 12}" x2="${m.l + pw + 34}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
     );
     out.push(`<text x="${m.l + pw + 40}" y="${ly + 4}">${esc(s.label)}</text>`);
   });
+  skippedCaption(out, H, skipped);
   out.push('</svg>');
   return out.join('\n');
 }
@@ -149,11 +226,24 @@ export function barChart(p: BarChart): string {
   const m = { l: 64, r: 140, t: 36, b: 48 };
   const pw = W - m.l - m.r,
     ph = H - m.t - m.b;
-  const vals = p.series.flatMap((s) => s.values.map((v, i) => v + (s.err?.[i] ?? 0)));
-  const [y0, y1] = p.ylim ?? [Math.min(0, ...vals), Math.max(...vals) * 1.05 || 1];
+  const fin = Number.isFinite;
+  const vals: number[] = [];
+  for (const s of p.series)
+    for (let i = 0; i < p.groups.length; i++) {
+      const v = s.values[i]!,
+        e = s.err?.[i] ?? 0;
+      if (fin(v)) vals.push(fin(e) ? v + e : v);
+    }
+  const lim = finiteLimits(p.ylim);
+  let [y0, y1] = lim ?? (vals.length ? [Math.min(0, ...vals), Math.max(...vals) * 1.05 || 1] : [0, 1]);
+  if (!(y1 > y0)) {
+    y0 -= 1;
+    y1 += 1;
+  }
   const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
   const gw = pw / p.groups.length,
     bw = (gw * 0.8) / p.series.length;
+  let skipped = 0;
   const out: string[] = [];
   header(out, W, H, m.l, pw, p.title, ticks(y0, y1), sy);
   p.groups.forEach((g, gi) => {
@@ -163,13 +253,21 @@ export function barChart(p: BarChart): string {
     p.series.forEach((s, si) => {
       const v = s.values[gi]!;
       const x = m.l + gw * gi + gw * 0.1 + bw * si;
-      const top = sy(Math.max(v, y0)),
-        base = sy(Math.max(y0, Math.min(0, y1)));
+      const base = sy(Math.max(y0, Math.min(0, y1)));
+      if (!fin(v)) {
+        skipped++;
+        out.push(
+          `<text x="${(x + bw * 0.46).toFixed(1)}" y="${(base - 4).toFixed(1)}" text-anchor="middle" font-size="10" fill="#666">n/a</text>`,
+        );
+        return;
+      }
+      const top = sy(Math.max(v, y0));
       out.push(
         `<rect x="${x.toFixed(1)}" y="${Math.min(top, base).toFixed(1)}" width="${(bw * 0.92).toFixed(1)}" height="${Math.abs(base - top).toFixed(1)}" fill="${PALETTE[si % PALETTE.length]}"/>`,
       );
       const e = s.err?.[gi];
-      if (e) {
+      if (e !== undefined && !fin(e)) skipped++;
+      else if (e) {
         const cx = x + bw * 0.46;
         out.push(
           `<line x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${sy(v - e).toFixed(1)}" y2="${sy(v + e).toFixed(1)}" stroke="#222"/>`,
@@ -188,6 +286,7 @@ export function barChart(p: BarChart): string {
     );
     out.push(`<text x="${m.l + pw + 32}" y="${ly + 4}">${esc(s.label)}</text>`);
   });
+  skippedCaption(out, H, skipped);
   out.push('</svg>');
   return out.join('\n');
 }

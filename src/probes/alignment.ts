@@ -11,20 +11,7 @@
  *                      and `conceptProbe`, which ranks named concepts by how well they explain a signal.
  */
 import type { Info } from '../envs/core.js';
-
-export function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-}
-
-/** Standard error of the mean (sample standard deviation / √n); 0 for fewer than two values. */
-export function sem(xs: readonly number[]): number {
-  const n = xs.length;
-  if (n < 2) return 0;
-  const m = mean(xs);
-  let s = 0;
-  for (const x of xs) s += (x - m) * (x - m);
-  return Math.sqrt(s / (n - 1) / n);
-}
+import { mean } from '../math/stats.js';
 
 /** Discounted returns-to-go G_t = Σ_k γ^k r_{t+k} of one episode's rewards (no bootstrap past the end). */
 export function discountedReturns(rewards: readonly number[], gamma: number): number[] {

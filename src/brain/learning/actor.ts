@@ -9,9 +9,16 @@ import { MLP } from '../../nn/mlp.js';
 import { Linear } from '../../nn/linear.js';
 import { Adam } from '../../nn/optim.js';
 import { prefixed, type Param } from '../../nn/param.js';
+import { loadParams, paramsToTensors } from '../../nn/serialize.js';
 import type { Rng } from '../../math/rng.js';
 import type { LearnerConfig } from './config.js';
 import { N_ACTIONS } from './world-model.js';
+import { type ComponentState, loadOptimizer, saveOptimizer, type Stateful } from '../state.js';
+
+/** The actor's plain-data state: the step counts of its two optimizers. */
+export interface ActorMeta {
+  optSteps: { actor: number; habit: number };
+}
 
 export function softmaxInto(logits: ArrayLike<number>, n: number, out: Float64Array): void {
   let m = -Infinity;
@@ -21,7 +28,7 @@ export function softmaxInto(logits: ArrayLike<number>, n: number, out: Float64Ar
   for (let i = 0; i < n; i++) out[i]! /= z;
 }
 
-export class ThoughtGenerator {
+export class ThoughtGenerator implements Stateful<ActorMeta> {
   readonly net: MLP;
   readonly habit: Linear;
   readonly opt: Adam;
@@ -53,6 +60,20 @@ export class ThoughtGenerator {
 
   params(): Param[] {
     return [...prefixed('actor', this.net.params()), ...prefixed('habit', this.habit.params())];
+  }
+
+  /** Policy and habit weights (`param.actor.…`, `param.habit.…`, shared) and moments (`opt.actor.…`, `opt.habit.…`). */
+  saveState(): ComponentState<ActorMeta> {
+    const tensors = paramsToTensors(this.params(), 'param.');
+    const actor = saveOptimizer('actor', this.opt, tensors),
+      habit = saveOptimizer('habit', this.habitOpt, tensors);
+    return { meta: { optSteps: { actor, habit } }, tensors };
+  }
+
+  loadState(s: ComponentState<ActorMeta>): void {
+    loadParams(this.params(), s.tensors, 'param.');
+    loadOptimizer('actor', this.opt, s.tensors, s.meta.optSteps.actor);
+    loadOptimizer('habit', this.habitOpt, s.tensors, s.meta.optSteps.habit);
   }
 
   /** Proposal distribution for the thought s = [x, h] (x = its first xDim entries); in this.probs. */

@@ -13,9 +13,16 @@
 import { MLP } from '../../nn/mlp.js';
 import { Adam } from '../../nn/optim.js';
 import { prefixed, type Param } from '../../nn/param.js';
+import { loadParams, paramsToTensors } from '../../nn/serialize.js';
 import type { Rng } from '../../math/rng.js';
 import type { AssessorSpec } from '../steering/config.js';
 import type { LearnerConfig } from './config.js';
+import { type ComponentState, loadOptimizer, saveOptimizer, type Stateful } from '../state.js';
+
+/** The assessors' plain-data state: each network's optimizer step count, by network name. */
+export interface AssessorsMeta {
+  optSteps: Record<string, number>;
+}
 
 /**
  * Targets for a batch of transitions (pure). kind/target: what the Steering Subsystem said (1 truth, 0
@@ -49,7 +56,7 @@ interface AssessorNet {
   readonly opt: Adam;
 }
 
-export class ThoughtAssessors {
+export class ThoughtAssessors implements Stateful<AssessorsMeta> {
   readonly specs: readonly AssessorSpec[];
   readonly names: readonly string[];
   readonly inDim: number;
@@ -111,6 +118,23 @@ export class ThoughtAssessors {
 
   params(): Param[] {
     return this.groups.flatMap((g) => prefixed(g.name, g.net.params()));
+  }
+
+  /** Every network's weights (`param.<network>.…`, shared) and Adam moments (`opt.<network>.…`). */
+  saveState(): ComponentState<AssessorsMeta> {
+    const tensors = paramsToTensors(this.params(), 'param.');
+    const optSteps: Record<string, number> = {};
+    for (const g of this.groups) optSteps[g.name] = saveOptimizer(g.name, g.opt, tensors);
+    return { meta: { optSteps }, tensors };
+  }
+
+  loadState(s: ComponentState<AssessorsMeta>): void {
+    loadParams(this.params(), s.tensors, 'param.');
+    for (const g of this.groups) {
+      const step = s.meta.optSteps[g.name];
+      if (step === undefined) throw new Error(`checkpoint has no optimizer state for assessors '${g.name}'`);
+      loadOptimizer(g.name, g.opt, s.tensors, step);
+    }
   }
 
   /** Predictions for B thoughts [B×inDim]; a view [B×K] valid until the next call. */

@@ -7,8 +7,14 @@
  */
 import type { Rng } from '../../math/rng.js';
 import type { Replay } from './replay.js';
+import { bufferTensor, type ComponentState, readBuffer, type Stateful, type Tensors } from '../state.js';
 
-export class EpisodicMemory {
+/** The memory's plain-data state: how many episodes were ever stored (the episodes are tensors). */
+export interface MemoryMeta {
+  count: number;
+}
+
+export class EpisodicMemory implements Stateful<MemoryMeta> {
   readonly capacity: number;
   readonly window: number;
   readonly S: number;
@@ -130,5 +136,31 @@ export class EpisodicMemory {
     const e = rng.int(n);
     if (this.len[e] === 0) return -1;
     return e * this.window + rng.int(this.len[e]!);
+  }
+
+  private buffers() {
+    return {
+      keys: this.keys,
+      s: this.s,
+      s2: this.s2,
+      reward: this.reward,
+      kind: this.kind,
+      target: this.target,
+      len: this.len,
+      salience: this.salience,
+      tick: this.tick,
+    };
+  }
+
+  /** The episodes as `buf.memory.<field>` copies. */
+  saveState(): ComponentState<MemoryMeta> {
+    const tensors: Tensors = {};
+    for (const [k, b] of Object.entries(this.buffers())) tensors[`buf.memory.${k}`] = bufferTensor(b);
+    return { meta: { count: this.count }, tensors };
+  }
+
+  loadState(s: ComponentState<MemoryMeta>): void {
+    for (const [k, b] of Object.entries(this.buffers())) readBuffer(s.tensors, `memory.${k}`, b);
+    this.count = s.meta.count;
   }
 }

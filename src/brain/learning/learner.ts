@@ -1,22 +1,31 @@
 /**
  * The Learning Subsystem: everything learned from scratch in one lifetime. It senses (observation +
  * body → latent), proposes (actor, or the planner imagining), assesses its thoughts, emits outputs
- * through modes, and learns from the Up message. The agent calls these in DESIGN §2's order.
+ * through modes, and learns from the Up message. The agent calls these in the order of
+ * docs/architecture.md §2.
  *
  * A thought is s = [x, h]: senses x = [observation, body] (real, imagined, remembered or another's) and
  * the latent h.
  */
-import type { Rng } from '../../math/rng.js';
+import { Rng, type RngState } from '../../math/rng.js';
 import type { NonMotorOutput, UpMessage } from '../messages.js';
 import type { AssessorSpec } from '../steering/config.js';
-import { ThoughtGenerator } from './actor.js';
-import { ThoughtAssessors } from './assessors.js';
+import {
+  type ComponentState,
+  mergeTensors,
+  readBuffer,
+  type Stateful,
+  type Tensors,
+  bufferTensor,
+} from '../state.js';
+import { type ActorMeta, ThoughtGenerator } from './actor.js';
+import { type AssessorsMeta, ThoughtAssessors } from './assessors.js';
 import type { LearnerConfig } from './config.js';
-import { EpisodicMemory } from './episodic-memory.js';
+import { EpisodicMemory, type MemoryMeta } from './episodic-memory.js';
 import { emit } from './modes.js';
-import { Planner, type InjectedGoal, type PlanResult } from './planner.js';
-import { Replay } from './replay.js';
-import { WorldModel } from './world-model.js';
+import { Planner, type InjectedGoal, type PlannerMeta, type PlanResult } from './planner.js';
+import { Replay, type ReplayMeta } from './replay.js';
+import { WorldModel, type WorldModelMeta } from './world-model.js';
 
 /** Which parts learn (experiments switch routes off to show where an effect comes from). */
 export interface Plasticity {
@@ -38,7 +47,24 @@ export interface LearnerDims {
   context?: { start: number; len: number };
 }
 
-export class LearningSubsystem {
+/** The learner's plain-data state: its own counters and stream, and each component's. */
+export interface LearnerMeta {
+  tick: number;
+  prevAction: number;
+  proposal: number;
+  rng: RngState;
+  /** [unrecorded, afterGap]: whether the current tick is unrecorded / follows a gap in the record. */
+  gap: [boolean, boolean];
+  plasticity: Plasticity;
+  worldModel: WorldModelMeta;
+  assessors: AssessorsMeta;
+  actor: ActorMeta;
+  planner: PlannerMeta;
+  memory: MemoryMeta;
+  replay: ReplayMeta;
+}
+
+export class LearningSubsystem implements Stateful<LearnerMeta> {
   readonly cfg: LearnerConfig;
   readonly dims: LearnerDims;
   readonly X: number;
@@ -333,12 +359,67 @@ export class LearningSubsystem {
     this.unrecorded = true;
   }
 
-  /** Checkpoint support: whether the current tick is unrecorded / follows a gap. */
-  gapState(): [boolean, boolean] {
-    return [this.unrecorded, this.afterGap];
+  /** The learner's own senses, latent and counts as `buf.learner.<field>` (the latent carries the past). */
+  private buffers() {
+    return {
+      nowKind: this.nowKind,
+      nowTarget: this.nowTarget,
+      visits: this.visits,
+      x: this.x,
+      h: this.h,
+      hPrev: this.hPrev,
+      s: this.s,
+    };
   }
-  setGapState(g: [boolean, boolean]): void {
-    [this.unrecorded, this.afterGap] = g;
+
+  /** Everything learned or remembered: each component's state, composed, and the learner's own. */
+  saveState(): ComponentState<LearnerMeta> {
+    const wm = this.wm.saveState(),
+      assessors = this.assessors.saveState(),
+      actor = this.actor.saveState(),
+      planner = this.planner.saveState(),
+      memory = this.memory.saveState(),
+      replay = this.replay.saveState();
+    const tensors: Tensors = {};
+    for (const part of [wm, assessors, actor, replay, memory, planner]) mergeTensors(tensors, part.tensors);
+    const own: Tensors = {};
+    for (const [k, b] of Object.entries(this.buffers())) own[`buf.learner.${k}`] = bufferTensor(b);
+    mergeTensors(tensors, own);
+    return {
+      meta: {
+        tick: this.tick,
+        prevAction: this.prevAction,
+        proposal: this.proposal,
+        rng: this.rng.state(),
+        gap: [this.unrecorded, this.afterGap],
+        plasticity: { ...this.plasticity },
+        worldModel: wm.meta,
+        assessors: assessors.meta,
+        actor: actor.meta,
+        planner: planner.meta,
+        memory: memory.meta,
+        replay: replay.meta,
+      },
+      tensors,
+    };
+  }
+
+  loadState(s: ComponentState<LearnerMeta>): void {
+    const m = s.meta,
+      t = s.tensors;
+    this.wm.loadState({ meta: m.worldModel, tensors: t });
+    this.assessors.loadState({ meta: m.assessors, tensors: t });
+    this.actor.loadState({ meta: m.actor, tensors: t });
+    this.replay.loadState({ meta: m.replay, tensors: t });
+    this.memory.loadState({ meta: m.memory, tensors: t });
+    this.planner.loadState({ meta: m.planner, tensors: t });
+    for (const [k, b] of Object.entries(this.buffers())) readBuffer(t, `learner.${k}`, b);
+    this.tick = m.tick;
+    this.prevAction = m.prevAction;
+    this.proposal = m.proposal;
+    this.rng = Rng.fromState(m.rng);
+    [this.unrecorded, this.afterGap] = m.gap;
+    Object.assign(this.plasticity, m.plasticity);
   }
 
   /** Overseer: a concept probe on the thought becomes a bonus in the planner's score. */

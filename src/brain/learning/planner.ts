@@ -12,6 +12,7 @@ import type { Rng } from '../../math/rng.js';
 import type { ThoughtAssessors } from './assessors.js';
 import type { LearnerConfig } from './config.js';
 import { N_ACTIONS, type WorldModel } from './world-model.js';
+import { bufferTensor, type ComponentState, readBuffer, type Stateful, type Tensors } from '../state.js';
 
 /**
  * A goal injected by the overseer: a linear concept probe on the thought, added to the plan score as
@@ -33,6 +34,11 @@ export function goalActivation(g: InjectedGoal, s: Float32Array, off: number): n
   return g.kind === 'linear' ? Math.min(1, Math.max(0, z)) : 1 / (1 + Math.exp(-z));
 }
 
+/** The planner's plain-data state: the injected goals but their weights (tensors `goal.<i>`). */
+export interface PlannerMeta {
+  goals: { name: string; kind: 'logistic' | 'linear'; b: number; weight: number }[];
+}
+
 export interface PlanResult {
   /** -1 when the planner abstains. */
   action: number;
@@ -42,7 +48,7 @@ export interface PlanResult {
   imagined: Float32Array;
 }
 
-export class Planner {
+export class Planner implements Stateful<PlannerMeta> {
   readonly N: number;
   readonly H: number;
   private readonly wm: WorldModel;
@@ -239,8 +245,32 @@ export class Planner {
     for (let n = 0; n < this.N; n++) for (let j = 0; j < len; j++) this.xB[n * X + start + j] = x[start + j]!;
   }
 
-  /** The plan kept for warm start (checkpointed with the learner). */
+  /** The plan kept for warm start. */
   get bestPlan(): Int32Array {
     return this.best;
+  }
+
+  /** The warm-start plan (`buf.planner.best`) and the injected goals (weights as `goal.<i>`). */
+  saveState(): ComponentState<PlannerMeta> {
+    const tensors: Tensors = { 'buf.planner.best': bufferTensor(this.best) };
+    this.goals.forEach(
+      (g, i) => (tensors[`goal.${i}`] = { dtype: 'f32', shape: [g.w.length], data: g.w.slice() }),
+    );
+    const goals = this.goals.map((g) => ({
+      name: g.name,
+      kind: g.kind ?? 'logistic',
+      b: g.b,
+      weight: g.weight,
+    }));
+    return { meta: { goals }, tensors };
+  }
+
+  loadState(s: ComponentState<PlannerMeta>): void {
+    readBuffer(s.tensors, 'planner.best', this.best);
+    this.goals = s.meta.goals.map((g, i) => {
+      const w = s.tensors[`goal.${i}`];
+      if (!w) throw new Error(`checkpoint has no weights for injected goal ${i} ('${g.name}')`);
+      return { ...g, w: Float32Array.from(w.data) };
+    });
   }
 }

@@ -5,8 +5,14 @@
  * model from windows of consecutive ticks.
  */
 import type { Rng } from '../../math/rng.js';
+import { bufferTensor, type ComponentState, readBuffer, type Stateful, type Tensors } from '../state.js';
 
-export class Replay {
+/** The replay's plain-data state: how many ticks were ever pushed (the ring's contents are tensors). */
+export interface ReplayMeta {
+  count: number;
+}
+
+export class Replay implements Stateful<ReplayMeta> {
   readonly size: number;
   readonly xDim: number;
   readonly hDim: number;
@@ -99,5 +105,31 @@ export class Replay {
 
   has(t: number): boolean {
     return t >= 0 && t < this.count && t >= this.count - this.size;
+  }
+
+  private buffers() {
+    return {
+      x: this.x,
+      hPrev: this.hPrev,
+      h: this.h,
+      action: this.action,
+      prevAction: this.prevAction,
+      reward: this.reward,
+      kind: this.kind,
+      target: this.target,
+      complete: this.complete,
+    };
+  }
+
+  /** The ring as `buf.replay.<field>` copies. */
+  saveState(): ComponentState<ReplayMeta> {
+    const tensors: Tensors = {};
+    for (const [k, b] of Object.entries(this.buffers())) tensors[`buf.replay.${k}`] = bufferTensor(b);
+    return { meta: { count: this.count }, tensors };
+  }
+
+  loadState(s: ComponentState<ReplayMeta>): void {
+    for (const [k, b] of Object.entries(this.buffers())) readBuffer(s.tensors, `replay.${k}`, b);
+    this.count = s.meta.count;
   }
 }

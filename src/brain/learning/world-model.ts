@@ -21,9 +21,16 @@ import { GRU } from '../../nn/gru.js';
 import { MLP } from '../../nn/mlp.js';
 import { Adam } from '../../nn/optim.js';
 import { prefixed, type Param } from '../../nn/param.js';
+import { loadParams, paramsToTensors } from '../../nn/serialize.js';
 import type { Rng } from '../../math/rng.js';
 import type { Replay } from './replay.js';
 import type { LearnerConfig } from './config.js';
+import { type ComponentState, loadOptimizer, saveOptimizer, type Stateful } from '../state.js';
+
+/** The world model's plain-data state: its optimizer's step count (weights and moments are tensors). */
+export interface WorldModelMeta {
+  optStep: number;
+}
 
 export const N_ACTIONS = 5;
 /** Displacements of the five moves (as the gridworld's actions: stay, up, down, left, right). */
@@ -37,7 +44,7 @@ function argmaxAt(x: Float32Array, o: number, n: number): number {
   return b;
 }
 
-export class WorldModel {
+export class WorldModel implements Stateful<WorldModelMeta> {
   readonly xDim: number;
   readonly latent: number;
   readonly gru: GRU;
@@ -152,6 +159,17 @@ export class WorldModel {
 
   params(): Param[] {
     return [...prefixed('wm', this.gru.params()), ...prefixed('wm', this.dec.params())];
+  }
+
+  /** Weights (`param.wm.…`, shared, not copied) and Adam moments (`opt.wm.…`). */
+  saveState(): ComponentState<WorldModelMeta> {
+    const tensors = paramsToTensors(this.params(), 'param.');
+    return { meta: { optStep: saveOptimizer('wm', this.opt, tensors) }, tensors };
+  }
+
+  loadState(s: ComponentState<WorldModelMeta>): void {
+    loadParams(this.params(), s.tensors, 'param.');
+    loadOptimizer('wm', this.opt, s.tensors, s.meta.optStep);
   }
 
   /** h ← GRU(h, [x, a_prev]) for a batch of B (x rows of xDim, actions one per row). */

@@ -10,6 +10,7 @@ import type { SteeringSpec } from './config.js';
 import { detect, triggeringBlob } from './detectors.js';
 import type { Condition, ReactionSpec } from './reactions.js';
 import { applyRewiring, type RewiringState } from './rewiring.js';
+import type { ComponentState, Stateful } from '../state.js';
 
 export interface SteeringState {
   tick: number;
@@ -43,7 +44,13 @@ export interface SteeringSwitches {
   rewiring: boolean;
 }
 
-export class SteeringSubsystem {
+/** What a checkpoint keeps of the Steering Subsystem: its state and the experiment's switches. */
+export interface SteeringMeta {
+  state: SteeringState;
+  switches: SteeringSwitches;
+}
+
+export class SteeringSubsystem implements Stateful<SteeringMeta> {
   readonly spec: SteeringSpec;
   state: SteeringState;
   readonly switches: SteeringSwitches = { rewiring: true };
@@ -113,6 +120,16 @@ export class SteeringSubsystem {
   getState(): SteeringState {
     this.state.body = [...this.body];
     return structuredClone(this.state);
+  }
+
+  /** For checkpoints: the state and the switches (plain data, no tensors). */
+  saveState(): ComponentState<SteeringMeta> {
+    return { meta: { state: this.getState(), switches: { ...this.switches } }, tensors: {} };
+  }
+
+  loadState(s: ComponentState<SteeringMeta>): void {
+    this.setState(s.meta.state);
+    Object.assign(this.switches, s.meta.switches);
   }
 
   /** One tick. `down` is what the learner emitted this tick (its outputs were computed from this tick's senses). */

@@ -12,10 +12,10 @@ import {
   conceptProbe,
   drugAvoidanceRate,
   flagRate,
-  mean,
   tamperRate,
   valueAgreement,
 } from '../../probes/alignment.js';
+import { mean } from '../../math/stats.js';
 import type { CellTable } from './cells.js';
 import { r4, type ProbeCell, type ProbeRow } from './rows.js';
 import type { ReportAgentRun, ReportEpisode, ReportTask } from './types.js';

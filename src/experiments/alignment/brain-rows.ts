@@ -9,7 +9,7 @@
  * the concept probe on the value along test trajectories and on the decorrelating grid, and the value's
  * agreement with the return. Rows are means over seeds.
  */
-import { mean } from '../../probes/alignment.js';
+import { mean } from '../../math/stats.js';
 import { TWO_BRAINS, type TwoBrainName } from '../brain/common.js';
 import { coinEnd } from '../brain/coin-end.js';
 import type { CoinLifeMeasure } from '../brain/coin-corridor.js';

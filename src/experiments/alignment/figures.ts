@@ -1,6 +1,6 @@
 /** The report's figures: return vs hidden performance per world and agent, and the probe values. */
 import { barChart } from '../../plot/svg.js';
-import { mean, sem } from '../../probes/alignment.js';
+import { mean, sem } from '../../math/stats.js';
 import type { CellTable } from './cells.js';
 import { type ProbeRow, probeValue } from './rows.js';
 import type { ReportTask } from './types.js';

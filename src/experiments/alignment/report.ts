@@ -10,7 +10,7 @@
  * worlds are in the report add rows of their own (brain-rows.ts), one lifetime per seed at their defaults.
  * Rendering: tables.ts and figures.ts.
  */
-import { mean, sem } from '../../probes/alignment.js';
+import { mean, sem } from '../../math/stats.js';
 import { defineExperiment, type Experiment, type Metrics, type RunContext } from '../experiment.js';
 import { withConceptAliases } from '../brain/aliases.js';
 import type { MeasureIO } from '../brain/measure.js';

@@ -3,6 +3,7 @@
  * A probe is a name and an optional detail; its label in the table is `name.detail` and its metric key
  * for a column is `name.<column key>.detail` (e.g. `coin_probe.a2c.r2_coin`, `drug_avoidance.hedonist.actor`).
  */
+import { roundScaled } from '../../math/stats.js';
 
 export interface Probe {
   readonly name: string;
@@ -40,5 +41,5 @@ export function probeLabels(rows: readonly ProbeRow[]): string[] {
   return [...new Set(rows.flatMap((r) => r.cells.map((c) => probeLabel(c.probe))))];
 }
 
-/** Report rounding: 4 decimals; a value that is not finite becomes null. */
-export const r4 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
+/** Report rounding: 4 decimals by scaling; a value that is not finite becomes null. */
+export const r4 = (x: number): number | null => (Number.isFinite(x) ? roundScaled(x) : null);

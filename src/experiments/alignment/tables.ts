@@ -3,7 +3,7 @@
  * then the probe values per agent or brain. A cell an agent cannot run, or a probe a column has no
  * value for, shows '–'.
  */
-import { mean, sem } from '../../probes/alignment.js';
+import { mean, sem } from '../../math/stats.js';
 import type { CellTable } from './cells.js';
 import { type ProbeRow, probeValue } from './rows.js';
 import type { ReportTask } from './types.js';

@@ -23,10 +23,12 @@ import type { Rng } from '../../math/rng.js';
 import { conceptProbe, pearson, valueAgreement } from '../../probes/alignment.js';
 import type { Metrics, RunContext } from '../experiment.js';
 import { barChart, linePlot } from '../../plot/svg.js';
-import { brainFiles, makeAgent, round } from './common.js';
+import { brainFiles, makeAgent } from './common.js';
 import { measureHost, type LifetimeHost, type MeasureIO } from './measure.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, nextReward, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, nextReward, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
+import { streamSeed } from '../seeds.js';
 
 /** One lifetime's condition. */
 export interface CoinLife {
@@ -199,7 +201,7 @@ function blocks(c: CoinCorridorConfig, life: CoinLife): LifeStep<Acc>[] {
           const inner = (acc.inner[`test.${name}`] = { v: [], r: [] });
           for (let i = 0; i < c.trials; i++) {
             const at: [number, number] = [3 + rng.int(5), 1 + rng.int(3)];
-            placeDay(a, rng, life, at, { seed: 17000 + i });
+            placeDay(a, rng, life, at, { seed: streamSeed('coinTest', i) });
             let dc = Infinity,
               ax = 0;
             const { got, reached } = trial(a, c.ticks, inner, {
@@ -233,7 +235,7 @@ function blocks(c: CoinCorridorConfig, life: CoinLife): LifeStep<Acc>[] {
             for (let y = 1; y <= 3; y++) {
               if (x === cx && y === 2) continue;
               const v = assessorsAt(a, () =>
-                placeDay(a, rng, life, [cx, 2], { seed: 18000 + cx, at: [x, y] }),
+                placeDay(a, rng, life, [cx, 2], { seed: streamSeed('coinGrid', cx), at: [x, y] }),
               )['value']!;
               if (x > cx && x < END_X) {
                 // The thought is still the one at (x, y): what does the world model expect a step right
@@ -265,7 +267,7 @@ function blocks(c: CoinCorridorConfig, life: CoinLife): LifeStep<Acc>[] {
           const inner = (acc.inner[`train.${name}`] = { v: [], r: [] });
           const ate: number[] = (acc.rates[`frozen.${name}`] = []);
           for (let i = 0; i < c.trials; i++) {
-            placeDay(a, fr, life, [END_X, 1 + fr.int(3)], { seed: 19000 + i });
+            placeDay(a, fr, life, [END_X, 1 + fr.int(3)], { seed: streamSeed('coinFrozen', i) });
             ate.push(trial(a, c.dayTicks, inner, { endsAtFarColumn: false }).got);
           }
         });

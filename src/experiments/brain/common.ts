@@ -10,6 +10,7 @@ import { parseWorld } from '../../envs/gridworld/spec.js';
 import { parseSteering } from '../../brain/steering/config.js';
 import { ALIAS_REMOVED_IN, CONCEPT, OLD_CONCEPT, OLD_CONCEPT_KEY_NOTE } from './aliases.js';
 import type { LifetimeHost } from './measure.js';
+import { round } from '../../math/stats.js';
 
 export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
   world: z
@@ -147,10 +148,6 @@ export function firedStrength(agent: Agent, name: string): number {
   let s = 0;
   for (const f of agent.steering.trace.fired) if (f.name === name) s += f.strength;
   return s;
-}
-
-export function round(x: number, digits = 4): number {
-  return Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
 }
 
 /** Every value of a record rounded as metrics are (key order kept). */

@@ -18,9 +18,10 @@ import type { Agent, TickRecord } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
-import { brainFiles, firedStrength, makeAgent, round, validateBrainFiles } from './common.js';
+import { brainFiles, firedStrength, makeAgent, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { enter, live, mean, withoutLearning } from './protocol.js';
+import { enter, live, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 const config = z
   .object({

@@ -23,7 +23,6 @@ import type { Rng } from '../../math/rng.js';
 import type { Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
 import {
-  round,
   roundAll,
   TWO_BRAINS,
   twoBrainBuilder,
@@ -34,7 +33,9 @@ import {
 import { withConceptAliasDocs, withConceptAliases } from './aliases.js';
 import { defineMeasured, measureHost, type LifetimeHost } from './measure.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
+import { spreadPick, streamSeed } from '../seeds.js';
 
 const config = z
   .object({
@@ -165,7 +166,7 @@ function test(a: Agent, c: Config): RawBrain {
       const entered: number[] = [],
         berry: number[] = [];
       for (let i = 0; i < c.trials; i++) {
-        day(a, c.drug, starts[(i * 7919) % starts.length], 13000 + i);
+        day(a, c.drug, spreadPick(starts, i), streamSeed('drugRoomTest', i));
         let e = false,
           b = false;
         live(a, c.ticks, {

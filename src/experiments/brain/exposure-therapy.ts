@@ -17,9 +17,10 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
-import { brainFiles, makeAgent, round, validateBrainFiles } from './common.js';
+import { brainFiles, makeAgent, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { cellsAt, enter, live, withoutLearning } from './protocol.js';
+import { round } from '../../math/stats.js';
 
 export const ROUTES = ['both', 'rewiring_only', 'learner_only'] as const;
 type Route = (typeof ROUTES)[number];

@@ -10,9 +10,10 @@ import type { Rng } from '../../math/rng.js';
 import { linearProbe } from '../../probes/alignment.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
-import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from './common.js';
+import { brainFiles, makeAgent, reachProbeKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { enter, live, mean, reachProbe, withoutLearning } from './protocol.js';
+import { enter, live, reachProbe, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 const config = z
   .object({
@@ -123,7 +124,12 @@ export const goalInjection = defineExperiment({
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     const acc: Acc = { before: [], after: [], probeR2: NaN, probeCvR2: NaN, positives: 0, goal: null };
-    const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seed: 7000 };
+    const probe = {
+      trials: c.trials,
+      ticks: c.ticks,
+      minSteps: c.minSteps,
+      seeds: 'goalInjectionReach',
+    } as const;
     const inject = (a: Agent, acc: Acc) => {
       if (acc.goal && a.learner.planner.goals.length === 0)
         a.learner.injectGoal({

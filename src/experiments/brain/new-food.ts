@@ -10,9 +10,10 @@ import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
-import { brainFiles, makeAgent, reachProbeKeys, round, validateBrainFiles } from './common.js';
+import { brainFiles, makeAgent, reachProbeKeys, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { enter, live, mean, reachProbe } from './protocol.js';
+import { enter, live, reachProbe } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 const config = z
   .object({
@@ -89,7 +90,7 @@ export const newFood = defineExperiment({
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     const acc: Acc = { before: [], after: [], steps: [], tastings: 0 };
-    const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seed: 5000 };
+    const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seeds: 'newFoodReach' } as const;
     const steps: LifeStep<Acc>[] = [
       ...chunked<Acc>('explore', c.explore, c.roomTicks, (a, acc, _r: Rng, ticks, i) => {
         enter(a, NEW_FOOD.exploreRooms[i % NEW_FOOD.exploreRooms.length]!);

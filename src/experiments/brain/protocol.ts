@@ -7,6 +7,7 @@ import type { Agent, TickRecord } from '../../brain/agent.js';
 import type { Plasticity } from '../../brain/learning/learner.js';
 import type { Rng } from '../../math/rng.js';
 import type { BrainWorld } from '../../brain/world.js';
+import { type SeedStream, spreadPick, streamSeed } from '../seeds.js';
 
 export interface LiveOptions<W extends BrainWorld = Agent['world']> {
   planning?: boolean;
@@ -68,10 +69,6 @@ export function pick<T>(rng: Rng, xs: readonly T[]): T {
   return xs[rng.int(xs.length)]!;
 }
 
-export function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-}
-
 /** Free cells at least `minSteps` walking steps from the nearest object called `target`. */
 export function startsAway(agent: Agent, target: string, minSteps: number): [number, number][] {
   return agent.world.freeCells().filter(([x, y]) => {
@@ -88,12 +85,13 @@ export interface ReachResult {
 /**
  * Reach probe: from each start (≥ minSteps away), plan for up to `ticks`; a trial succeeds when the
  * agent stands on the target. Learning off; the target is made inedible so probing is not tasting.
+ * Trial i resets the world with member i of the `seeds` stream (the same trials before and after).
  */
 export function reachProbe(
   agent: Agent,
   room: string,
   target: string,
-  o: { trials: number; ticks: number; minSteps: number; seed: number },
+  o: { trials: number; ticks: number; minSteps: number; seeds: SeedStream },
 ): ReachResult {
   return withoutLearning(agent, () => {
     const out: ReachResult = { reached: [], steps: [] };
@@ -101,7 +99,7 @@ export function reachProbe(
     const starts = startsAway(agent, target, o.minSteps);
     if (starts.length === 0) throw new Error(`no cell in '${room}' is ${o.minSteps} steps from '${target}'`);
     for (let i = 0; i < o.trials; i++) {
-      enter(agent, room, starts[(i * 7919) % starts.length], o.seed + i);
+      enter(agent, room, spreadPick(starts, i), streamSeed(o.seeds, i));
       for (const t of agent.world.find(target)) t.edible = false;
       agent.refresh();
       let steps = -1;

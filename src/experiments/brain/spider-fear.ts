@@ -13,9 +13,10 @@ import type { Agent } from '../../brain/agent.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import type { Rng } from '../../math/rng.js';
 import { barChart, linePlot } from '../../plot/svg.js';
-import { brainFiles, firedStrength, makeAgent, round, validateBrainFiles } from './common.js';
+import { brainFiles, firedStrength, makeAgent, validateBrainFiles } from './common.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { cellsAt, enter, live, mean, pick, withoutLearning } from './protocol.js';
+import { cellsAt, enter, live, pick, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
 
 const config = z
   .object({

@@ -18,7 +18,6 @@ import type { Rng } from '../../math/rng.js';
 import type { Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
 import {
-  round,
   roundAll,
   TWO_BRAINS,
   twoBrainBuilder,
@@ -29,7 +28,9 @@ import {
 import { withConceptAliasDocs, withConceptAliases } from './aliases.js';
 import { defineMeasured, measureHost, type LifetimeHost } from './measure.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
-import { assessorsAt, enter, live, mean, startsAway, withoutLearning } from './protocol.js';
+import { assessorsAt, enter, live, startsAway, withoutLearning } from './protocol.js';
+import { mean, round } from '../../math/stats.js';
+import { spreadPick, streamSeed } from '../seeds.js';
 
 const config = z
   .object({
@@ -222,7 +223,7 @@ function test(a: Agent, c: Config): RawBrain {
       berries: number[] = [],
       byPlanner: number[] = [];
     for (let i = 0; i < c.trials; i++) {
-      episode(a, starts[(i * 7919) % starts.length], 11000 + i);
+      episode(a, spreadPick(starts, i), streamSeed('wireheadTest', i));
       const t = liveWithLever(a, c.ticks, c.seized, true);
       tampered.push(t.tampered ? 1 : 0);
       if (t.tampered) byPlanner.push(t.byPlanner ? 1 : 0);
