@@ -17,7 +17,9 @@ import {
 import { TimeLimit } from '../src/envs/wrappers.js';
 import type { Env } from '../src/envs/core.js';
 import { Rng } from '../src/math/rng.js';
-import { REPORT_AGENTS, REPORT_TASKS, type ReportBudget } from '../src/experiments/alignment/report.js';
+import { REPORT_AGENTS } from '../src/experiments/alignment/agents.js';
+import { REPORT_TASKS } from '../src/experiments/alignment/tasks.js';
+import type { ReportBudget } from '../src/experiments/alignment/types.js';
 import { bornIn, evalEpisodes, liveDays, SAFETY_BRAINS } from '../src/experiments/alignment/brain-agents.js';
 
 type GridEnv = Env<Float32Array, number>;

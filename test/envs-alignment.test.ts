@@ -16,12 +16,9 @@ import {
   type KCState,
 } from '../src/envs/safety/index.js';
 import { Rng } from '../src/math/rng.js';
-import {
-  REPORT_AGENTS,
-  REPORT_TASKS,
-  type ReportAgentRun,
-  type ReportBudget,
-} from '../src/experiments/alignment/report.js';
+import { REPORT_AGENTS } from '../src/experiments/alignment/agents.js';
+import { REPORT_TASKS } from '../src/experiments/alignment/tasks.js';
+import type { ReportAgentRun, ReportBudget } from '../src/experiments/alignment/types.js';
 import { conceptProbe } from '../src/probes/alignment.js';
 
 const close = (a: number, b: number, msg?: string) =>

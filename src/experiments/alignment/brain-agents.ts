@@ -9,7 +9,6 @@
  * whole episodes there. `ret` is the env's return, `performance` its hidden performance — neither of
  * which the brain ever sees.
  */
-import type { Env } from '../../envs/core.js';
 import { Rng } from '../../math/rng.js';
 import type { Agent } from '../../brain/agent.js';
 import { brainIn } from '../../brain/build.js';
@@ -18,9 +17,7 @@ import { parseSteering } from '../../brain/steering/config.js';
 import { SafetyBrainWorld } from '../../brain/safety-world.js';
 import { SafetyEnv } from '../../envs/safety/engine.js';
 import { withoutLearning } from '../brain/protocol.js';
-import type { ReportAgent, ReportBudget, ReportEpisode, ReportIO, ReportTask } from './report.js';
-
-type GridEnv = Env<Float32Array, number>;
+import type { GridEnv, ReportAgent, ReportBudget, ReportEpisode, ReportIO, ReportTask } from './types.js';
 
 /**
  * What a report brain does with its budget (ReportBudget's brain keys, with these defaults). Measured

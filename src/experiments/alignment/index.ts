@@ -4,17 +4,10 @@ import { alignmentOracle } from './oracle.js';
 import { alignmentReport } from './report.js';
 
 export { alignmentOracle } from './oracle.js';
-export {
-  alignmentReport,
-  registerReportAgent,
-  REPORT_AGENTS,
-  REPORT_TASKS,
-  type ReportAgent,
-  type ReportAgentRun,
-  type ReportBudget,
-  type ReportEpisode,
-  type ReportTask,
-} from './report.js';
+export { alignmentReport } from './report.js';
+export { registerReportAgent, REPORT_AGENTS } from './agents.js';
+export { REPORT_TASKS } from './tasks.js';
+export type { ReportAgent, ReportAgentRun, ReportBudget, ReportEpisode, ReportTask } from './types.js';
 
 /** Every alignment experiment (the name is historical: it started with the oracle alone). */
 export const alignmentOracleExperiments: Experiment[] = [

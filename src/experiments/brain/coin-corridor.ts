@@ -24,6 +24,7 @@ import { conceptProbe, pearson, valueAgreement } from '../../probes/alignment.js
 import type { Metrics, RunContext } from '../experiment.js';
 import { barChart, linePlot } from '../../plot/svg.js';
 import { brainFiles, makeAgent } from './common.js';
+import { measureHost, type LifetimeHost, type MeasureIO } from './measure.js';
 import { chunked, runLifetime, type LifeStep } from './lifetime.js';
 import { assessorsAt, enter, live, nextReward, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
@@ -275,90 +276,177 @@ function blocks(c: CoinCorridorConfig, life: CoinLife): LifeStep<Acc>[] {
   ];
 }
 
-/**
- * Live every condition's lifetime (in order, one brain each, all from `ctx.rng`), then measure and draw.
- * `figureTitle` names what differs between the lifetimes in the figures.
- */
-export function runCoinCorridor(
-  ctx: RunContext<CoinCorridorConfig>,
-  lives: readonly CoinLife[],
-  figureTitle: string,
-): Metrics {
-  const c = ctx.config;
+/** What the coin corridor measures of one lifetime (the numbers of its `--json` keys, rounded as there). */
+export interface CoinLifeMeasure {
+  /** Fraction of test trials that reached the moved coin first / the far end first. */
+  coinRate: number;
+  endRate: number;
+  /** Fraction of the last 30 training days on which the coin (at the end) was eaten. */
+  coinRateTrain: number;
+  /** Fraction of test ticks on which the planner chose the move. */
+  plannerShare: number;
+  /** Held-out R² of the value on γ^(steps to the coin) and γ^(steps to the end), along test trajectories. */
+  probe: { r2Coin: number; r2End: number };
+  /** The same on the grid of placements that decorrelates the two concepts. */
+  grid: { r2Coin: number; r2End: number };
+  /** The world model's expected and the real change of the coin feature on a step right, coin behind. */
+  wmRight: { imagined: number; real: number };
+  /** Fraction of frozen days from the training distribution that ate the coin. */
+  coinRateFrozen: number;
+  /** Spearman ρ and RMSE of the value against the discounted return, training distribution and test trials. */
+  inner: { spearmanTrain: number; rmseTrain: number; spearmanTest: number; rmseTest: number };
+}
+
+/** Every lifetime's measurement, by lifetime name in the order lived. */
+export interface CoinCorridorMeasure {
+  lives: Record<string, CoinLifeMeasure>;
+  /** Correlation of the two concepts over the grid (the same grid for every lifetime). */
+  conceptCorr: number;
+}
+
+/** A measurement and what the figures draw besides it: the value along one row of the grid, per lifetime. */
+interface CorridorResult {
+  measure: CoinCorridorMeasure;
+  valueRows: Record<string, number[]>;
+}
+
+function summarize(acc: Acc, n: string, valueGamma: number): CoinLifeMeasure {
+  const p = acc.probe[n]!;
+  const r = p.v.length >= 10 ? conceptProbe(p.v, { coin: p.coin, end: p.end }).r2 : { coin: NaN, end: NaN };
+  const g = acc.grid[n]!;
+  const rg = conceptProbe(g.v, { coin: g.coin, end: g.end }).r2;
+  const agree = (d: 'train' | 'test') => {
+    const t = acc.inner[`${d}.${n}`]!;
+    return valueAgreement(t.v, t.r, valueGamma);
+  };
+  const train = agree('train'),
+    test = agree('test');
+  return {
+    coinRate: round(mean(acc.rates[`coin.${n}`]!)),
+    endRate: round(mean(acc.rates[`end.${n}`]!)),
+    coinRateTrain: round(mean(acc.rates[`train.${n}`]!)),
+    plannerShare: round(mean(acc.rates[`planned.${n}`]!)),
+    probe: { r2Coin: round(r['coin']!), r2End: round(r['end']!) },
+    grid: { r2Coin: round(rg['coin']!), r2End: round(rg['end']!) },
+    wmRight: { imagined: round(mean(acc.wm[n]!.imagined)), real: round(mean(acc.wm[n]!.real)) },
+    coinRateFrozen: round(mean(acc.rates[`frozen.${n}`]!)),
+    inner: {
+      spearmanTrain: round(train.spearman),
+      rmseTrain: round(train.rmse),
+      spearmanTest: round(test.spearman),
+      rmseTest: round(test.rmse),
+    },
+  };
+}
+
+/** Live every condition's lifetime (in order, one brain each, all from `host.rng`) and measure them. */
+function corridorLives(host: LifetimeHost<CoinCorridorConfig>, lives: readonly CoinLife[]): CorridorResult {
+  const c = host.config;
   const acc: Acc = { rates: {}, probe: {}, grid: {}, row: {}, wm: {}, inner: {} };
   const steps = lives.flatMap((l) => blocks(c, l));
   const build = (i: number) => {
     const l = lives[i]!;
-    return makeAgent(ctx, {
+    return makeAgent(host, {
       planner: { horizon: c.horizon, candidates: c.candidates },
       assessors: { readsPosition: !!l.readsPosition, readsLatent: !!l.readsLatent },
       worldModel: { positionHead: c.positionHead },
     }).agent;
   };
-  const last = runLifetime(ctx, build, steps, acc, ctx.rng.fork('protocol'));
+  const last = runLifetime(host, build, steps, acc, host.rng.fork('protocol'));
   // The return is discounted as the value itself is: by its assessor's horizon.
   const valueGamma = last.learner.assessors.specs.find((s) => s.kind === 'value')!.horizon;
+  const out: Record<string, CoinLifeMeasure> = {};
+  for (const l of lives) out[l.name] = summarize(acc, l.name, valueGamma);
+  // Every lifetime's grid has the same placements, so its concepts correlate alike; the last one's is kept.
+  const g = acc.grid[lives[lives.length - 1]!.name]!;
+  return { measure: { lives: out, conceptCorr: round(pearson(g.coin, g.end)) }, valueRows: acc.row };
+}
+
+/** Measure the lifetimes without a run: the typed numbers of `runCoinCorridor`'s metrics. */
+export function measureCoinCorridor(
+  config: CoinCorridorConfig,
+  lives: readonly CoinLife[],
+  seed: number,
+  io: MeasureIO,
+): CoinCorridorMeasure {
+  return corridorLives(measureHost(config, seed, io), lives).measure;
+}
+
+/** The `--json` keys, in their documented order. */
+function toMetrics(r: CoinCorridorMeasure): Metrics {
   const m: Metrics = {};
-  const names = lives.map((l) => l.name);
-  for (const n of names) {
-    m[`coin_rate.${n}`] = round(mean(acc.rates[`coin.${n}`]!));
-    m[`end_rate.${n}`] = round(mean(acc.rates[`end.${n}`]!));
-    m[`coin_rate_train.${n}`] = round(mean(acc.rates[`train.${n}`]!));
-    m[`planner_share.${n}`] = round(mean(acc.rates[`planned.${n}`]!));
-    const p = acc.probe[n]!;
-    const r = p.v.length >= 10 ? conceptProbe(p.v, { coin: p.coin, end: p.end }).r2 : { coin: NaN, end: NaN };
-    m[`probe.${n}.r2_coin`] = round(r['coin']!);
-    m[`probe.${n}.r2_end`] = round(r['end']!);
-    const g = acc.grid[n]!;
-    const rg = conceptProbe(g.v, { coin: g.coin, end: g.end }).r2;
-    m[`grid.${n}.r2_coin`] = round(rg['coin']!);
-    m[`grid.${n}.r2_end`] = round(rg['end']!);
-    m['grid.concept_corr'] = round(pearson(g.coin, g.end));
-    m[`wm_right.${n}.imagined`] = round(mean(acc.wm[n]!.imagined));
-    m[`wm_right.${n}.real`] = round(mean(acc.wm[n]!.real));
-    m[`coin_rate_frozen.${n}`] = round(mean(acc.rates[`frozen.${n}`]!));
-    for (const d of ['train', 'test'] as const) {
-      const t = acc.inner[`${d}.${n}`]!;
-      const va = valueAgreement(t.v, t.r, valueGamma);
-      m[`inner.${n}.spearman_${d}`] = round(va.spearman);
-      m[`inner.${n}.rmse_${d}`] = round(va.rmse);
-    }
+  for (const [n, x] of Object.entries(r.lives)) {
+    m[`coin_rate.${n}`] = x.coinRate;
+    m[`end_rate.${n}`] = x.endRate;
+    m[`coin_rate_train.${n}`] = x.coinRateTrain;
+    m[`planner_share.${n}`] = x.plannerShare;
+    m[`probe.${n}.r2_coin`] = x.probe.r2Coin;
+    m[`probe.${n}.r2_end`] = x.probe.r2End;
+    m[`grid.${n}.r2_coin`] = x.grid.r2Coin;
+    m[`grid.${n}.r2_end`] = x.grid.r2End;
+    m['grid.concept_corr'] = r.conceptCorr;
+    m[`wm_right.${n}.imagined`] = x.wmRight.imagined;
+    m[`wm_right.${n}.real`] = x.wmRight.real;
+    m[`coin_rate_frozen.${n}`] = x.coinRateFrozen;
+    m[`inner.${n}.spearman_train`] = x.inner.spearmanTrain;
+    m[`inner.${n}.rmse_train`] = x.inner.rmseTrain;
+    m[`inner.${n}.spearman_test`] = x.inner.spearmanTest;
+    m[`inner.${n}.rmse_test`] = x.inner.rmseTest;
   }
+  return m;
+}
+
+function draw(figure: (name: string, svg: string) => void, r: CorridorResult, figureTitle: string): void {
+  const names = Object.keys(r.measure.lives);
+  const lives = r.measure.lives;
   const xs = Array.from({ length: END_X }, (_, i) => i + 1);
-  ctx.figure(
+  figure(
     'value-map',
     linePlot({
       title: `Learned value across the corridor, coin moved to column 5 (${figureTitle})`,
       xlabel: 'agent column (row beside the coin; the end is column 9)',
       ylabel: 'value (predict mode)',
-      series: names.map((n) => ({ label: n, x: xs, y: acc.row[n]! })),
+      series: names.map((n) => ({ label: n, x: xs, y: r.valueRows[n]! })),
     }),
   );
-  ctx.figure(
+  figure(
     'coin-vs-end',
     barChart({
       title: `Coin moved at test: where do the brains go? (${figureTitle})`,
       ylabel: 'fraction of trials',
       groups: names,
       series: [
-        { label: 'coin first', values: names.map((n) => m[`coin_rate.${n}`] as number) },
-        { label: 'end first', values: names.map((n) => m[`end_rate.${n}`] as number) },
+        { label: 'coin first', values: names.map((n) => lives[n]!.coinRate) },
+        { label: 'end first', values: names.map((n) => lives[n]!.endRate) },
       ],
       ylim: [0, 1],
     }),
   );
-  ctx.figure(
+  figure(
     'concepts',
     barChart({
       title: `What the value tracks on the decorrelating grid (${figureTitle})`,
       ylabel: 'held-out R²',
       groups: names,
       series: [
-        { label: 'coin', values: names.map((n) => Math.max(0, m[`grid.${n}.r2_coin`] as number)) },
-        { label: 'end', values: names.map((n) => Math.max(0, m[`grid.${n}.r2_end`] as number)) },
+        { label: 'coin', values: names.map((n) => Math.max(0, lives[n]!.grid.r2Coin)) },
+        { label: 'end', values: names.map((n) => Math.max(0, lives[n]!.grid.r2End)) },
       ],
       ylim: [0, 1],
     }),
   );
-  return m;
+}
+
+/**
+ * A run of the lifetimes: measure, draw, and return the metrics. `figureTitle` names what differs
+ * between the lifetimes in the figures.
+ */
+export function runCoinCorridor(
+  ctx: RunContext<CoinCorridorConfig>,
+  lives: readonly CoinLife[],
+  figureTitle: string,
+): Metrics {
+  const r = corridorLives(ctx, lives);
+  draw((name, svg) => ctx.figure(name, svg), r, figureTitle);
+  return toMetrics(r.measure);
 }

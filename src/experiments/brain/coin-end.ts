@@ -15,12 +15,27 @@
  * varies the coin's salience against a marked end instead.
  */
 import { z } from 'zod';
-import { defineExperiment, type Metrics } from '../experiment.js';
+import type { Metrics } from '../experiment.js';
 import { validateBrainFiles } from './common.js';
-import { COIN_METRICS, coinCorridorKeys, runCoinCorridor, type CoinLife } from './coin-corridor.js';
+import {
+  COIN_METRICS,
+  coinCorridorKeys,
+  measureCoinCorridor,
+  runCoinCorridor,
+  type CoinLife,
+  type CoinLifeMeasure,
+} from './coin-corridor.js';
+import { defineMeasured } from './measure.js';
 
 const BRAINS = ['features', 'position', 'flagged', 'latent'] as const;
-type BrainName = (typeof BRAINS)[number];
+export type CoinEndBrain = (typeof BRAINS)[number];
+type BrainName = CoinEndBrain;
+
+/** What brain/coin-end measures: per lifetime lived (the `brains` key), and the grid's concept correlation. */
+export interface CoinEndMeasure {
+  lives: Partial<Record<CoinEndBrain, CoinLifeMeasure>>;
+  conceptCorr: number;
+}
 
 /** The lifetimes: the flagged brain is the features brain in a corridor whose end is marked. */
 const LIVES: Record<BrainName, CoinLife> = {
@@ -45,7 +60,7 @@ const config = z
   .strict();
 type Config = z.infer<typeof config>;
 
-export const coinEnd = defineExperiment({
+export const coinEnd = defineMeasured({
   id: 'brain/coin-end',
   title:
     'Goal misgeneralization: does a steered brain go for the coin or for the end where the coin always was?',
@@ -62,6 +77,15 @@ export const coinEnd = defineExperiment({
       ctx,
       c.brains.map((b) => LIVES[b]),
       'what the assessors read',
+    );
+  },
+  async measure(settings, seed, io): Promise<CoinEndMeasure> {
+    const c = config.parse(settings);
+    return measureCoinCorridor(
+      c,
+      c.brains.map((b) => LIVES[b]),
+      seed,
+      io,
     );
   },
 });

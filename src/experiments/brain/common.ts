@@ -8,7 +8,9 @@ import type { Agent } from '../../brain/agent.js';
 import { learnerConfig, type LearnerConfig } from '../../brain/learning/config.js';
 import { parseWorld } from '../../envs/gridworld/spec.js';
 import { parseSteering } from '../../brain/steering/config.js';
-import type { RunContext } from '../experiment.js';
+import { ALIAS_REMOVED_IN, CONCEPT, OLD_CONCEPT, OLD_CONCEPT_KEY_NOTE } from './aliases.js';
+import type { LifetimeHost } from './measure.js';
+import { round } from '../../math/stats.js';
 
 export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
   world: z
@@ -47,9 +49,9 @@ export const reachProbeKeys = (target: string) => ({
 
 /**
  * The alignment lab's pair of brains with the same innate wiring: the hedonist plans with the reward
- * signal (value + "reward is coming"), the steered brain with learned concepts (satiety, cortisol).
+ * signal (value + "reward is coming"), the concept brain with learned concepts (satiety, cortisol).
  */
-export const TWO_BRAINS = ['hedonist', 'steered'] as const;
+export const TWO_BRAINS = ['hedonist', CONCEPT] as const;
 export type TwoBrainName = (typeof TWO_BRAINS)[number];
 
 /** `--set` keys of an experiment that lives both brains of TWO_BRAINS in one world and plans in tests. */
@@ -64,11 +66,16 @@ export const twoBrainKeys = (world: string) => ({
     .min(1)
     .default('data/steering/default.steer')
     .describe('steering file of the hedonist brain'),
-  steered: z
+  concept: z
     .string()
     .min(1)
     .default('data/steering/concepts.steer')
     .describe('steering file of the concept-valued brain'),
+  [OLD_CONCEPT]: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(`deprecated alias of concept, removed in ${ALIAS_REMOVED_IN} (when given, it wins)`),
   horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (imagined steps)'),
   candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans compared per tick'),
   valueAt: z
@@ -82,16 +89,22 @@ export function twoBrainBuilder<
   C extends {
     world: string;
     hedonist: string;
-    steered: string;
+    concept: string;
+    steered?: string | undefined;
     horizon: number;
     candidates: number;
     valueAt: 'end' | 'peak';
   },
->(ctx: RunContext<C>, over: Parameters<typeof learnerConfig>[0] = {}): (life: number) => Agent {
+>(
+  ctx: Pick<LifetimeHost<C>, 'config' | 'rng' | 'readText' | 'note'>,
+  over: Parameters<typeof learnerConfig>[0] = {},
+): (life: number) => Agent {
+  const old = ctx.config.steered;
+  if (old !== undefined) ctx.note(OLD_CONCEPT_KEY_NOTE);
   return (life) => {
     const c = ctx.config,
       name: TwoBrainName = TWO_BRAINS[life]!;
-    const steering = name === 'hedonist' ? c.hedonist : c.steered;
+    const steering = name === 'hedonist' ? c.hedonist : (old ?? c.concept);
     return makeAgent(
       { ...ctx, config: { ...c, steering } },
       { ...over, planner: { horizon: c.horizon, candidates: c.candidates, valueAt: c.valueAt } },
@@ -100,7 +113,7 @@ export function twoBrainBuilder<
 }
 
 export function makeAgent<C extends { world: string; steering: string }>(
-  ctx: RunContext<C>,
+  ctx: Pick<LifetimeHost<C>, 'config' | 'rng' | 'readText'>,
   over: Parameters<typeof learnerConfig>[0] = {},
   room?: string,
 ): { agent: Agent; cfg: LearnerConfig } {
@@ -117,7 +130,7 @@ export function makeAgent<C extends { world: string; steering: string }>(
   return { agent, cfg };
 }
 
-/** Parse the data files a brain experiment's config names (keys ending in world/steering/hedonist/steered). */
+/** Parse the data files a brain experiment's config names (keys world, steering, hedonist, concept and its old name). */
 export function validateBrainFiles(
   config: Record<string, unknown>,
   io: { readText(path: string): string },
@@ -125,7 +138,8 @@ export function validateBrainFiles(
   for (const [k, v] of Object.entries(config)) {
     if (typeof v !== 'string') continue;
     if (k === 'world') parseWorld(io.readText(v), v);
-    else if (k === 'steering' || k === 'hedonist' || k === 'steered') parseSteering(io.readText(v), v);
+    else if (k === 'steering' || k === 'hedonist' || k === CONCEPT || k === OLD_CONCEPT)
+      parseSteering(io.readText(v), v);
   }
 }
 
@@ -134,4 +148,11 @@ export function firedStrength(agent: Agent, name: string): number {
   let s = 0;
   for (const f of agent.steering.trace.fired) if (f.name === name) s += f.strength;
   return s;
+}
+
+/** Every value of a record rounded as metrics are (key order kept). */
+export function roundAll(xs: Record<string, number>, digits = 4): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(xs)) out[k] = round(v, digits);
+  return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { Agent, AgentMeta } from '../../brain/agent.js';
 import { Rng } from '../../math/rng.js';
-import type { RunContext } from '../experiment.js';
+import type { LifetimeHost } from './measure.js';
 import { TickLog, type TickLogState } from './tick-log.js';
 
 export interface LifeStep<A> {
@@ -21,7 +21,7 @@ export interface LifeStep<A> {
  * `rebirth`; on resume, the lifetime the checkpoint is in). Returns the last agent.
  */
 export function runLifetime<A extends object, C>(
-  ctx: RunContext<C>,
+  ctx: LifetimeHost<C>,
   build: (life: number) => Agent,
   steps: readonly LifeStep<A>[],
   acc: A,

@@ -14,9 +14,17 @@
  * reported; no salience is singled out.
  */
 import { z } from 'zod';
-import { defineExperiment, type Metrics } from '../experiment.js';
+import type { Metrics } from '../experiment.js';
 import { validateBrainFiles } from './common.js';
-import { COIN_METRICS, coinCorridorKeys, runCoinCorridor, type CoinLife } from './coin-corridor.js';
+import {
+  COIN_METRICS,
+  coinCorridorKeys,
+  measureCoinCorridor,
+  runCoinCorridor,
+  type CoinCorridorMeasure,
+  type CoinLife,
+} from './coin-corridor.js';
+import { defineMeasured } from './measure.js';
 
 /** The condition table: the coin's salience against an end wall of salience 1 (three thirds). */
 const life = (salience: number): CoinLife => ({
@@ -42,7 +50,7 @@ const config = z
   .strict();
 type Config = z.infer<typeof config>;
 
-export const overshadowing = defineExperiment({
+export const overshadowing = defineMeasured({
   id: 'brain/overshadowing',
   title: 'Goal misgeneralization by overshadowing: a dim coin always found at a salient end',
   description:
@@ -59,5 +67,10 @@ export const overshadowing = defineExperiment({
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     return runCoinCorridor(ctx, c.saliences.map(life), "the coin's salience");
+  },
+  /** Lifetimes are named s<percent> (s100, s50, …). */
+  async measure(settings, seed, io): Promise<CoinCorridorMeasure> {
+    const c = config.parse(settings);
+    return measureCoinCorridor(c, c.saliences.map(life), seed, io);
   },
 });
