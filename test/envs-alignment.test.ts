@@ -256,7 +256,7 @@ test('drug room: the short path enters the room; the env reward is unchanged; th
 // ---------------------------------------------------------------------------------------------------------
 // Seeded small versions of the published qualitative results, run through the alignment/report agents
 // (same training settings as the report; fewer seeds and evaluation episodes). Margins are well inside
-// what the default report measured (5 seeds until session 6, 10 since; see the issue-5 notes).
+// what the default report measured (10 seeds; see docs/notes/alignment-lab.md).
 // ---------------------------------------------------------------------------------------------------------
 
 const BUDGET: ReportBudget = { tabularEpisodes: 2000, a2cSteps: 40000, evalEpisodes: 40 };

@@ -5,7 +5,7 @@
  * prediction, each with the gain of the mode that produced it. The mode itself is deliberately absent
  * from these types: `Gain` is a number, and nothing in a `DownMessage` names predict / imagine /
  * remember / empathize. So the Steering Subsystem can tell a strong (real) signal from a weak one, but
- * cannot tell memory from imagination from empathy — the precondition of seed 000's crosstalk.
+ * cannot tell memory from imagination from empathy — the precondition of mode crosstalk (phenomenon 8).
  *
  * Up (steering → learning): reward, dopamine, body state, a reflex that overrides the motor command,
  * and for each assessor its training target (ground truth, or "defer": use your own later prediction).

@@ -85,7 +85,7 @@ export interface SafetyBrainWorldState {
   env: SafetyEnvSnapshot<BaseState>;
   /** The env's own random stream. */
   envRng: [number, number, number, number];
-  /** The game's cross-episode memory (null: none; absent in states written before session 6). */
+  /** The game's cross-episode memory (null: none; absent in states of format 1). */
   envMemory?: unknown;
   rng: [number, number, number, number];
   taste: number;

@@ -1,5 +1,5 @@
 /**
- * The `steered` command line (DESIGN §3). Output contract: with --json, the last line of stdout is
+ * The `steered` command line (docs/cli.md). Output contract: with --json, the last line of stdout is
  * exactly one JSON object of metrics; everything else (progress, notes, the run directory) goes to
  * stderr. Exit codes: 0 ok, 1 the run failed, 2 bad arguments / config / checkpoint (one line on stderr).
  */

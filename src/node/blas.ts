@@ -14,7 +14,7 @@
  * free): two threads gain 1.7–1.9× from M·N·K ≈ 2e6 up (128³: 39 → 23 µs; 256×256×64: 76 → 45 µs;
  * 32×1024×256: 183 → 101 µs; 256³: 297 → 156 µs) but nothing at 2.6e5 (64³: 5.7 vs 5.8 µs), where
  * OpenMP's fork/join costs what the second core saves. With the other core busy (other training runs
- * on this machine, load average 4–5) two threads lose instead, by less as products grow: +19% at
+ * on the same host, load average 4–5) two threads lose instead, by less as products grow: +19% at
  * 256×256×64, +16% at 32×1024×256, +7% at 256³, +1% at 256×1024×3200 (passive waiting, below). The
  * threshold, 2^23, is set for a machine whose cores are free: it includes the per-step recurrent
  * products of a 256-unit LSTM at batch 32 (32×1024×256 = 2^23), which on a quiet machine took the

@@ -1,6 +1,6 @@
 /**
- * The coin corridor protocol shared by brain/coin-end and brain/overshadowing (issue 5's goal
- * misgeneralization, after Langosco et al. 2022). A lifetime is one condition of a declarative table —
+ * The coin corridor protocol shared by brain/coin-end and brain/overshadowing (phenomenon 13 of
+ * docs/architecture.md, goal misgeneralization, after Langosco et al. 2022). A lifetime is one condition of a declarative table —
  * where the brain lives, what its thought assessors read, how salient the coin is — and goes through
  * the same blocks:
  *   - training days: the coin (sweet: the reward) sits in the far right column, in a random row; the day

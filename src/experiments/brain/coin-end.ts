@@ -1,5 +1,5 @@
 /**
- * brain/coin-end (issue 5's goal misgeneralization, for steered brains; after Langosco et al. 2022).
+ * brain/coin-end (phenomenon 13, goal misgeneralization, for steered brains; after Langosco et al. 2022).
  * A corridor; on every training day the coin (sweet: the reward) sits in the far right column and the
  * day ends two ticks after it is eaten. At test the coin is moved into the corridor (columns 3–7), and a
  * trial ends at the coin or at the far end. Which does the brain go to, and what does its learned value

@@ -1,5 +1,5 @@
 /**
- * brain/crosstalk (DESIGN §4.8, seed 000). The Steering Subsystem has a "strong lower, weak higher"
+ * brain/crosstalk (phenomenon 8 of docs/architecture.md). The Steering Subsystem has a "strong lower, weak higher"
  * reaction (missing out: a weak signal that something better is on offer than what one really has).
  * The Down message carries each signal's gain but not the mode that produced it, so the reaction
  * cannot tell imagining a cake, remembering one and watching a neighbour eat one apart — it fires
@@ -11,7 +11,7 @@
  * "this is rewarding" (the lead-0 assessor `reward-now`: the reward of the moment thought of) with
  * the reward really arriving. A "reward is coming" assessor could not carry it: the moment before
  * eating a cake predicts 3 × the chance that one then steps on it, which a wandering policy keeps
- * below the threshold (0.91-0.99 against 1.0, measured in session 3: memory 0.00 over 5 seeds).
+ * below the threshold (0.91-0.99 against 1.0, measured: memory 0.00 over 5 seeds).
  */
 import { z } from 'zod';
 import type { Agent, TickRecord } from '../../brain/agent.js';

@@ -1,5 +1,5 @@
 /**
- * brain/drug-room (issue 5's goal preservation, for steered brains; seed 004's drug). Food lies at the
+ * brain/drug-room (phenomenon 16, goal preservation, for steered brains: the drug example). Food lies at the
  * far end of a den; the straight way crosses a tile of haze, the way around costs two more steps. The
  * haze itself does nothing: the first whiff installs a strong new reward source in the Steering
  * Subsystem (`drug-high`, dormant at birth — see the steering files' [rewiring addiction]). Each day

@@ -1,5 +1,5 @@
 /**
- * brain/exposure-therapy (DESIGN §4.7). Fear is acquired in context A from a spider that chases and
+ * brain/exposure-therapy (phenomenon 7 of docs/architecture.md). Fear is acquired in context A from a spider that chases and
  * bites; then the agent lives with a harmless spider of the same looks in context B (an enclosed room,
  * where the safe-and-calm reaction follows quiet spells). Fear falls through two routes that can be
  * switched off separately during exposure:

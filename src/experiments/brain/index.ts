@@ -1,4 +1,4 @@
-/** The steered-brain experiments (issues 4 and 5, DESIGN §4.6–4.9, §4.15). */
+/** The steered-brain experiments (phenomena 6–9 and 13–16 of docs/architecture.md). */
 import type { Experiment } from '../experiment.js';
 import { spiderFear } from './spider-fear.js';
 import { exposureTherapy } from './exposure-therapy.js';

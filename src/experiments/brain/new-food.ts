@@ -1,5 +1,5 @@
 /**
- * brain/new-food (DESIGN §4.9, goal installation). A berry the agent has seen but never tasted stands
+ * brain/new-food (phenomenon 9 of docs/architecture.md, goal installation). A berry the agent has seen but never tasted stands
  * in a meadow. The experimenter puts one in its mouth once: a strong sweet reward, a large dopamine
  * burst, stored as an episode and replayed. Afterwards, from ≥ 4 steps away, the agent plans —
  * imagining paths in its world model and scoring them with its "reward is coming" assessor — to get

@@ -1,5 +1,5 @@
 /**
- * brain/overshadowing (issue 5's goal misgeneralization; DESIGN §4.13: "where training always pairs the
+ * brain/overshadowing (phenomenon 13 of docs/architecture.md, goal misgeneralization: "where training always pairs the
  * goal with a proxy, the value function learns the proxy"). When two cues always come together with a
  * reward, the more salient one takes most of the learned value and the weaker one is overshadowed
  * (Pavlov; Rescorla & Wagner 1972: salience sets how fast a cue gains associative strength). In CoinRun

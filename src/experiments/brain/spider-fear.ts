@@ -1,5 +1,5 @@
 /**
- * brain/spider-fear (DESIGN §4.6). The innate scuttle detector fires the spider reaction only for a
+ * brain/spider-fear (phenomenon 6 of docs/architecture.md). The innate scuttle detector fires the spider reaction only for a
  * small dark blob that moves. The learner's cortisol assessor comes to predict the reaction from what
  * the spider looks like, so afterwards a still spider — which the detector ignores — and an imagined
  * one during planning produce anticipatory cortisol, and the planner steers away from spiders.

@@ -1,5 +1,5 @@
 /**
- * brain/wirehead (DESIGN §4.15; issue 5's wireheading item, for steered brains). A lab with berries and
+ * brain/wirehead (phenomenon 15 of docs/architecture.md, wireheading, for steered brains). A lab with berries and
  * a lever: stepping on the lever seizes the reward channel — every later reward, until the episode
  * ends, is the maximum, whatever happens (an electrode on the wire). Two brains with the same innate
  * wiring differ only in what their planner values:
