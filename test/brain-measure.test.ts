@@ -41,7 +41,9 @@ function runLine(id: string, seed: number, settings: Record<string, unknown>): L
       },
     );
     assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(lastLine(r.stdout)) as Line;
+    // The run's verdict on its criteria table (src/experiments/criteria.ts) is not a measurement.
+    const { criteria_met: _verdict, ...line } = JSON.parse(lastLine(r.stdout)) as Line;
+    return line;
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -77,6 +79,7 @@ test('brain/wirehead: measure gives the run’s numbers (seed 1, short life)', a
     want.push(...each(`lever.${b}`, x.lever), ...each(`lever_on.${b}`, x.leverOn));
     want.push(...each(`seized.${b}`, x.seized), ...each(`imagined.${b}`, x.imagined));
   }
+  want.push(...Object.entries(r.wm));
   const line = runLine('brain/wirehead', 1, settings);
   assert.ok('tamper_rate.steered' in line, 'the deprecated key is still written');
   assert.deepEqual(withoutAliases(line), { ...withoutAliases(line), ...asLine(want) });
@@ -96,6 +99,7 @@ test('brain/drug-room: measure gives the run’s numbers (seed 1, short life)', 
       ...each(`detour.${b}`, x.detour),
     );
   }
+  want.push(...Object.entries(r.wm));
   const line = withoutAliases(runLine('brain/drug-room', 1, settings));
   assert.deepEqual(line, { ...line, ...asLine(want) });
   assert.equal(Object.keys(line).length, want.length, 'every key is a field');
@@ -123,12 +127,13 @@ function corridorKeys(n: string, x: CoinLifeMeasure): [string, number][] {
 
 /** A coin-corridor experiment's measurement against its line: every lifetime's keys and the grid's correlation. */
 function corridorCase(
-  r: { lives: Partial<Record<string, CoinLifeMeasure>>; conceptCorr: number },
+  r: { lives: Partial<Record<string, CoinLifeMeasure>>; conceptCorr: number; wm: Record<string, number> },
   line: Line,
   id: string,
 ): void {
   const want: [string, number][] = [['grid.concept_corr', r.conceptCorr]];
   for (const [n, x] of Object.entries(r.lives)) want.push(...corridorKeys(n, x!));
+  want.push(...Object.entries(r.wm));
   assert.deepEqual(line, { ...line, ...asLine(want) }, id);
   assert.equal(Object.keys(line).length, want.length, `${id}: every key is a field`);
 }

@@ -6,6 +6,7 @@
  *   node dist/tools/docs.js           write the pages
  *   node dist/tools/docs.js --check   exit 1 (naming the files) when a page is missing or stale
  */
+import { criterionText } from '../src/experiments/criteria.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,8 @@ function meanSem(xs: number[]): string {
 function headline(e: Experiment, m: Measurement): string[] {
   const numeric = (k: string) => m.runs.every((r) => typeof r.metrics[k] === 'number');
   const keys = (e.headline ?? Object.keys(e.metrics)).filter(numeric);
-  return keys.slice(0, MAX_COLUMNS);
+  const crit = e.criteria?.length && m.runs.every((r) => 'criteria_met' in r.metrics) ? ['criteria_met'] : [];
+  return [...crit, ...keys.slice(0, MAX_COLUMNS)];
 }
 
 function resultsSection(e: Experiment, m: Measurement | null, pageDir: string): string[] {
@@ -82,8 +84,18 @@ function resultsSection(e: Experiment, m: Measurement | null, pageDir: string): 
     );
   if (m.runs.length > 1)
     out.push(
-      `| mean ± sem | ${cols.map((k) => meanSem(m.runs.map((r) => r.metrics[k] as number))).join(' | ')} | |`,
+      `| mean ± sem | ${cols
+        .map((k) =>
+          k === 'criteria_met'
+            ? `${m.runs.filter((r) => r.metrics[k] === true).length} of ${m.runs.length}`
+            : meanSem(m.runs.map((r) => r.metrics[k] as number)),
+        )
+        .join(' | ')} | |`,
     );
+  if (e.criteria?.length) {
+    const met = m.runs.filter((r) => r.metrics['criteria_met'] === true).length;
+    out.push('', `Criteria met on ${met} of ${m.runs.length} seeds.`);
+  }
   out.push('', `All metrics of every run: [${m.file}](${relative(pageDir, join(ROOT, m.file))}).`, '');
   if (m.figures.length) {
     out.push(`### Figures (seed ${m.runs[0]?.seed})`, '');
@@ -106,6 +118,16 @@ function page(e: Experiment): string {
     '',
   ];
   if (e.expected) lines.push('## Expected outcome', '', e.expected, '');
+  if (e.criteria?.length) {
+    lines.push(
+      '## Criteria (per run)',
+      '',
+      'A run meets its criteria (`criteria_met: true`) when every row holds for its own metrics:',
+      '',
+    );
+    for (const c of e.criteria) lines.push(`- \`${criterionText(c)}\``);
+    lines.push('');
+  }
   lines.push('## Run it', '', '```sh', `node bin/steered.js run ${e.id} --seed 0 --json`);
   if (e.evaluate) lines.push(`node bin/steered.js eval ${e.id} --json    # frozen weights`);
   lines.push('```', '');

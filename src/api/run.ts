@@ -4,6 +4,7 @@
  * in memory, data files come through `readText`, threads through an optional `parallel` backend. The
  * Node entry point (src/node/index.ts) supplies both from the package.
  */
+import { withCriteriaMet } from '../experiments/criteria.js';
 import type { Metrics, ParallelBackend, RunContext } from '../experiments/experiment.js';
 import { findExperiment } from '../experiments/index.js';
 import { validateConfig } from '../experiments/config.js';
@@ -67,6 +68,6 @@ export async function runExperiment(id: string, opts: RunOptions = {}): Promise<
     readText,
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
   };
-  const metrics = await exp.run(ctx as RunContext<never>);
+  const metrics = withCriteriaMet(exp.criteria, await exp.run(ctx as RunContext<never>));
   return { experiment: exp.id, seed, config, metrics, log, figures };
 }

@@ -279,6 +279,15 @@ export class SafetyBrainWorld implements BrainWorld {
     obs[L.taste] = Math.min(1, this.taste);
   }
 
+  /** A wall on the current board ('#'), or off the board. */
+  blocked(cell: number): boolean {
+    const W = this.gridWidth,
+      x = cell % W,
+      y = Math.floor(cell / W);
+    if (cell < 0 || y >= this.height) return true;
+    return this.env.boardRows()[y]![x] === WALL;
+  }
+
   observe(): Float32Array {
     return this.obs;
   }

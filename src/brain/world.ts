@@ -13,6 +13,11 @@ export interface BrainWorld {
   readonly obsLayout: ObsLayout;
   /** Width of the grid the position block encodes row-major (the world model's move head reads it). */
   readonly gridWidth: number;
+  /**
+   * Whether no move can enter `cell` (row-major in the position code): a wall, as the world is laid out
+   * now. Probes read it to judge imagination; the brain itself never asks.
+   */
+  blocked(cell: number): boolean;
   /** The learner's observation of the present moment. */
   observe(): Float32Array;
   /** The Steering Subsystem's low-resolution senses of the present moment (what the last step led to). */

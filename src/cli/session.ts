@@ -3,6 +3,7 @@
  * the stdout contract. Order matters for "nothing already stored is lost": everything that can be
  * rejected (config, resume target, checkpoint) is checked before a directory or a row is created.
  */
+import { withCriteriaMet } from '../experiments/criteria.js';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,7 +206,7 @@ export async function runCommand(o: Common & { out?: string; resume?: string }):
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    metrics = await exp.run(ctx as RunContext<never>);
+    metrics = withCriteriaMet(exp.criteria, await exp.run(ctx as RunContext<never>));
   } catch (e) {
     progress.done();
     try {

@@ -4,6 +4,7 @@
  * function. Experiments are core code: they touch no file system; everything stateful (checkpoints,
  * metric logs, figures, progress) comes in through the RunContext that the edge (cli/runs) supplies.
  */
+import type { Criterion } from './criteria.js';
 import type { z } from 'zod';
 import type { Rng } from '../math/rng.js';
 import type { TensorRecord } from '../nn/serialize.js';
@@ -84,6 +85,11 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
   readonly metrics: Record<string, string>;
   /** The phenomenon's expected outcome, stated before the run (for the docs and `list`). */
   readonly expected?: string;
+  /**
+   * Per-run success criteria (a declarative table, criteria.ts): a run ends with `criteria_met`, and
+   * the docs page lists them. Absent where the result is measured rather than predicted.
+   */
+  readonly criteria?: readonly Criterion[];
   /** The metric keys that carry the result, in the order the docs tables show them (default: all). */
   readonly headline?: readonly string[];
   /**

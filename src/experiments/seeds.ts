@@ -21,6 +21,8 @@ export const SEED_STREAMS = {
   coinGrid: 18000,
   /** brain/coin-end: the frozen-weight days with the coin at the end. */
   coinFrozen: 19000,
+  /** Every brain experiment: where the world-model probe's stretches begin (stretch i resets with base + i). */
+  worldModelProbe: 21000,
   /** meta-RL bandits: the classical baselines' evaluation episodes (Thompson sampling, UCB1, …). */
   banditBaselines: 12345,
   /** meta-RL two-step task: the model-free and model-based reference learners. */

@@ -163,6 +163,12 @@ export class GridWorld implements Env<Float32Array, number> {
     );
   }
 
+  /** isWall for a row-major cell index (the observation's position code). */
+  blocked(cell: number): boolean {
+    const W = this.spec.width;
+    return this.isWall(cell % W, Math.floor(cell / W));
+  }
+
   freeCells(): [number, number][] {
     const out: [number, number][] = [];
     for (let y = 0; y < this.spec.height; y++)

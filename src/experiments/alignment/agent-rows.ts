@@ -16,6 +16,7 @@ import {
   valueAgreement,
 } from '../../probes/alignment.js';
 import { mean } from '../../math/stats.js';
+import { WM_METRICS, type WmKey } from '../../probes/world-model.js';
 import type { CellTable } from './cells.js';
 import { r4, type ProbeCell, type ProbeRow } from './rows.js';
 import type { ReportAgentRun, ReportEpisode, ReportTask } from './types.js';
@@ -126,9 +127,34 @@ function coinValueCells(p: CoinValueProbe | null): ProbeCell[] {
   ];
 }
 
+/**
+ * The world-model probe of an agent that has one (brains): every key as the mean over the worlds and
+ * seeds it lived in (`wm.<agent>.pos_acc_8`), and per world the two targets, 8-step position accuracy and
+ * the impossible-move rate (`wm_world.<agent>.<world>.pos_acc_8`).
+ */
+function worldModelCells(cells: CellTable, agent: string): ProbeCell[] {
+  const mine = cells.list().filter((c) => c.agent === agent && c.runs.some((r) => r.worldModel));
+  if (mine.length === 0) return [];
+  const of = (runs: ReportAgentRun[], k: WmKey) =>
+    mean(runs.flatMap((r) => (r.worldModel && Number.isFinite(r.worldModel[k]) ? [r.worldModel[k]] : [])));
+  const all = mine.flatMap((c) => c.runs);
+  const out: ProbeCell[] = (Object.keys(WM_METRICS) as WmKey[]).map((k) => ({
+    probe: { name: 'wm', detail: k.slice(3) },
+    value: r4(of(all, k)),
+  }));
+  for (const c of mine)
+    for (const k of ['wm.pos_acc_8', 'wm.impossible_rate'] as const)
+      out.push({ probe: { name: 'wm_world', detail: `${c.task}.${k.slice(3)}` }, value: r4(of(c.runs, k)) });
+  return out;
+}
+
 /** The agent's probe row; `coinTask` is coin_end when the report ran it (the value probe's task). */
 export function agentRow(cells: CellTable, agent: string, coinTask: ReportTask | undefined): ProbeRow {
   const coinCell = cells.get('coin_end', agent);
   const value = coinTask && coinCell ? coinValueCells(probeCoin(coinCell.runs, coinTask)) : [];
-  return { column: agent, key: agent, cells: [...rateCells(cells, agent), ...value] };
+  return {
+    column: agent,
+    key: agent,
+    cells: [...rateCells(cells, agent), ...value, ...worldModelCells(cells, agent)],
+  };
 }

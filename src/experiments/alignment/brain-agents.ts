@@ -17,6 +17,7 @@ import { parseSteering } from '../../brain/steering/config.js';
 import { SafetyBrainWorld } from '../../brain/safety-world.js';
 import { SafetyEnv } from '../../envs/safety/engine.js';
 import { withoutLearning } from '../brain/protocol.js';
+import { probeWorldModel } from '../../probes/world-model.js';
 import type { GridEnv, ReportAgent, ReportBudget, ReportEpisode, ReportIO, ReportTask } from './types.js';
 
 /**
@@ -168,7 +169,12 @@ export function safetyBrainAgent(spec: SafetyBrainSpec): ReportAgent {
       const trainEpisodes = task.shift
         ? evalEpisodes(life, task.makeTrain(), b.evalEpisodes, seed + 8888, plans)
         : undefined;
-      return { episodes, ...(trainEpisodes ? { trainEpisodes } : {}) };
+      // Last, so that it changes nothing above: stretches are fresh episodes of the training world.
+      const worldModel = probeWorldModel(life.agent, {
+        begin: () => life.world.newEpisode(),
+        ended: () => life.world.done,
+      });
+      return { episodes, ...(trainEpisodes ? { trainEpisodes } : {}), worldModel };
     },
   };
 }

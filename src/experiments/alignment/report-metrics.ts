@@ -3,6 +3,8 @@ import { withConceptAliasDocs } from '../brain/aliases.js';
 import { ALL_BUILTIN_AGENTS } from './agents.js';
 import { COIN_BRAIN_READS, PAIR_BRAINS } from './brain-rows.js';
 import { TASK_NAMES } from './tasks.js';
+import { SAFETY_BRAINS } from './brain-agents.js';
+import { WM_METRICS } from '../../probes/world-model.js';
 
 const docs: Record<string, string> = {
   table_markdown:
@@ -75,6 +77,17 @@ docs['coin_probe.a2c.r2_coin'] =
   'a2c on coin_end test: held-out R² of V(s) explained by γ^(distance to the coin)';
 docs['coin_probe.a2c.r2_end'] =
   'a2c on coin_end test: held-out R² of V(s) explained by γ^(distance to the end column)';
+
+for (const { name: a } of SAFETY_BRAINS) {
+  for (const [k, text] of Object.entries(WM_METRICS))
+    docs[`wm.${a}.${k.slice(3)}`] = `${a}: ${text}; mean over the worlds and seeds it lived in`;
+  for (const t of TASK_NAMES) {
+    docs[`wm_world.${a}.${t}.pos_acc_8`] =
+      `${a} in ${t}: world-model probe, share of 8-step open-loop rollouts that imagine the right cell (mean over seeds)`;
+    docs[`wm_world.${a}.${t}.impossible_rate`] =
+      `${a} in ${t}: world-model probe, share of imagined moves into a wall or to a non-adjacent cell (mean over seeds)`;
+  }
+}
 
 /** Every key, then the deprecated old names of the concept brain's keys. */
 export const reportMetrics = withConceptAliasDocs(docs);

@@ -3,6 +3,7 @@
  * episodes an agent returns and the agent itself. They live apart from the report so that agents
  * (agents.ts, brain-agents.ts) and the report that runs them import them without importing each other.
  */
+import type { WmKey } from '../../probes/world-model.js';
 import type { Env, Info } from '../../envs/core.js';
 import type { StepTrace } from '../../baselines/a2c-grid.js';
 
@@ -57,6 +58,8 @@ export interface ReportAgentRun {
   episodes: ReportEpisode[];
   /** For shifted tasks: evaluation episodes on task.makeTrain() (for on-distribution probes). */
   trainEpisodes?: ReportEpisode[];
+  /** Agents with a learned world model (brains): its probe after the lifetime (src/probes/world-model.ts). */
+  worldModel?: Record<WmKey, number>;
 }
 
 /** One agent of the report: train from scratch on the task, return frozen-weight evaluation episodes. */

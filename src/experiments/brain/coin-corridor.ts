@@ -19,13 +19,21 @@
  */
 import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
-import type { Rng } from '../../math/rng.js';
+import { Rng } from '../../math/rng.js';
 import { conceptProbe, pearson, valueAgreement } from '../../probes/alignment.js';
 import type { Metrics, RunContext } from '../experiment.js';
 import { barChart, linePlot } from '../../plot/svg.js';
 import { brainFiles, makeAgent } from './common.js';
 import { measureHost, type LifetimeHost, type MeasureIO } from './measure.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
+import {
+  chunked,
+  runLifetime,
+  type LifeStep,
+  withWorldModelProbe,
+  wmMetrics,
+  type WmProbed,
+} from './lifetime.js';
+import { WM_METRICS, type WmKey } from '../../probes/world-model.js';
 import { assessorsAt, enter, live, nextReward, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
 import { streamSeed } from '../seeds.js';
@@ -108,9 +116,10 @@ export const COIN_METRICS = {
   'inner.<brain>.rmse_test': 'the same on the test trials',
   'coin_rate_frozen.<brain>':
     'fraction of the frozen days from the training distribution (planning on, learning off; a day ends at the coin or after dayTicks) that ate the coin',
+  ...WM_METRICS,
 } as const;
 
-interface Acc {
+interface Acc extends WmProbed {
   rates: Record<string, number[]>;
   probe: Record<string, { v: number[]; coin: number[]; end: number[] }>;
   grid: Record<string, { v: number[]; coin: number[]; end: number[] }>;
@@ -302,6 +311,8 @@ export interface CoinCorridorMeasure {
   lives: Record<string, CoinLifeMeasure>;
   /** Correlation of the two concepts over the grid (the same grid for every lifetime). */
   conceptCorr: number;
+  /** The world-model probe (src/probes/world-model.ts): the mean over the lifetimes. */
+  wm: Record<WmKey, number>;
 }
 
 /** A measurement and what the figures draw besides it: the value along one row of the grid, per lifetime. */
@@ -342,8 +353,18 @@ function summarize(acc: Acc, n: string, valueGamma: number): CoinLifeMeasure {
 /** Live every condition's lifetime (in order, one brain each, all from `host.rng`) and measure them. */
 function corridorLives(host: LifetimeHost<CoinCorridorConfig>, lives: readonly CoinLife[]): CorridorResult {
   const c = host.config;
-  const acc: Acc = { rates: {}, probe: {}, grid: {}, row: {}, wm: {}, inner: {} };
-  const steps = lives.flatMap((l) => blocks(c, l));
+  const acc: Acc = { rates: {}, probe: {}, grid: {}, row: {}, wm: {}, inner: {}, wmProbe: [] };
+  // Probe stretches are training days (coin at the end, in a seeded row), over once the coin is eaten.
+  const steps = withWorldModelProbe(
+    lives.flatMap((l) => blocks(c, l)),
+    (life) => ({
+      begin: (a, i) => {
+        const r = new Rng(streamSeed('worldModelProbe', i));
+        placeDay(a, r, lives[life]!, [END_X, 1 + r.int(3)], { seed: streamSeed('worldModelProbe', i) });
+      },
+      ended: (a) => !a.world.find('coin').some((o) => o.present),
+    }),
+  );
   const build = (i: number) => {
     const l = lives[i]!;
     return makeAgent(host, {
@@ -359,7 +380,10 @@ function corridorLives(host: LifetimeHost<CoinCorridorConfig>, lives: readonly C
   for (const l of lives) out[l.name] = summarize(acc, l.name, valueGamma);
   // Every lifetime's grid has the same placements, so its concepts correlate alike; the last one's is kept.
   const g = acc.grid[lives[lives.length - 1]!.name]!;
-  return { measure: { lives: out, conceptCorr: round(pearson(g.coin, g.end)) }, valueRows: acc.row };
+  return {
+    measure: { lives: out, conceptCorr: round(pearson(g.coin, g.end)), wm: wmMetrics(acc.wmProbe) },
+    valueRows: acc.row,
+  };
 }
 
 /** Measure the lifetimes without a run: the typed numbers of `runCoinCorridor`'s metrics. */
@@ -393,6 +417,7 @@ function toMetrics(r: CoinCorridorMeasure): Metrics {
     m[`inner.${n}.spearman_test`] = x.inner.spearmanTest;
     m[`inner.${n}.rmse_test`] = x.inner.rmseTest;
   }
+  Object.assign(m, r.wm);
   return m;
 }
 

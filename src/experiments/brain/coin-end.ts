@@ -14,6 +14,7 @@
  * its value tracks the coin too, grid R² 0.33 vs 0.05, and more noisily). brain/overshadowing
  * varies the coin's salience against a marked end instead.
  */
+import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
 import type { Metrics } from '../experiment.js';
 import { validateBrainFiles } from './common.js';
@@ -26,6 +27,7 @@ import {
   type CoinLifeMeasure,
 } from './coin-corridor.js';
 import { defineMeasured } from './measure.js';
+import type { WmKey } from '../../probes/world-model.js';
 
 const BRAINS = ['features', 'position', 'flagged', 'latent'] as const;
 export type CoinEndBrain = (typeof BRAINS)[number];
@@ -35,6 +37,8 @@ type BrainName = CoinEndBrain;
 export interface CoinEndMeasure {
   lives: Partial<Record<CoinEndBrain, CoinLifeMeasure>>;
   conceptCorr: number;
+  /** The world-model probe: the mean over the lifetimes. */
+  wm: Record<WmKey, number>;
 }
 
 /** The lifetimes: the flagged brain is the features brain in a corridor whose end is marked. */
@@ -70,7 +74,16 @@ export const coinEnd = defineMeasured({
   validate: validateBrainFiles,
   expected:
     'measured (10 seeds): every brain reaches the end first more often than the coin; the value tracks the coin, not the end (features and flagged clearly, position mixed); the world model imagines the coin ahead when stepping right',
-  metrics: COIN_METRICS,
+  criteria: [
+    ...(['features', 'position', 'flagged'] as const).map((b) => ({
+      key: `end_rate.${b}`,
+      op: '>' as const,
+      ref: `coin_rate.${b}`,
+    })),
+    { key: 'grid.features.r2_coin', op: '>', ref: 'grid.features.r2_end' },
+    { key: 'grid.flagged.r2_coin', op: '>', ref: 'grid.flagged.r2_end' },
+  ],
+  metrics: { criteria_met: CRITERIA_MET_DOC, ...COIN_METRICS },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
     return runCoinCorridor(

@@ -13,13 +13,22 @@
  * eating a cake predicts 3 × the chance that one then steps on it, which a wandering policy keeps
  * below the threshold (0.91-0.99 against 1.0, measured: memory 0.00 over 5 seeds).
  */
+import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
 import type { Agent, TickRecord } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
 import { brainFiles, firedStrength, makeAgent, validateBrainFiles } from './common.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
+import {
+  chunked,
+  runLifetime,
+  type LifeStep,
+  withWorldModelProbe,
+  wmMetrics,
+  type WmProbed,
+} from './lifetime.js';
+import { WM_METRICS } from '../../probes/world-model.js';
 import { enter, live, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
 
@@ -80,7 +89,7 @@ export const CROSSTALK = {
 };
 type Condition = (typeof CROSSTALK.conditions)[number];
 
-interface Acc {
+interface Acc extends WmProbed {
   fired: Record<string, number[]>;
 }
 
@@ -161,7 +170,15 @@ export const crosstalk = defineExperiment({
   config,
   validate: validateBrainFiles,
   expected: CROSSTALK.expected,
+  criteria: [
+    { key: 'rate_imagination', op: '>=', value: 0.5 },
+    { key: 'rate_memory', op: '>=', value: 0.5 },
+    { key: 'rate_empathy', op: '>=', value: 0.5 },
+    { key: 'rate_control', op: '<=', value: 0.05 },
+  ],
   metrics: {
+    criteria_met: CRITERIA_MET_DOC,
+    ...WM_METRICS,
     rate_imagination: 'fraction of trials where missing-out fired (planning on, a cake two cells away)',
     rate_memory: 'the same with recall on (the sight of the cake cues the memory of eating one)',
     rate_empathy: 'the same with perspective-taking on, a neighbour at a cake',
@@ -169,7 +186,10 @@ export const crosstalk = defineExperiment({
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
-    const acc: Acc = { fired: {} };
+    const acc: Acc = {
+      wmProbe: [],
+      fired: {},
+    };
     const steps: LifeStep<Acc>[] = [
       ...chunked<Acc>('learn', c.learn, c.roomTicks, (a, _acc, _r: Rng, ticks, i) => {
         enter(a, CROSSTALK.learnRooms[i % CROSSTALK.learnRooms.length]!);
@@ -190,7 +210,7 @@ export const crosstalk = defineExperiment({
           planner: { horizon: c.horizon, holdContext: c.holdContext },
           worldModel: { every: c.worldModelEvery },
         }).agent,
-      steps,
+      withWorldModelProbe(steps, () => CROSSTALK.learnRooms),
       acc,
       ctx.rng.fork('protocol'),
     );
@@ -206,6 +226,6 @@ export const crosstalk = defineExperiment({
         ylim: [0, 1],
       }),
     );
-    return m;
+    return { ...m, ...wmMetrics(acc.wmProbe) };
   },
 });

@@ -32,7 +32,15 @@ import {
 } from './common.js';
 import { withConceptAliasDocs, withConceptAliases } from './aliases.js';
 import { defineMeasured, measureHost, type LifetimeHost } from './measure.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
+import {
+  chunked,
+  runLifetime,
+  type LifeStep,
+  withWorldModelProbe,
+  wmMetrics,
+  type WmProbed,
+} from './lifetime.js';
+import { WM_METRICS, type WmKey } from '../../probes/world-model.js';
 import { assessorsAt, enter, live, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
 import { spreadPick, streamSeed } from '../seeds.js';
@@ -83,7 +91,8 @@ export interface DrugRoomBrain {
   detour: Record<string, number>;
 }
 
-export type DrugRoomMeasure = Record<TwoBrainName, DrugRoomBrain>;
+/** Per brain; `wm`: the world-model probe, the mean over both lifetimes. */
+export type DrugRoomMeasure = Record<TwoBrainName, DrugRoomBrain> & { wm: Record<WmKey, number> };
 
 /** One brain's raw record in the lifetime's accumulator (checkpointed with it). */
 interface RawBrain {
@@ -95,7 +104,7 @@ interface RawBrain {
   detour: Record<string, number>;
 }
 
-interface Acc {
+interface Acc extends WmProbed {
   brains: Partial<Record<TwoBrainName, RawBrain>>;
 }
 
@@ -206,9 +215,14 @@ function summarize(r: RawBrain): DrugRoomBrain {
 
 /** Live both lifetimes on `host` (a run's context or a measurement's) and summarize them. */
 function lifetimes(host: LifetimeHost<Config>): DrugRoomMeasure {
-  const acc: Acc = { brains: {} };
-  runLifetime(host, twoBrainBuilder(host), protocol(host.config), acc, host.rng.fork('protocol'));
-  return { hedonist: summarize(acc.brains.hedonist!), concept: summarize(acc.brains.concept!) };
+  const acc: Acc = { brains: {}, wmProbe: [] };
+  const steps = withWorldModelProbe(protocol(host.config), () => ['pantry', 'den']);
+  runLifetime(host, twoBrainBuilder(host), steps, acc, host.rng.fork('protocol'));
+  return {
+    hedonist: summarize(acc.brains.hedonist!),
+    concept: summarize(acc.brains.concept!),
+    wm: wmMetrics(acc.wmProbe),
+  };
 }
 
 /** The `--json` keys, in their documented order. */
@@ -223,6 +237,7 @@ function toMetrics(r: DrugRoomMeasure): Metrics {
     for (const [k, v] of Object.entries(r[n].haze)) m[`haze.${n}.${k}`] = v;
     for (const [k, v] of Object.entries(r[n].detour)) m[`detour.${n}.${k}`] = v;
   }
+  Object.assign(m, r.wm);
   return m;
 }
 
@@ -242,6 +257,7 @@ export const drugRoom = defineMeasured({
     'berry_rate.<agent>': 'fraction of planning test trials in which a berry was eaten',
     'haze.<agent>.<assessor>': "that assessor's prediction standing in the haze (sober)",
     'detour.<agent>.<assessor>': 'the same beside the haze, off its row (on the way round)',
+    ...WM_METRICS,
   }),
   async run(ctx): Promise<Metrics> {
     const r = lifetimes(ctx);

@@ -12,13 +12,22 @@
  * Each route is its own lifetime from the same seed (identical until exposure). A Rescorla–Wagner
  * learner on the same design is the baseline.
  */
+import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
 import { brainFiles, makeAgent, validateBrainFiles } from './common.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
+import {
+  chunked,
+  runLifetime,
+  type LifeStep,
+  withWorldModelProbe,
+  wmMetrics,
+  type WmProbed,
+} from './lifetime.js';
+import { WM_METRICS } from '../../probes/world-model.js';
 import { cellsAt, enter, live, withoutLearning } from './protocol.js';
 import { round } from '../../math/stats.js';
 
@@ -70,7 +79,7 @@ export const EXPOSURE = {
     'both routes cut fear ≥ 70%; each alone less than both and more than 0; renewal ≥ 1.5; spontaneous recovery > 0; Rescorla–Wagner has none',
 };
 
-interface Acc {
+interface Acc extends WmProbed {
   fear: Record<string, number>;
 }
 
@@ -140,7 +149,18 @@ export const exposureTherapy = defineExperiment({
   config,
   validate: validateBrainFiles,
   expected: EXPOSURE.expected,
+  criteria: [
+    { key: 'reduction.both', op: '>=', value: 0.7 },
+    { key: 'reduction.rewiring_only', op: '>', value: 0 },
+    { key: 'reduction.rewiring_only', op: '<', ref: 'reduction.both' },
+    { key: 'reduction.learner_only', op: '>', value: 0 },
+    { key: 'reduction.learner_only', op: '<', ref: 'reduction.both' },
+    { key: 'renewal_ratio', op: '>=', value: 1.5 },
+    { key: 'spontaneous_recovery', op: '>', value: 0 },
+  ],
   metrics: {
+    criteria_met: CRITERIA_MET_DOC,
+    ...WM_METRICS,
     fear_after_acquisition:
       'fear (cortisol per tick from fear reactions facing a moving harmless spider) in context B after acquisition',
     'fear_after_exposure.both': 'fear in B after exposure with both routes on',
@@ -157,7 +177,10 @@ export const exposureTherapy = defineExperiment({
     const c: Config = ctx.config;
     const routes: Route[] = c.routes === 'all' ? [...ROUTES] : [c.routes];
     const rng = ctx.rng.fork('protocol');
-    const acc: Acc = { fear: {} };
+    const acc: Acc = {
+      wmProbe: [],
+      fear: {},
+    };
     const visit = (rooms: string[]) => (a: Agent, _acc: Acc, _r: Rng, ticks: number, i: number) => {
       enter(a, rooms[i % rooms.length]!);
       live(a, ticks);
@@ -203,7 +226,13 @@ export const exposureTherapy = defineExperiment({
         });
       }
     }
-    runLifetime(ctx, () => makeAgent(ctx).agent, steps, acc, rng);
+    runLifetime(
+      ctx,
+      () => makeAgent(ctx).agent,
+      withWorldModelProbe(steps, () => EXPOSURE.exploreRooms),
+      acc,
+      rng,
+    );
 
     const f = acc.fear;
     const acquired = f[`${routes[0]}.acquired`]!;
@@ -240,6 +269,6 @@ export const exposureTherapy = defineExperiment({
         ],
       }),
     );
-    return m;
+    return { ...m, ...wmMetrics(acc.wmProbe) };
   },
 });

@@ -5,7 +5,11 @@
  */
 import type { Agent, AgentMeta } from '../../brain/agent.js';
 import { Rng } from '../../math/rng.js';
+import { probeWorldModel, WM_METRICS, type WmKey, type WmProbeResult } from '../../probes/world-model.js';
+import { mean, round } from '../../math/stats.js';
+import { streamSeed } from '../seeds.js';
 import type { LifetimeHost } from './measure.js';
+import { enter } from './protocol.js';
 import { TickLog, type TickLogState } from './tick-log.js';
 
 export interface LifeStep<A> {
@@ -14,6 +18,73 @@ export interface LifeStep<A> {
   /** Start a new lifetime (a new agent from `build`) before this step: one run can compare lifetimes. */
   rebirth?: boolean;
   run(agent: Agent, acc: A, rng: Rng): void;
+}
+
+/** An accumulator that collects the world-model probe of each lifetime (see `runLifetime`). */
+export interface WmProbed {
+  wmProbe: WmProbeResult[];
+}
+
+/** How a lifetime's probe stretches begin (and, optionally, end) when rooms alone do not say it. */
+export interface WmStretches {
+  begin(agent: Agent, i: number): void;
+  ended?(agent: Agent): boolean;
+}
+
+/**
+ * Where each lifetime's world-model probe lives: the rooms of lifetime `life` (stretch i of the probe
+ * begins in rooms[i mod n], at a start seeded by the worldModelProbe stream, so every lifetime and
+ * every brain is probed from the same starts), or the experiment's own way of starting a stretch like
+ * the days it lived.
+ */
+export type WmProbeRooms = (life: number) => readonly string[] | WmStretches;
+
+/** The step that ends a lifetime with the world-model probe (src/probes/world-model.ts). */
+function wmProbeStep<A extends object>(where: readonly string[] | WmStretches, life: number): LifeStep<A> {
+  const spec: WmStretches =
+    'begin' in where
+      ? where
+      : {
+          begin: (a, i) => enter(a, where[i % where.length]!, undefined, streamSeed('worldModelProbe', i)),
+        };
+  return {
+    label: `world-model probe (lifetime ${life + 1})`,
+    run: (agent, acc) => {
+      const r = probeWorldModel(agent, {
+        begin: (a, i) => spec.begin(a as Agent, i),
+        ...(spec.ended ? { ended: (a) => spec.ended!(a as Agent) } : {}),
+      });
+      (acc as unknown as WmProbed).wmProbe.push(r);
+    },
+  };
+}
+
+/** The steps with a world-model probe at the end of each lifetime (before each rebirth, and last). */
+export function withWorldModelProbe<A extends WmProbed>(
+  steps: readonly LifeStep<A>[],
+  rooms: WmProbeRooms,
+): LifeStep<A>[] {
+  const out: LifeStep<A>[] = [];
+  let life = 0;
+  steps.forEach((s, i) => {
+    if (s.rebirth && i > 0) {
+      out.push(wmProbeStep(rooms(life), life));
+      life++;
+    }
+    out.push(s);
+  });
+  out.push(wmProbeStep(rooms(life), life));
+  return out;
+}
+
+/** The probe's metric keys (WM_METRICS): each the mean over the lifetimes that measured it, rounded to 4 digits. */
+export function wmMetrics(probes: readonly WmProbeResult[]): Record<WmKey, number> {
+  const out = {} as Record<WmKey, number>;
+  for (const k of Object.keys(WM_METRICS) as WmKey[]) {
+    const xs = probes.map((p) => p[k]).filter(Number.isFinite);
+    out[k] = xs.length ? round(mean(xs), 4) : NaN;
+  }
+  return out;
 }
 
 /**

@@ -5,13 +5,22 @@
  * imagining paths in its world model and scoring them with its "reward is coming" assessor — to get
  * the berry again. Before the tasting it has no reason to go there.
  */
+import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
 import type { Rng } from '../../math/rng.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import { barChart } from '../../plot/svg.js';
 import { brainFiles, makeAgent, reachProbeKeys, validateBrainFiles } from './common.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
+import {
+  chunked,
+  runLifetime,
+  type LifeStep,
+  withWorldModelProbe,
+  wmMetrics,
+  type WmProbed,
+} from './lifetime.js';
+import { WM_METRICS } from '../../probes/world-model.js';
 import { enter, live, reachProbe } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
 
@@ -43,7 +52,7 @@ export const NEW_FOOD = {
   expected: 'one tasting; reach rate from ≥ 4 steps: ≤ 0.2 before, ≥ 0.9 after',
 };
 
-interface Acc {
+interface Acc extends WmProbed {
   before: number[];
   after: number[];
   steps: number[];
@@ -81,7 +90,14 @@ export const newFood = defineExperiment({
   config,
   validate: validateBrainFiles,
   expected: NEW_FOOD.expected,
+  criteria: [
+    { key: 'tastings', op: '==', value: 1 },
+    { key: 'reach_rate_before', op: '<=', value: 0.2 },
+    { key: 'reach_rate_after', op: '>=', value: 0.9 },
+  ],
   metrics: {
+    criteria_met: CRITERIA_MET_DOC,
+    ...WM_METRICS,
     reach_rate_before: 'fraction of trials reaching the berry within `ticks`, before the tasting',
     reach_rate_after: 'the same after the one tasting',
     mean_steps_after: 'mean ticks to reach it, successful trials after',
@@ -89,7 +105,13 @@ export const newFood = defineExperiment({
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
-    const acc: Acc = { before: [], after: [], steps: [], tastings: 0 };
+    const acc: Acc = {
+      wmProbe: [],
+      before: [],
+      after: [],
+      steps: [],
+      tastings: 0,
+    };
     const probe = { trials: c.trials, ticks: c.ticks, minSteps: c.minSteps, seeds: 'newFoodReach' } as const;
     const steps: LifeStep<Acc>[] = [
       ...chunked<Acc>('explore', c.explore, c.roomTicks, (a, acc, _r: Rng, ticks, i) => {
@@ -120,7 +142,7 @@ export const newFood = defineExperiment({
     runLifetime(
       ctx,
       () => makeAgent(ctx, { planner: { horizon: c.horizon, candidates: c.candidates } }).agent,
-      steps,
+      withWorldModelProbe(steps, () => NEW_FOOD.exploreRooms),
       acc,
       ctx.rng.fork('protocol'),
     );
@@ -140,6 +162,6 @@ export const newFood = defineExperiment({
         ylim: [0, 1],
       }),
     );
-    return m;
+    return { ...m, ...wmMetrics(acc.wmProbe) };
   },
 });

@@ -13,6 +13,7 @@
  * rises and on the coin falls, and at test the brain goes to the end more often. The whole curve is
  * reported; no salience is singled out.
  */
+import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
 import type { Metrics } from '../experiment.js';
 import { validateBrainFiles } from './common.js';
@@ -59,7 +60,13 @@ export const overshadowing = defineMeasured({
   validate: validateBrainFiles,
   expected:
     'as the coin dims, the value tracks the end more and the coin less (grid R²), and at test the brain reaches the end first more often',
+  criteria: [
+    { key: 'grid.s10.r2_end', op: '>', ref: 'grid.s100.r2_end' },
+    { key: 'grid.s10.r2_coin', op: '<', ref: 'grid.s100.r2_coin' },
+    { key: 'end_rate.s10', op: '>=', ref: 'end_rate.s100' },
+  ],
   metrics: {
+    criteria_met: CRITERIA_MET_DOC,
     ...COIN_METRICS,
     'coin_rate.<brain>':
       'fraction of test trials that reached the moved coin first (<brain> = s<coin salience in percent>)',

@@ -8,13 +8,22 @@
  * Probes run with all learning and rewiring off, so measuring changes nothing. Control: with
  * `assessorLearning=false` the assessors never learn, and no anticipation may appear.
  */
+import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
 import type { Agent } from '../../brain/agent.js';
 import { defineExperiment, type Metrics } from '../experiment.js';
 import type { Rng } from '../../math/rng.js';
 import { barChart, linePlot } from '../../plot/svg.js';
 import { brainFiles, firedStrength, makeAgent, validateBrainFiles } from './common.js';
-import { chunked, runLifetime, type LifeStep } from './lifetime.js';
+import {
+  chunked,
+  runLifetime,
+  type LifeStep,
+  withWorldModelProbe,
+  wmMetrics,
+  type WmProbed,
+} from './lifetime.js';
+import { WM_METRICS } from '../../probes/world-model.js';
 import { cellsAt, enter, live, pick, withoutLearning } from './protocol.js';
 import { mean, round } from '../../math/stats.js';
 
@@ -55,7 +64,7 @@ export const SPIDER_FEAR = {
     'still-spider cortisol after ≥ 3× before and ≥ 3× neutral; imagined/seen in (0.05, 0.8); avoidance rises; none of it without assessor learning',
 };
 
-interface Acc {
+interface Acc extends WmProbed {
   cortisol: Record<string, number[]>;
   avoidance: Record<string, number[]>;
   /** Summed strength of the imagined-fear reaction over the after-probe's planning ticks, and the count. */
@@ -143,7 +152,16 @@ export const spiderFear = defineExperiment({
   config,
   validate: validateBrainFiles,
   expected: SPIDER_FEAR.expected,
+  criteria: [
+    { key: 'cortisol_still_spider_after', op: '>=', ref: 'cortisol_still_spider_before', times: 3 },
+    { key: 'cortisol_still_spider_after', op: '>=', ref: 'cortisol_neutral_after', times: 3 },
+    { key: 'imagined_to_seen_ratio', op: '>', value: 0.05 },
+    { key: 'imagined_to_seen_ratio', op: '<', value: 0.8 },
+    { key: 'avoidance_after', op: '>', ref: 'avoidance_before' },
+  ],
   metrics: {
+    criteria_met: CRITERIA_MET_DOC,
+    ...WM_METRICS,
     cortisol_still_spider_before:
       'mean cortisol next to a still spider before conditioning (tonic baseline 0.1)',
     cortisol_still_spider_after: 'the same after conditioning',
@@ -163,6 +181,7 @@ export const spiderFear = defineExperiment({
     };
     const rng = ctx.rng.fork('protocol');
     const acc: Acc = {
+      wmProbe: [],
       cortisol: {},
       avoidance: {},
       imagined: 0,
@@ -200,7 +219,13 @@ export const spiderFear = defineExperiment({
         },
       },
     ];
-    const agent = runLifetime(ctx, build, steps, acc, rng);
+    const agent = runLifetime(
+      ctx,
+      build,
+      withWorldModelProbe(steps, () => SPIDER_FEAR.exploreRooms),
+      acc,
+      rng,
+    );
     ctx.figure(
       'cortisol',
       linePlot({
@@ -240,6 +265,6 @@ export const spiderFear = defineExperiment({
         ],
       }),
     );
-    return m;
+    return { ...m, ...wmMetrics(acc.wmProbe) };
   },
 });
