@@ -5,14 +5,58 @@
 import { z } from 'zod';
 import { buildAgent } from '../../brain/build.js';
 import type { Agent } from '../../brain/agent.js';
-import { learnerConfig, type LearnerConfig } from '../../brain/learning/config.js';
+import { LEARNER_DEFAULTS, learnerConfig, type LearnerConfig } from '../../brain/learning/config.js';
+import { ConfigError } from '../config.js';
 import { parseWorld } from '../../envs/gridworld/spec.js';
 import { parseSteering } from '../../brain/steering/config.js';
 import { ALIAS_REMOVED_IN, CONCEPT, OLD_CONCEPT, OLD_CONCEPT_KEY_NOTE } from './aliases.js';
 import type { LifetimeHost } from './measure.js';
 import { round } from '../../math/stats.js';
 
+/** Learner config blocks over an experiment's own (LearnerConfig's blocks and keys). */
+export type LearnerOverride = Record<string, Record<string, unknown>>;
+
+/**
+ * The `learner` key of every brain experiment: config blocks laid over the experiment's own learner
+ * settings (and those over the defaults), e.g. `--set 'learner={"worldModel":{"positionHead":"move"}}'`.
+ */
+const learnerKey = z
+  .record(z.string(), z.record(z.string(), z.unknown()))
+  .default({})
+  .describe(
+    'learner config blocks laid over the experiment\'s own (blocks and keys of src/brain/learning/config.ts), e.g. {"worldModel":{"positionHead":"move"}}',
+  );
+
+/** The experiment's learner blocks with the user's `learner` blocks on top, key by key. */
+export function layered(
+  over: Parameters<typeof learnerConfig>[0],
+  user: LearnerOverride | undefined,
+): Parameters<typeof learnerConfig>[0] {
+  const out = structuredClone(over) as LearnerOverride;
+  for (const [block, keys] of Object.entries(user ?? {})) out[block] = { ...out[block], ...keys };
+  return out as Parameters<typeof learnerConfig>[0];
+}
+
+/** A one-line ConfigError for a `learner` value that names an unknown block or key, or has the wrong type. */
+export function checkLearnerOverride(user: LearnerOverride | undefined): void {
+  try {
+    learnerConfig(user as Parameters<typeof learnerConfig>[0]);
+  } catch (e) {
+    throw new ConfigError(`learner: ${(e as Error).message}`);
+  }
+  const defaults = LEARNER_DEFAULTS as unknown as LearnerOverride;
+  for (const [block, keys] of Object.entries(user ?? {}))
+    for (const [k, v] of Object.entries(keys)) {
+      const d = defaults[block]![k];
+      if (typeof v !== typeof d)
+        throw new ConfigError(
+          `learner: ${block}.${k} must be a ${typeof d} (default ${JSON.stringify(d)}), got ${JSON.stringify(v)}`,
+        );
+    }
+}
+
 export const brainFiles = (world: string, steering = 'data/steering/default.steer') => ({
+  learner: learnerKey,
   world: z
     .string()
     .min(1)
@@ -56,6 +100,7 @@ export type TwoBrainName = (typeof TWO_BRAINS)[number];
 
 /** `--set` keys of an experiment that lives both brains of TWO_BRAINS in one world and plans in tests. */
 export const twoBrainKeys = (world: string) => ({
+  learner: learnerKey,
   world: z
     .string()
     .min(1)
@@ -112,12 +157,12 @@ export function twoBrainBuilder<
   };
 }
 
-export function makeAgent<C extends { world: string; steering: string }>(
+export function makeAgent<C extends { world: string; steering: string; learner?: LearnerOverride }>(
   ctx: Pick<LifetimeHost<C>, 'config' | 'rng' | 'readText'>,
   over: Parameters<typeof learnerConfig>[0] = {},
   room?: string,
 ): { agent: Agent; cfg: LearnerConfig } {
-  const cfg = learnerConfig(over);
+  const cfg = learnerConfig(layered(over, ctx.config.learner));
   const agent = buildAgent(
     {
       world: { text: ctx.readText(ctx.config.world), file: ctx.config.world },
@@ -135,6 +180,7 @@ export function validateBrainFiles(
   config: Record<string, unknown>,
   io: { readText(path: string): string },
 ): void {
+  checkLearnerOverride(config['learner'] as LearnerOverride | undefined);
   for (const [k, v] of Object.entries(config)) {
     if (typeof v !== 'string') continue;
     if (k === 'world') parseWorld(io.readText(v), v);
