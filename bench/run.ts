@@ -397,7 +397,7 @@ async function main(): Promise<void> {
     loss_first_last: losses,
   };
 
-  // Ratios the issue's targets are stated in, for the reader (the targets are not asserted here).
+  // Ratios the speed targets are stated in, for the reader (the targets are not asserted here).
   // best = max(ts, blas), the specified fields; blasN (other OpenBLAS thread count, meta only) for comparison.
   const best = (r: Row) => Math.max(r.ts ?? 0, r.blas ?? 0);
   const an = `blas${altThreads ?? '?'}`;

@@ -34,7 +34,7 @@ import { Rng } from '../src/math/rng.js';
 import { effectiveCores } from './machine.js';
 
 const SCRIPT = 'scripts/train-shipped.sh';
-/** The target for the main job: metarl/bandit-independent's shipped recipe trains in ≤ 10 minutes. */
+/** The speed target for the main job: metarl/bandit-independent's shipped recipe trains in ≤ 10 minutes. */
 const TARGETS: Record<string, number> = { 'metarl/bandit-independent': 10 };
 
 function fail(msg: string): never {

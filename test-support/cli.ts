@@ -10,9 +10,10 @@ export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 
 export function steered(
   args: string[],
   root: string,
+  env: Record<string, string> = {},
 ): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, STEERED_RUNS_ROOT: root },
+    env: { ...process.env, STEERED_RUNS_ROOT: root, ...env },
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
