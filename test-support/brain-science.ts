@@ -111,23 +111,29 @@ export function brainScience(kernel: ScienceKernel): void {
   );
 
   test(
-    'brain/drug-room: the whiff installs a reward the hedonist learns; every rate is measured (seed 1)' + k,
+    "brain/drug-room: every rate is measured; the concept brain's food concept expects nothing in the haze (5 seeds)" +
+      k,
     () => {
-      const m = run('brain/drug-room', 1);
-      const tag = JSON.stringify(m);
-      for (const k of [
-        'drug_avoidance.hedonist',
-        'drug_avoidance.concept',
-        'drug_avoidance.hedonist.actor',
-        'drug_avoidance.concept.actor',
-      ]) {
-        assert.ok(m[k]! >= 0 && m[k]! <= 1, `${k}: ${tag}`);
+      // The experiment measures rather than predicts. What holds over seeds under both roundings: the
+      // concept brain's satiety assessor predicts nothing standing in the haze (|x| < 0.05 on 9 of 10
+      // OpenBLAS lifetimes, 5 of 5 pure-TS). The hedonist's sober reward prediction there does not hold:
+      // above 1 on 5 of 10 OpenBLAS lifetimes and 1 of 5 pure-TS ones, so it is not asserted.
+      let quiet = 0;
+      const seen: number[] = [];
+      for (const seed of [0, 1, 2, 3, 4]) {
+        const m = run('brain/drug-room', seed);
+        const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+        for (const key of [
+          'drug_avoidance.hedonist',
+          'drug_avoidance.concept',
+          'drug_avoidance.hedonist.actor',
+          'drug_avoidance.concept.actor',
+        ])
+          assert.ok(m[key]! >= 0 && m[key]! <= 1, `${key}: ${tag}`);
+        seen.push(m['haze.concept.satiety']!);
+        if (Math.abs(m['haze.concept.satiety']!) < 0.05) quiet++;
       }
-      // Living under the drug taught the hedonist's reward predictor that the haze pays (3 per tick when
-      // installed); the prediction stands in the haze even sober, above the way round.
-      assert.ok(m['haze.hedonist.reward']! > 1, tag);
-      assert.ok(m['haze.hedonist.reward']! > m['detour.hedonist.reward']!, tag);
-      assert.ok(Math.abs(m['haze.concept.satiety']!) < 0.05, tag);
+      assert.ok(quiet >= 4, `haze.concept.satiety ${seen}`);
     },
   );
 
