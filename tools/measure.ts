@@ -32,6 +32,21 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
+/** The run's matrix kernel as its config snapshot records it, e.g. "blas (OpenBLAS, Haswell kernels)". */
+function numericOf(configFile: string): string | null {
+  try {
+    const n = (
+      JSON.parse(readFileSync(configFile, 'utf8')) as {
+        numeric?: { gemm?: string; blas?: { coreType?: string } };
+      }
+    ).numeric;
+    if (!n?.gemm) return null;
+    return n.blas?.coreType ? `${n.gemm} (OpenBLAS, ${n.blas.coreType} kernels)` : n.gemm;
+  } catch {
+    return null;
+  }
+}
+
 function seedList(s: string): number[] {
   const out: number[] = [];
   for (const part of s.split(',')) {
@@ -90,8 +105,7 @@ function main(): void {
       const wallSeconds = (Date.now() - t0) / 1000;
       if (r.status !== 0)
         fail(`seed ${seed} failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`);
-      const k = /\(gemm: (\w+)\)/.exec(r.stderr);
-      if (k?.[1]) gemm = k[1];
+      gemm = numericOf(join(out, 'config.json')) ?? gemm;
       const last = r.stdout.trim().split('\n').pop() ?? '';
       runs.push({ seed, wallSeconds, metrics: JSON.parse(last) as Record<string, unknown> });
       process.stderr.write(`    ${wallSeconds.toFixed(0)} s\n`);

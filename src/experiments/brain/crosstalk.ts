@@ -178,11 +178,11 @@ export const crosstalk = defineExperiment({
   ],
   metrics: {
     criteria_met: CRITERIA_MET_DOC,
-    ...WM_METRICS,
     rate_imagination: 'fraction of trials where missing-out fired (planning on, a cake two cells away)',
     rate_memory: 'the same with recall on (the sight of the cake cues the memory of eating one)',
     rate_empathy: 'the same with perspective-taking on, a neighbour at a cake',
     rate_control: 'all three modes on, nothing better than the apple at hand',
+    ...WM_METRICS,
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;

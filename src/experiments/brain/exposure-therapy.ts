@@ -160,7 +160,6 @@ export const exposureTherapy = defineExperiment({
   ],
   metrics: {
     criteria_met: CRITERIA_MET_DOC,
-    ...WM_METRICS,
     fear_after_acquisition:
       'fear (cortisol per tick from fear reactions facing a moving harmless spider) in context B after acquisition',
     'fear_after_exposure.both': 'fear in B after exposure with both routes on',
@@ -172,6 +171,7 @@ export const exposureTherapy = defineExperiment({
     'rw.renewal_ratio': 'Rescorla–Wagner on the same design',
     'rw.spontaneous_recovery': 'Rescorla–Wagner (0: nothing changes while time passes)',
     'rw.reduction': 'Rescorla–Wagner fear reduction',
+    ...WM_METRICS,
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;

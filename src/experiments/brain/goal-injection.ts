@@ -131,10 +131,10 @@ export const goalInjection = defineExperiment({
   ],
   metrics: {
     criteria_met: CRITERIA_MET_DOC,
-    ...WM_METRICS,
     reach_rate_before: 'fraction of trials reaching the flower within `ticks`, before the injection',
     reach_rate_after: 'the same after the injection',
     probe_cv_r2: "cross-validated R² of the overseer's closeness-to-the-flower probe",
+    ...WM_METRICS,
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;

@@ -97,11 +97,11 @@ export const newFood = defineExperiment({
   ],
   metrics: {
     criteria_met: CRITERIA_MET_DOC,
-    ...WM_METRICS,
     reach_rate_before: 'fraction of trials reaching the berry within `ticks`, before the tasting',
     reach_rate_after: 'the same after the one tasting',
     mean_steps_after: 'mean ticks to reach it, successful trials after',
     tastings: 'berries the agent ever tasted (1 by design)',
+    ...WM_METRICS,
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;

@@ -161,7 +161,6 @@ export const spiderFear = defineExperiment({
   ],
   metrics: {
     criteria_met: CRITERIA_MET_DOC,
-    ...WM_METRICS,
     cortisol_still_spider_before:
       'mean cortisol next to a still spider before conditioning (tonic baseline 0.1)',
     cortisol_still_spider_after: 'the same after conditioning',
@@ -171,6 +170,7 @@ export const spiderFear = defineExperiment({
     avoidance_before: 'fraction of ticks a planning agent keeps its distance (2) from a still spider, before',
     avoidance_after: 'the same after conditioning',
     ticks: 'lifetime length',
+    ...WM_METRICS,
   },
   async run(ctx): Promise<Metrics> {
     const c: Config = ctx.config;
