@@ -6,7 +6,7 @@
  *   node dist/tools/docs.js           write the pages
  *   node dist/tools/docs.js --check   exit 1 (naming the files) when a page is missing or stale
  */
-import { criterionText } from '../src/experiments/criteria.js';
+import { criterionText, withCriteriaMet } from '../src/experiments/criteria.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,13 @@ function headline(e: Experiment, m: Measurement): string[] {
   return [...crit, ...keys.slice(0, MAX_COLUMNS)];
 }
 
-function resultsSection(e: Experiment, m: Measurement | null, pageDir: string): string[] {
+function resultsSection(e: Experiment, stored: Measurement | null, pageDir: string): string[] {
   const out = ['## Measured results', ''];
+  // criteria_met is judged by the definition's current criteria table, not the one a run had.
+  const m = stored && {
+    ...stored,
+    runs: stored.runs.map((r) => ({ ...r, metrics: withCriteriaMet(e.criteria, r.metrics) })),
+  };
   if (!m) {
     out.push(
       'No measurement is stored for this experiment yet. Measure it (and regenerate this page) with:',

@@ -63,7 +63,7 @@ export const overshadowing = defineMeasured({
   criteria: [
     { key: 'grid.s10.r2_end', op: '>', ref: 'grid.s100.r2_end' },
     { key: 'grid.s10.r2_coin', op: '<', ref: 'grid.s100.r2_coin' },
-    { key: 'end_rate.s10', op: '>=', ref: 'end_rate.s100' },
+    { key: 'end_rate.s10', op: '>', ref: 'coin_rate.s10' },
   ],
   metrics: {
     criteria_met: CRITERIA_MET_DOC,
