@@ -12,6 +12,7 @@ test('seed streams keep the values the stored measurements were made with, and n
     coinTest: 17000,
     coinGrid: 18000,
     coinFrozen: 19000,
+    worldModelProbe: 21000,
     banditBaselines: 12345,
     twoStepBaselines: 7,
   });
