@@ -26,11 +26,12 @@ export const LAYER_RANK: Readonly<Record<string, number>> = {
   runs: 7,
   node: 7,
   api: 8,
+  sweep: 8,
   cli: 9,
 };
 
 /** Folders of src/ where Node-only modules (file system, threads, native code) are allowed. */
-export const EDGE_FOLDERS: readonly string[] = ['node', 'runs', 'cli'];
+export const EDGE_FOLDERS: readonly string[] = ['node', 'runs', 'sweep', 'cli'];
 
 /** Packages that only run in Node (native code), beside Node's own modules. */
 export const NODE_ONLY_PACKAGES: readonly string[] = ['koffi', 'better-sqlite3'];

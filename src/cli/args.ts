@@ -20,6 +20,11 @@ export const OPTIONS = {
   quiet: { type: 'boolean' },
   resume: { type: 'string' },
   checkpoint: { type: 'string' },
+  seeds: { type: 'string' },
+  grid: { type: 'string', multiple: true },
+  jobs: { type: 'string' },
+  db: { type: 'string' },
+  backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;

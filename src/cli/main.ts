@@ -13,6 +13,7 @@ import { ConfigError, describeConfig } from '../experiments/config.js';
 import { findExperiment, listExperiments } from '../experiments/index.js';
 import { listEnvironments } from './envlist.js';
 import { runCommand, evalCommand } from './session.js';
+import { sweepCommand } from './sweep.js';
 import { installGemmFromEnv } from '../node/blas.js';
 
 const HELP = `steered — steered-optimizer agents: experiments, meta-RL, alignment instruments
@@ -24,6 +25,11 @@ Usage:
   steered run <experiment> --resume DIR       continue an interrupted run exactly where it stopped
   steered eval <experiment> [--checkpoint P]  frozen-weight evaluation (default: the shipped checkpoint);
                                               --out DIR keeps its figures and metrics.json
+  steered sweep <experiment> [--seeds 0-9] [--set k=v] [--grid k=v1,v2] [--out DIR] [--jobs N]
+                                              many runs, N processes at a time; the same command again
+                                              finishes what is missing; ends with a summary per metric
+  steered sweep collect DIR [--db FILE]       index a sweep's runs (SQLite) and summarise them again
+  steered sweep status DIR                    how many of a sweep's runs are done, interrupted, missing
 
 Options:
   --seed N            seed of the run's single root RNG (default 0)
@@ -50,6 +56,11 @@ function version(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A run started by a sweep leaves with it: when the sweep dies its IPC channel closes.
+  if (process.env.STEERED_SWEEP_CHILD === '1' && process.connected) {
+    process.channel?.unref();
+    process.once('disconnect', () => process.exit(137));
+  }
   const parsed = parseCommandLine(argv);
   const { values: o, positionals } = parsed;
   if (o.version) {
@@ -137,8 +148,10 @@ export async function main(argv: string[]): Promise<number> {
       if (o.resume) throw new UsageError('eval does not take --resume');
       return await evalCommand({ ...common, checkpoint: o.checkpoint, out: o.out });
     }
+    case 'sweep':
+      return await sweepCommand(o, positionals.slice(1), version());
     default:
-      throw new UsageError(`unknown command '${cmd}' (commands: list, run, eval; see steered --help)`);
+      throw new UsageError(`unknown command '${cmd}' (commands: list, run, eval, sweep; see steered --help)`);
   }
 }
 
@@ -154,6 +167,7 @@ export function exitCodeFor(e: unknown): number {
       'RunStoreError',
       'UnknownEnvError',
       'DataFileError',
+      'SweepError',
     ].includes(name)
     ? 2
     : 1;

@@ -76,7 +76,7 @@ function svgToPng(svgPath: string): void {
 }
 
 /** Data files named by a config: the current directory first, then the package root (where data/ ships). */
-function readText(p: string): string {
+export function readText(p: string): string {
   const candidates = [resolve(p), resolve(packageRoot(), p)];
   const found = candidates.find((c) => existsSync(c));
   if (!found)

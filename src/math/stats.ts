@@ -39,3 +39,30 @@ export function roundScaled(x: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** Sample standard deviation (n − 1 in the denominator); 0 for fewer than two values. */
+export function sd(xs: ArrayLike<number>): number {
+  return sem(xs) * Math.sqrt(xs.length);
+}
+
+// Two-sided 95% quantiles of Student's t for 1…30 degrees of freedom (standard tables).
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** The 0.975 quantile of Student's t with `df` degrees of freedom (table to 30, then its asymptotic series). */
+export function tQuantile975(df: number): number {
+  if (!(df >= 1)) return NaN;
+  if (df <= 30) return T975[Math.floor(df) - 1]!;
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+}
+
+/** 95% confidence interval of the mean (t interval); [NaN, NaN] for fewer than two values. */
+export function ci95(xs: ArrayLike<number>): [number, number] {
+  if (xs.length < 2) return [NaN, NaN];
+  const m = mean(xs);
+  const h = tQuantile975(xs.length - 1) * sem(xs);
+  return [m - h, m + h];
+}

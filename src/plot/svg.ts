@@ -13,6 +13,8 @@ export interface Series {
   /** Optional half-width of an error band (e.g. SEM) at each point. */
   err?: readonly number[];
   dashed?: boolean;
+  /** Draw the points as dots without joining them (e.g. one value per seed). */
+  points?: boolean;
 }
 
 export interface LinePlot {
@@ -184,6 +186,13 @@ export function linePlot(p: LinePlot): string {
       }
     }
     for (const r of runs(n, (i) => drawn(s, i))) {
+      if (s.points) {
+        for (const i of r)
+          out.push(
+            `<circle cx="${sx(s.x[i]!).toFixed(1)}" cy="${sy(s.y[i]!).toFixed(1)}" r="3.5" fill="${c}"/>`,
+          );
+        continue;
+      }
       if (r.length === 1) {
         // A point between two gaps has no neighbour to draw a line to.
         const i = r[0]!;

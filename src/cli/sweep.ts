@@ -1,0 +1,179 @@
+/**
+ * `steered sweep`: expand a sweep, run what is missing with the local backend, collect, summarise.
+ *
+ *   steered sweep <experiment> [--seeds 0-9] [--set k=v …] [--grid k=v1,v2 …] [--out DIR] [--jobs N] [--json]
+ *   steered sweep collect DIR [--db FILE] [--json]
+ *   steered sweep status DIR [--json]
+ *
+ * The same command again (or on a directory a killed sweep left) finishes only what is missing.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseSets } from '../experiments/config.js';
+import { findExperiment } from '../experiments/index.js';
+import { writeFileAtomic } from '../runs/atomic.js';
+import { experimentDirName } from '../runs/store.js';
+import { collectSweep, readPlan, type SweepSummary, summaryLine } from '../sweep/collect.js';
+import { lockSweep, runDirOf, runLocal, runState } from '../sweep/local.js';
+import {
+  expandSweep,
+  parseGridAxis,
+  parseSeeds,
+  SWEEP_FILE,
+  SweepError,
+  type SweepPlan,
+} from '../sweep/spec.js';
+import type { ParsedOptions } from './args.js';
+import { UsageError } from './errors.js';
+import { Progress } from './progress.js';
+import { packageRoot, readText } from './session.js';
+
+const BACKENDS = ['local', 'bullmq', 'slurm'];
+
+function jobsOf(o: ParsedOptions): number {
+  if (o.jobs === undefined) return availableParallelism();
+  if (!/^\d+$/.test(o.jobs) || Number(o.jobs) < 1)
+    throw new UsageError(`--jobs must be a positive integer, got '${o.jobs}'`);
+  return Number(o.jobs);
+}
+
+function samePlan(a: SweepPlan, b: SweepPlan): boolean {
+  const ids = (p: SweepPlan) => JSON.stringify(p.runs.map((r) => r.id).sort());
+  return a.experiment === b.experiment && ids(a) === ids(b);
+}
+
+/** Default directory: sweeps/<experiment>-<8 hex of its run ids>, so the same command finds its sweep. */
+function defaultDir(plan: SweepPlan): string {
+  const h = createHash('sha256')
+    .update(plan.runs.map((r) => r.id).join(','))
+    .digest('hex')
+    .slice(0, 8);
+  return join('sweeps', `${experimentDirName(plan.experiment)}-${h}`);
+}
+
+function printSummary(s: SweepSummary, dir: string, quiet: boolean): void {
+  if (quiet) return;
+  const lines = [
+    `${s.experiment}: ${s.runs} of ${s.planned} runs completed, ${s.failed} failed, ${s.missing} missing`,
+  ];
+  const keys = Object.keys(s.metrics);
+  const shown = keys.slice(0, 12);
+  const w = Math.max(6, ...shown.map((k) => k.length));
+  for (const k of shown) {
+    const m = s.metrics[k]!;
+    const f = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : '–');
+    lines.push(
+      `  ${k.padEnd(w)}  mean ${f(m.mean)}  sd ${f(m.sd)}  95% [${f(m.ci95[0])}, ${f(m.ci95[1])}]  n ${m.n}`,
+    );
+  }
+  if (keys.length > shown.length) lines.push(`  … ${keys.length - shown.length} more metrics`);
+  lines.push(`summary: ${join(dir, 'summary.md')} (figures in ${join(dir, 'figures')})`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+async function runSweep(o: ParsedOptions, id: string, version: string): Promise<number> {
+  const backend = o.backend ?? 'local';
+  if (!BACKENDS.includes(backend))
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);
+  if (backend !== 'local')
+    throw new UsageError(`--backend ${backend} is not available in this version; use --backend local`);
+  if (o.resume || o.checkpoint || o.seed !== undefined)
+    throw new UsageError('sweep takes --seeds (not --seed); to finish a sweep, run the same command again');
+  const exp = findExperiment(id);
+  const plan = expandSweep(
+    exp,
+    {
+      experiment: exp.id,
+      seeds: parseSeeds(o.seeds ?? '0-9'),
+      sets: o.set ?? [],
+      grid: (o.grid ?? []).map(parseGridAxis),
+    },
+    version,
+  );
+  const jobs = jobsOf(o);
+  // Bad data files are bad config: one line now rather than every run failing alike.
+  const seen = new Set<string>();
+  for (const r of plan.runs) {
+    const key = JSON.stringify(r.sets);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    exp.validate?.(parseSets(exp.config, r.sets, exp.id) as never, { readText });
+  }
+  const dir = resolve(o.out ?? defaultDir(plan));
+  if (existsSync(join(dir, SWEEP_FILE))) {
+    const old = readPlan(dir);
+    if (!samePlan(old, plan))
+      throw new SweepError(
+        `${dir} holds another sweep (${old.experiment}, ${old.runs.length} runs); choose another --out`,
+      );
+  } else if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new SweepError(`--out ${dir} exists, is not empty and holds no sweep; choose a new directory`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const release = lockSweep(dir);
+  try {
+    if (!existsSync(join(dir, SWEEP_FILE)))
+      writeFileAtomic(join(dir, SWEEP_FILE), `${JSON.stringify(plan, null, 1)}\n`);
+    const quiet = Boolean(o.quiet);
+    const tty = Boolean(process.stderr.isTTY);
+    const bar = new Progress(!quiet && tty);
+    if (!quiet)
+      process.stderr.write(`sweep ${exp.id}: ${plan.runs.length} runs, ${jobs} at a time → ${dir}\n`);
+    const res = await runLocal(plan, {
+      sweepDir: dir,
+      bin: join(packageRoot(), 'bin', 'steered.js'),
+      jobs,
+      onUpdate: (s) => bar.update(s.done, s.total, `runs (${s.running} running, ${s.failed} failed)`),
+      onRunEnd: (r) => {
+        if (quiet) return;
+        if (tty && r.status === 'completed') return;
+        bar.done();
+        const what = r.status === 'failed' ? `failed: ${r.error}` : r.status;
+        process.stderr.write(`  run ${r.run.id} seed ${r.run.seed} ${what} (${r.seconds.toFixed(0)} s)\n`);
+      },
+    });
+    bar.done();
+    if (!quiet && res.skipped) process.stderr.write(`  ${res.skipped} runs were already completed\n`);
+    const s = collectSweep(dir, o.db ? { db: o.db } : {});
+    printSummary(s, dir, quiet);
+    if (o.json) process.stdout.write(`${JSON.stringify(summaryLine(s))}\n`);
+    if (s.missing > 0 && !quiet)
+      process.stderr.write(`steered: sweep stopped early; finish it with the same command (--out ${dir})\n`);
+    return s.failed > 0 || s.missing > 0 ? 1 : 0;
+  } finally {
+    release();
+  }
+}
+
+function status(dir: string, json: boolean): number {
+  const plan = readPlan(dir);
+  const counts = { completed: 0, failed: 0, resumable: 0, fresh: 0 };
+  for (const r of plan.runs) counts[runState(runDirOf(dir, r))]++;
+  const line = { experiment: plan.experiment, planned: plan.runs.length, ...counts };
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(line)}\n`
+      : `${plan.experiment}: ${plan.runs.length} runs — ${counts.completed} completed, ${counts.failed} failed, ` +
+          `${counts.resumable} interrupted (resume from checkpoint), ${counts.fresh} not started\n`,
+  );
+  return 0;
+}
+
+export async function sweepCommand(o: ParsedOptions, args: string[], version: string): Promise<number> {
+  const [first, ...rest] = args;
+  if (!first)
+    throw new UsageError('sweep needs an experiment id, or collect DIR / status DIR (see steered --help)');
+  if (first === 'collect' || first === 'status') {
+    const dir = rest[0];
+    if (!dir || rest.length > 1) throw new UsageError(`sweep ${first} takes one sweep directory`);
+    if (first === 'status') return status(resolve(dir), Boolean(o.json));
+    const s = collectSweep(resolve(dir), o.db ? { db: o.db } : {});
+    printSummary(s, resolve(dir), Boolean(o.quiet));
+    if (o.json) process.stdout.write(`${JSON.stringify(summaryLine(s))}\n`);
+    return 0;
+  }
+  if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  return runSweep(o, first, version);
+}

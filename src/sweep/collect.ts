@@ -1,0 +1,258 @@
+/**
+ * `steered sweep collect`: the run directories stay the truth; this builds an index of them (SQLite,
+ * upserted by run id, so collecting twice changes nothing) and a summary per metric — n, mean, sd,
+ * 95% t interval, per-seed values, per grid cell — as JSON (summary.json), markdown (summary.md) and
+ * one figure per metric (figures/<metric>.svg: the per-seed values as dots, the mean dashed).
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ci95, mean, round, sd } from '../math/stats.js';
+import { linePlot, type Series } from '../plot/svg.js';
+import { writeFileAtomic } from '../runs/atomic.js';
+import { FINAL_FILE } from '../runs/rundir.js';
+import { runDirOf, runState } from './local.js';
+import { type PlannedRun, parsePlan, SWEEP_FILE, SweepError, type SweepPlan } from './spec.js';
+
+export const INDEX_DB = 'sweep.db';
+export const SUMMARY_JSON = 'summary.json';
+export const SUMMARY_MD = 'summary.md';
+
+export interface MetricSummary {
+  n: number;
+  mean: number;
+  sd: number;
+  ci95: [number, number];
+  /** One value per completed run that reports the metric, in plan order, with its seed. */
+  values: number[];
+  seeds: number[];
+}
+
+export interface CellSummary {
+  cell: Record<string, string>;
+  runs: number;
+  failed: number;
+  metrics: Record<string, MetricSummary>;
+}
+
+export interface SweepSummary {
+  experiment: string;
+  /** Runs in the plan. */
+  planned: number;
+  /** Completed runs. */
+  runs: number;
+  failed: number;
+  /** Planned runs with no result yet (not started, interrupted). */
+  missing: number;
+  metrics: Record<string, MetricSummary>;
+  /** Per grid cell, keyed "k=v,k2=v2"; absent without a grid. */
+  cells?: Record<string, CellSummary>;
+}
+
+export function readPlan(sweepDir: string): SweepPlan {
+  const file = join(sweepDir, SWEEP_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new SweepError(`${sweepDir} is not a sweep directory (no ${SWEEP_FILE})`);
+  }
+  return parsePlan(text, file);
+}
+
+interface RunResult {
+  run: PlannedRun;
+  status: 'completed' | 'failed' | 'missing';
+  metrics: Record<string, number>;
+}
+
+function readResult(sweepDir: string, run: PlannedRun): RunResult {
+  const dir = runDirOf(sweepDir, run);
+  const state = runState(dir);
+  if (state !== 'completed') return { run, status: state === 'failed' ? 'failed' : 'missing', metrics: {} };
+  const fin = JSON.parse(readFileSync(join(dir, FINAL_FILE), 'utf8')) as {
+    metrics?: Record<string, unknown>;
+  };
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(fin.metrics ?? {})) if (typeof v === 'number') metrics[k] = v;
+  return { run, status: 'completed', metrics };
+}
+
+function summarize(results: RunResult[]): Record<string, MetricSummary> {
+  const keys: string[] = [];
+  for (const r of results) for (const k of Object.keys(r.metrics)) if (!keys.includes(k)) keys.push(k);
+  const out: Record<string, MetricSummary> = {};
+  for (const k of keys) {
+    const have = results.filter((r) => Number.isFinite(r.metrics[k]));
+    const values = have.map((r) => r.metrics[k]!);
+    const [lo, hi] = ci95(values);
+    out[k] = {
+      n: values.length,
+      mean: round(mean(values), 6),
+      sd: round(sd(values), 6),
+      ci95: [round(lo, 6), round(hi, 6)],
+      values,
+      seeds: have.map((r) => r.run.seed),
+    };
+  }
+  return out;
+}
+
+export const cellLabel = (cell: Record<string, string>): string =>
+  Object.entries(cell)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+/** The summary of a sweep directory as it stands (completed runs only). */
+export function summarizeSweep(sweepDir: string, plan: SweepPlan = readPlan(sweepDir)): SweepSummary {
+  const results = plan.runs.map((r) => readResult(sweepDir, r));
+  const done = results.filter((r) => r.status === 'completed');
+  const s: SweepSummary = {
+    experiment: plan.experiment,
+    planned: plan.runs.length,
+    runs: done.length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    missing: results.filter((r) => r.status === 'missing').length,
+    metrics: summarize(done),
+  };
+  if (plan.grid.length) {
+    s.cells = {};
+    for (const r of results) {
+      const label = cellLabel(r.run.cell);
+      s.cells[label] ??= { cell: r.run.cell, runs: 0, failed: 0, metrics: {} };
+    }
+    for (const [label, c] of Object.entries(s.cells)) {
+      const mine = results.filter((r) => cellLabel(r.run.cell) === label);
+      c.runs = mine.filter((r) => r.status === 'completed').length;
+      c.failed = mine.filter((r) => r.status === 'failed').length;
+      c.metrics = summarize(mine.filter((r) => r.status === 'completed'));
+    }
+  }
+  return s;
+}
+
+/** Upsert every planned run into the SQLite index at `dbPath` (one row per run id). */
+export function indexSweep(sweepDir: string, plan: SweepPlan, dbPath: string): void {
+  if (/^[a-z]+:\/\//i.test(dbPath)) {
+    const scheme = dbPath.slice(0, dbPath.indexOf(':'));
+    throw new SweepError(`--db ${scheme}://… is not supported by this version; give a SQLite file path`);
+  }
+  const db = new Database(dbPath);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS sweep_runs (
+      id           TEXT PRIMARY KEY,
+      experiment   TEXT NOT NULL,
+      seed         INTEGER NOT NULL,
+      cell_json    TEXT NOT NULL,
+      status       TEXT NOT NULL CHECK (status IN ('completed', 'failed', 'missing')),
+      metrics_json TEXT,
+      dir          TEXT NOT NULL
+    )`);
+    const up = db.prepare(`INSERT INTO sweep_runs (id, experiment, seed, cell_json, status, metrics_json, dir)
+      VALUES (@id, @experiment, @seed, @cell, @status, @metrics, @dir)
+      ON CONFLICT(id) DO UPDATE SET status = excluded.status, metrics_json = excluded.metrics_json,
+        cell_json = excluded.cell_json, dir = excluded.dir`);
+    db.transaction(() => {
+      for (const run of plan.runs) {
+        const r = readResult(sweepDir, run);
+        up.run({
+          id: run.id,
+          experiment: plan.experiment,
+          seed: run.seed,
+          cell: JSON.stringify(run.cell),
+          status: r.status,
+          metrics: r.status === 'completed' ? JSON.stringify(r.metrics) : null,
+          dir: runDirOf(sweepDir, run),
+        });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? String(round(x, 4)) : '–');
+
+export function summaryMarkdown(s: SweepSummary): string {
+  const lines = [
+    `# Sweep of ${s.experiment}`,
+    '',
+    `${s.runs} of ${s.planned} runs completed, ${s.failed} failed, ${s.missing} missing.`,
+    '',
+  ];
+  const table = (title: string, m: Record<string, MetricSummary>) => {
+    lines.push(
+      `## ${title}`,
+      '',
+      '| metric | n | mean | sd | 95% interval | per seed |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const [k, v] of Object.entries(m))
+      lines.push(
+        `| \`${k}\` | ${v.n} | ${fmt(v.mean)} | ${fmt(v.sd)} | [${fmt(v.ci95[0])}, ${fmt(v.ci95[1])}] | ${v.values
+          .map((x, i) => `${v.seeds[i]}: ${fmt(x)}`)
+          .join(', ')} |`,
+      );
+    lines.push('');
+  };
+  table('All runs', s.metrics);
+  for (const [label, c] of Object.entries(s.cells ?? {})) table(`Cell ${label}`, c.metrics);
+  return `${lines.join('\n')}`;
+}
+
+/** A file name for a metric key (dots and slashes are common in keys). */
+const figName = (k: string) => `${k.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`;
+
+function metricFigure(s: SweepSummary, key: string): string {
+  const series: Series[] = [];
+  const groups = s.cells
+    ? Object.entries(s.cells).map(([label, c]) => ({ label, m: c.metrics[key] }))
+    : [{ label: 'runs', m: s.metrics[key] }];
+  for (const g of groups) {
+    if (!g.m || g.m.n === 0) continue;
+    series.push({ label: `${g.label} (per seed)`, x: g.m.seeds, y: g.m.values, points: true });
+    const lo = Math.min(...g.m.seeds),
+      hi = Math.max(...g.m.seeds);
+    series.push({ label: `${g.label} mean`, x: [lo, hi], y: [g.m.mean, g.m.mean], dashed: true });
+  }
+  return linePlot({ title: `${s.experiment}: ${key}`, xlabel: 'seed', ylabel: key, series });
+}
+
+/** Index the sweep, write summary.json, summary.md and the figures; returns the summary. */
+export function collectSweep(sweepDir: string, opts: { db?: string } = {}): SweepSummary {
+  const plan = readPlan(sweepDir);
+  indexSweep(sweepDir, plan, opts.db ?? join(sweepDir, INDEX_DB));
+  const s = summarizeSweep(sweepDir, plan);
+  writeFileAtomic(join(sweepDir, SUMMARY_JSON), `${JSON.stringify(s, null, 1)}\n`);
+  writeFileAtomic(join(sweepDir, SUMMARY_MD), summaryMarkdown(s));
+  const figDir = join(sweepDir, 'figures');
+  rmSync(figDir, { recursive: true, force: true });
+  mkdirSync(figDir, { recursive: true });
+  for (const k of Object.keys(s.metrics)) writeFileSync(join(figDir, figName(k)), metricFigure(s, k));
+  return s;
+}
+
+/** The `--json` line scripts read: runs, failed and per metric n, mean, sd, ci95, values (and cells). */
+export function summaryLine(s: SweepSummary): Record<string, unknown> {
+  const metric = (m: MetricSummary) => ({ n: m.n, mean: m.mean, sd: m.sd, ci95: m.ci95, values: m.values });
+  const metrics = (r: Record<string, MetricSummary>) =>
+    Object.fromEntries(Object.entries(r).map(([k, m]) => [k, metric(m)]));
+  return {
+    runs: s.runs,
+    failed: s.failed,
+    missing: s.missing,
+    metrics: metrics(s.metrics),
+    ...(s.cells
+      ? {
+          cells: Object.fromEntries(
+            Object.entries(s.cells).map(([k, c]) => [
+              k,
+              { runs: c.runs, failed: c.failed, metrics: metrics(c.metrics) },
+            ]),
+          ),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Sweeps: a plan is deterministic data; the local backend runs each planned run exactly once even when
+ * the sweep or one of its worker processes is SIGKILLed, and the resumed sweep's results equal an
+ * uninterrupted one's; collecting is idempotent; a bad spec is one line and exit 2.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { findExperiment } from '../src/experiments/index.js';
+import { readLatestPointer } from '../src/runs/checkpoint.js';
+import { expandSweep, parseGridAxis, parseSeeds } from '../src/sweep/spec.js';
+import { ci95, sd, tQuantile975 } from '../src/math/stats.js';
+import { BIN, lastLine, steered } from '../test-support/cli.js';
+
+const EXP = 'metarl/bandit-independent';
+// Each run: ~1500 small updates with a checkpoint every 20, a few seconds; long enough to be killed mid-way.
+const SETS = ['updates=1500', 'numEnvs=2', 'hidden=8', 'episodes=50', 'checkpointEvery=20', 'workers=1'];
+const ARGS = ['sweep', EXP, '--seeds', '0-3', ...SETS.flatMap((s) => ['--set', s]), '--jobs', '2', '--json'];
+
+function finals(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of readdirSync(join(dir, 'runs')).sort()) {
+    // The run store's own id in final.json is random per run directory; the rest must match.
+    const f = JSON.parse(readFileSync(join(dir, 'runs', id, 'final.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    out[id] = JSON.stringify({ ...f, id: undefined });
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Start a sweep; resolve once `ready(dir)` holds (polled), then SIGKILL the sweep or a worker. */
+async function startAndKill(dir: string, root: string, target: 'sweep' | 'worker'): Promise<void> {
+  const p = spawn(process.execPath, [BIN, ...ARGS, '--out', dir], {
+    env: { ...process.env, STEERED_RUNS_ROOT: root },
+    stdio: 'ignore',
+  });
+  let ended = false;
+  const exited = new Promise<void>((r) =>
+    p.once('exit', () => {
+      ended = true;
+      r();
+    }),
+  );
+  // Wait until some run has a committed checkpoint but has not finished: the kill lands mid-run.
+  const deadline = Date.now() + 120_000;
+  let victim: number | null = null;
+  while (Date.now() < deadline && victim === null && !ended) {
+    await sleep(50);
+    const runs = join(dir, 'runs');
+    if (!existsSync(runs)) continue;
+    for (const id of readdirSync(runs)) {
+      const d = join(runs, id);
+      try {
+        if (existsSync(join(d, 'final.json')) || !readLatestPointer(d)) continue;
+        victim = (JSON.parse(readFileSync(join(d, 'run.lock'), 'utf8')) as { pid: number }).pid;
+        break;
+      } catch {
+        /* lock or pointer not (fully) written yet */
+      }
+    }
+  }
+  assert.ok(victim !== null, 'no run was caught mid-way');
+  if (target === 'sweep') {
+    p.kill('SIGKILL');
+    await exited;
+    // The workers leave with the sweep (their IPC channel closes).
+    const gone = Date.now() + 20_000;
+    while (Date.now() < gone) {
+      try {
+        process.kill(victim!, 0);
+        await sleep(50);
+      } catch {
+        break;
+      }
+    }
+    assert.throws(() => process.kill(victim!, 0), 'a worker outlived its sweep');
+  } else {
+    process.kill(victim!, 'SIGKILL');
+    await exited;
+  }
+}
+
+test('sweep plan: same spec → same run ids; grid × seeds in order; ids change with config and seed', () => {
+  const exp = findExperiment(EXP);
+  const spec = {
+    experiment: EXP,
+    seeds: parseSeeds('0-2'),
+    sets: ['hidden=8'],
+    grid: [parseGridAxis('numEnvs=2,4')],
+  };
+  const a = expandSweep(exp, spec, '0.0.0');
+  const b = expandSweep(exp, spec, '0.0.0');
+  assert.deepEqual(a, b);
+  assert.equal(a.runs.length, 6);
+  assert.deepEqual(
+    a.runs.map((r) => `${r.cell['numEnvs']}:${r.seed}`),
+    ['2:0', '2:1', '2:2', '4:0', '4:1', '4:2'],
+  );
+  assert.equal(new Set(a.runs.map((r) => r.id)).size, 6);
+  // The id is of the resolved config: `hidden=8` and `hidden=8.0` are one run.
+  const c = expandSweep(exp, { ...spec, sets: ['hidden=8.0'] }, '0.0.0');
+  assert.deepEqual(
+    c.runs.map((r) => r.id),
+    a.runs.map((r) => r.id),
+  );
+  const d = expandSweep(exp, spec, '0.0.1');
+  assert.notEqual(d.runs[0]!.id, a.runs[0]!.id, 'a new code version is a new run');
+  assert.deepEqual(parseSeeds('0,3,5-6'), [0, 3, 5, 6]);
+  assert.deepEqual(parseGridAxis('learner={"a":1,"b":2},{"a":3}').values, ['{"a":1,"b":2}', '{"a":3}']);
+});
+
+test('summary statistics: sd, t quantile, 95% interval', () => {
+  assert.equal(sd([1, 2, 3, 4]).toFixed(6), '1.290994');
+  assert.equal(tQuantile975(9), 2.262);
+  assert.ok(Math.abs(tQuantile975(1000) - 1.9623) < 1e-3);
+  const [lo, hi] = ci95([1, 2, 3, 4]);
+  assert.ok(
+    Math.abs(lo - (2.5 - (3.182 * 1.290994) / 2)) < 1e-5 &&
+      Math.abs(hi - (2.5 + (3.182 * 1.290994) / 2)) < 1e-5,
+  );
+  assert.ok(ci95([1]).every(Number.isNaN));
+});
+
+test('bad sweep specs: exit 2 and one line each', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-sweep-bad-'));
+  try {
+    const cases: [string[], RegExp][] = [
+      [['sweep', EXP, '--set', 'nosuchkey=1'], /unknown --set key 'nosuchkey'/],
+      [['sweep', EXP, '--grid', 'numEnvs='], /--grid numEnvs: empty value/],
+      [['sweep', EXP, '--grid', 'numEnvs=2,'], /--grid numEnvs: empty value/],
+      [['sweep', EXP, '--grid', 'numEnvs=0,2'], /bad value for 'numEnvs'/],
+      [['sweep', EXP, '--seeds', '5-2'], /--seeds: bad range '5-2'/],
+      [['sweep', EXP, '--seeds', 'x'], /--seeds expects/],
+      [['sweep', EXP, '--jobs', '0'], /--jobs must be a positive integer/],
+      [['sweep', EXP, '--backend', 'spark'], /--backend must be one of/],
+      [['sweep', 'no/such'], /unknown experiment/i],
+      [['sweep', 'collect', join(root, 'nothing')], /not a sweep directory/],
+    ];
+    for (const [args, re] of cases) {
+      const r = steered([...args, '--out', join(root, 'out')], root);
+      assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `${args.join(' ')}: one line, got ${r.stderr}`);
+      assert.match(lines[0]!, re, args.join(' '));
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('local sweep: SIGKILL of the sweep, then of one worker; resumed → every run once, results of an uninterrupted sweep', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-sweep-'));
+  try {
+    const ref = join(root, 'ref');
+    const r0 = steered([...ARGS, '--out', ref], root);
+    assert.equal(r0.code, 0, r0.stderr);
+    const want = finals(ref);
+    assert.equal(Object.keys(want).length, 4);
+    const line = JSON.parse(lastLine(r0.stdout)) as {
+      runs: number;
+      failed: number;
+      metrics: Record<string, { n: number; mean: number; values: number[] }>;
+    };
+    assert.equal(line.runs, 4);
+    assert.equal(line.failed, 0);
+    assert.equal(line.metrics['regret_mean']!.n, 4);
+
+    // Sweep killed mid-way: the same command finishes only what is missing.
+    const a = join(root, 'a');
+    await startAndKill(a, root, 'sweep');
+    const st = steered(['sweep', 'status', a, '--json'], root);
+    assert.equal(st.code, 0, st.stderr);
+    assert.ok(
+      (JSON.parse(lastLine(st.stdout)) as { completed: number }).completed < 4,
+      'the kill came too late',
+    );
+    const r1 = steered([...ARGS, '--out', a], root);
+    assert.equal(r1.code, 0, r1.stderr);
+    assert.deepEqual(finals(a), want);
+    assert.equal(lastLine(r1.stdout), lastLine(r0.stdout));
+
+    // One worker killed: the sweep retries that run from its checkpoint and still finishes.
+    const b = join(root, 'b');
+    await startAndKill(b, root, 'worker');
+    assert.deepEqual(finals(b), want);
+
+    // A finished sweep asked again computes nothing and says the same.
+    const r2 = steered([...ARGS, '--out', a], root);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.match(r2.stderr, /4 runs were already completed/);
+    assert.equal(lastLine(r2.stdout), lastLine(r0.stdout));
+
+    // Collect is idempotent: same summary, one index row per run.
+    const c1 = steered(['sweep', 'collect', a, '--json'], root);
+    const s1 = readFileSync(join(a, 'summary.json'), 'utf8');
+    const c2 = steered(['sweep', 'collect', a, '--json'], root);
+    assert.equal(c1.code, 0, c1.stderr);
+    assert.equal(lastLine(c1.stdout), lastLine(c2.stdout));
+    assert.equal(readFileSync(join(a, 'summary.json'), 'utf8'), s1);
+    const db = new Database(join(a, 'sweep.db'), { readonly: true });
+    const n = (
+      db.prepare('SELECT count(*) AS n FROM sweep_runs WHERE status = ?').get('completed') as { n: number }
+    ).n;
+    db.close();
+    assert.equal(n, 4);
+    assert.ok(existsSync(join(a, 'figures', 'regret_mean.svg')));
+
+    // Another spec in the same directory is refused.
+    const other = steered(['sweep', EXP, '--seeds', '0-1', '--out', a], root);
+    assert.equal(other.code, 2);
+    assert.match(other.stderr.trim(), /holds another sweep/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
