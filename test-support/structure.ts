@@ -34,7 +34,7 @@ export const LAYER_RANK: Readonly<Record<string, number>> = {
 export const EDGE_FOLDERS: readonly string[] = ['node', 'runs', 'sweep', 'cli'];
 
 /** Packages that only run in Node (native code), beside Node's own modules. */
-export const NODE_ONLY_PACKAGES: readonly string[] = ['koffi', 'better-sqlite3'];
+export const NODE_ONLY_PACKAGES: readonly string[] = ['koffi', 'better-sqlite3', 'bullmq', 'ioredis'];
 
 export interface Edge {
   /** Importing file, repository-relative (src/…/x.ts). */

@@ -143,6 +143,14 @@ test('bad sweep specs: exit 2 and one line each', () => {
       [['sweep', EXP, '--backend', 'spark'], /--backend must be one of/],
       [['sweep', 'no/such'], /unknown experiment/i],
       [['sweep', 'collect', join(root, 'nothing')], /not a sweep directory/],
+      [['sweep', EXP, '--backend', 'bullmq'], /--backend bullmq needs --redis/],
+      [
+        ['sweep', EXP, '--backend', 'bullmq', '--redis', 'redis://127.0.0.1:1'],
+        /cannot reach Redis at redis:\/\/127.0.0.1:1: .*ECONNREFUSED/,
+      ],
+      [['sweep', EXP, '--backend', 'bullmq', '--redis', 'http://x'], /--redis expects redis:\/\//],
+      [['worker', '--redis', 'redis://127.0.0.1:1', '--queue', 'q'], /cannot reach Redis/],
+      [['worker', '--redis', 'redis://127.0.0.1:1'], /worker needs --queue/],
     ];
     for (const [args, re] of cases) {
       const r = steered([...args, '--out', join(root, 'out')], root);
@@ -218,6 +226,110 @@ test('local sweep: SIGKILL of the sweep, then of one worker; resumed → every r
     assert.equal(other.code, 2);
     assert.match(other.stderr.trim(), /holds another sweep/);
   } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The parent pid of a process (Linux /proc). */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+test('BullMQ sweep on redis-server: a worker SIGKILLed mid-job → another finishes it; every run once, same results', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-bullmq-'));
+  const port = await freePort();
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const workers: ReturnType<typeof spawn>[] = [];
+  try {
+    const url = `redis://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      const { spawnSync } = await import('node:child_process');
+      if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG')
+        break;
+      await sleep(100);
+    }
+    const ref = join(root, 'ref');
+    const r0 = steered([...ARGS, '--out', ref], root);
+    assert.equal(r0.code, 0, r0.stderr);
+    const want = finals(ref);
+
+    const dir = join(root, 'q');
+    const sweep = spawn(
+      process.execPath,
+      [BIN, ...ARGS, '--backend', 'bullmq', '--redis', url, '--out', dir],
+      {
+        env: { ...process.env, STEERED_RUNS_ROOT: root },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    sweep.stdout!.on('data', (d) => (out += d));
+    sweep.stderr!.on('data', (d) => (err += d));
+    const done = new Promise<number | null>((r) => sweep.once('exit', (code) => r(code)));
+    const t0 = Date.now();
+    while (!/queue (\S+) on/.test(err) && Date.now() - t0 < 30_000) await sleep(50);
+    const queue = /queue (\S+) on/.exec(err)?.[1];
+    assert.ok(queue, `no queue name in: ${err}`);
+    const startWorker = () => {
+      const w = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--queue', queue!, '--quiet'], {
+        env: { ...process.env, STEERED_RUNS_ROOT: root },
+        stdio: 'ignore',
+      });
+      workers.push(w);
+      return w;
+    };
+    startWorker();
+    startWorker();
+    // Kill the worker whose child is mid-run (a committed checkpoint, no final.json).
+    let killed = false;
+    const deadline = Date.now() + 120_000;
+    while (!killed && Date.now() < deadline) {
+      await sleep(50);
+      const runs = join(dir, 'runs');
+      if (!existsSync(runs)) continue;
+      for (const id of readdirSync(runs)) {
+        const d = join(runs, id);
+        try {
+          if (existsSync(join(d, 'final.json')) || !readLatestPointer(d)) continue;
+          const child = (JSON.parse(readFileSync(join(d, 'run.lock'), 'utf8')) as { pid: number }).pid;
+          const owner = workers.find((w) => w.pid === parentOf(child));
+          if (!owner) continue;
+          owner.kill('SIGKILL');
+          killed = true;
+          break;
+        } catch {
+          /* not (fully) written yet, or the process just ended */
+        }
+      }
+    }
+    assert.ok(killed, 'no worker was caught mid-job');
+    const code = await Promise.race([done, sleep(180_000).then(() => 'timeout')]);
+    assert.equal(code, 0, `sweep: ${code}\n${err}`);
+    assert.deepEqual(finals(dir), want);
+    assert.equal(lastLine(out), lastLine(r0.stdout));
+  } finally {
+    for (const w of workers) w.kill('SIGKILL');
+    redis.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });
   }
 });

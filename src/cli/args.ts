@@ -25,6 +25,8 @@ export const OPTIONS = {
   jobs: { type: 'string' },
   db: { type: 'string' },
   backend: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;

@@ -13,7 +13,7 @@ import { ConfigError, describeConfig } from '../experiments/config.js';
 import { findExperiment, listExperiments } from '../experiments/index.js';
 import { listEnvironments } from './envlist.js';
 import { runCommand, evalCommand } from './session.js';
-import { sweepCommand } from './sweep.js';
+import { sweepCommand, workerCommand } from './sweep.js';
 import { installGemmFromEnv } from '../node/blas.js';
 
 const HELP = `steered — steered-optimizer agents: experiments, meta-RL, alignment instruments
@@ -30,6 +30,8 @@ Usage:
                                               finishes what is missing; ends with a summary per metric
   steered sweep collect DIR [--db FILE]       index a sweep's runs (SQLite) and summarise them again
   steered sweep status DIR                    how many of a sweep's runs are done, interrupted, missing
+  steered sweep … --backend bullmq --redis URL  queue the runs on Redis (queue = sweep id) and wait
+  steered worker --redis URL --queue Q [--jobs N]  run queued sweep jobs (any machine sharing the dir)
 
 Options:
   --seed N            seed of the run's single root RNG (default 0)
@@ -150,8 +152,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'sweep':
       return await sweepCommand(o, positionals.slice(1), version());
+    case 'worker':
+      return await workerCommand(o, positionals.slice(1));
     default:
-      throw new UsageError(`unknown command '${cmd}' (commands: list, run, eval, sweep; see steered --help)`);
+      throw new UsageError(
+        `unknown command '${cmd}' (commands: list, run, eval, sweep, worker; see steered --help)`,
+      );
   }
 }
 

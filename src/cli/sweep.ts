@@ -15,6 +15,7 @@ import { parseSets } from '../experiments/config.js';
 import { findExperiment } from '../experiments/index.js';
 import { writeFileAtomic } from '../runs/atomic.js';
 import { experimentDirName } from '../runs/store.js';
+import { checkRedis, runBullmq, runWorker } from '../sweep/bullmq.js';
 import { collectSweep, readPlan, type SweepSummary, summaryLine } from '../sweep/collect.js';
 import { lockSweep, runDirOf, runLocal, runState } from '../sweep/local.js';
 import {
@@ -44,13 +45,17 @@ function samePlan(a: SweepPlan, b: SweepPlan): boolean {
   return a.experiment === b.experiment && ids(a) === ids(b);
 }
 
-/** Default directory: sweeps/<experiment>-<8 hex of its run ids>, so the same command finds its sweep. */
-function defaultDir(plan: SweepPlan): string {
-  const h = createHash('sha256')
+/** A sweep's id: 8 hex digits of a hash of its run ids (the same runs, the same sweep). */
+function sweepId(plan: SweepPlan): string {
+  return createHash('sha256')
     .update(plan.runs.map((r) => r.id).join(','))
     .digest('hex')
     .slice(0, 8);
-  return join('sweeps', `${experimentDirName(plan.experiment)}-${h}`);
+}
+
+/** Default directory: sweeps/<experiment>-<sweep id>, so the same command finds its sweep. */
+function defaultDir(plan: SweepPlan): string {
+  return join('sweeps', `${experimentDirName(plan.experiment)}-${sweepId(plan)}`);
 }
 
 function printSummary(s: SweepSummary, dir: string, quiet: boolean): void {
@@ -77,8 +82,12 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
   const backend = o.backend ?? 'local';
   if (!BACKENDS.includes(backend))
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);
-  if (backend !== 'local')
-    throw new UsageError(`--backend ${backend} is not available in this version; use --backend local`);
+  if (backend === 'slurm')
+    throw new UsageError('--backend slurm is not available in this version; use --backend local or bullmq');
+  if (backend === 'bullmq' && !o.redis)
+    throw new UsageError('--backend bullmq needs --redis redis://host[:port][/db]');
+  if (backend !== 'bullmq' && (o.redis || o.queue))
+    throw new UsageError('--redis and --queue belong to --backend bullmq (and steered worker)');
   if (o.resume || o.checkpoint || o.seed !== undefined)
     throw new UsageError('sweep takes --seeds (not --seed); to finish a sweep, run the same command again');
   const exp = findExperiment(id);
@@ -101,6 +110,8 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
     seen.add(key);
     exp.validate?.(parseSets(exp.config, r.sets, exp.id) as never, { readText });
   }
+  // An unreachable queue is bad input too: one line before a directory exists.
+  if (backend === 'bullmq') await checkRedis(o.redis!);
   const dir = resolve(o.out ?? defaultDir(plan));
   if (existsSync(join(dir, SWEEP_FILE))) {
     const old = readPlan(dir);
@@ -120,7 +131,27 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
     const tty = Boolean(process.stderr.isTTY);
     const bar = new Progress(!quiet && tty);
     if (!quiet)
-      process.stderr.write(`sweep ${exp.id}: ${plan.runs.length} runs, ${jobs} at a time → ${dir}\n`);
+      process.stderr.write(
+        `sweep ${exp.id}: ${plan.runs.length} runs${backend === 'local' ? `, ${jobs} at a time` : ''} → ${dir}\n`,
+      );
+    if (backend === 'bullmq') {
+      const queue = o.queue ?? `steered-${sweepId(plan)}`;
+      if (!quiet)
+        process.stderr.write(
+          `queue ${queue} on ${o.redis}; workers: steered worker --redis ${o.redis} --queue ${queue}\n`,
+        );
+      const res = await runBullmq(plan, {
+        sweepDir: dir,
+        redis: o.redis!,
+        queue,
+        onUpdate: (s) => bar.update(s.done, s.total, `runs (${s.running} running, ${s.failed} failed)`),
+      });
+      bar.done();
+      for (const f of res.failed)
+        process.stderr.write(`  run ${f.run.id} seed ${f.run.seed} failed: ${f.error}\n`);
+      if (!quiet && res.skipped) process.stderr.write(`  ${res.skipped} runs were already completed\n`);
+      return finish(dir, o, quiet);
+    }
     const res = await runLocal(plan, {
       sweepDir: dir,
       bin: join(packageRoot(), 'bin', 'steered.js'),
@@ -136,15 +167,38 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
     });
     bar.done();
     if (!quiet && res.skipped) process.stderr.write(`  ${res.skipped} runs were already completed\n`);
-    const s = collectSweep(dir, o.db ? { db: o.db } : {});
-    printSummary(s, dir, quiet);
-    if (o.json) process.stdout.write(`${JSON.stringify(summaryLine(s))}\n`);
-    if (s.missing > 0 && !quiet)
-      process.stderr.write(`steered: sweep stopped early; finish it with the same command (--out ${dir})\n`);
-    return s.failed > 0 || s.missing > 0 ? 1 : 0;
+    return finish(dir, o, quiet);
   } finally {
     release();
   }
+}
+
+function finish(dir: string, o: ParsedOptions, quiet: boolean): number {
+  const s = collectSweep(dir, o.db ? { db: o.db } : {});
+  printSummary(s, dir, quiet);
+  if (o.json) process.stdout.write(`${JSON.stringify(summaryLine(s))}\n`);
+  if (s.missing > 0 && !quiet)
+    process.stderr.write(`steered: sweep stopped early; finish it with the same command (--out ${dir})\n`);
+  return s.failed > 0 || s.missing > 0 ? 1 : 0;
+}
+
+/** `steered worker --redis URL --queue Q [--jobs N]`: run a BullMQ sweep's jobs until stopped. */
+export async function workerCommand(o: ParsedOptions, args: string[]): Promise<number> {
+  if (args.length) throw new UsageError(`unexpected argument '${args[0]}'`);
+  if (!o.redis) throw new UsageError('worker needs --redis redis://host[:port][/db]');
+  if (!o.queue) throw new UsageError('worker needs --queue NAME (the sweep prints it)');
+  const jobs = o.jobs === undefined ? 1 : jobsOf(o);
+  const quiet = Boolean(o.quiet);
+  await runWorker({
+    redis: o.redis,
+    queue: o.queue,
+    bin: join(packageRoot(), 'bin', 'steered.js'),
+    concurrency: jobs,
+    log: (line) => {
+      if (!quiet) process.stderr.write(`worker ${process.pid}: ${line}\n`);
+    },
+  });
+  return 0;
 }
 
 function status(dir: string, json: boolean): number {

@@ -113,13 +113,19 @@ export interface LocalResult {
   skipped: number;
 }
 
-function childArgs(plan: SweepPlan, run: PlannedRun, dir: string, resume: boolean, root: string): string[] {
+function childArgs(
+  experiment: string,
+  run: PlannedRun,
+  dir: string,
+  resume: boolean,
+  root: string,
+): string[] {
   const tail = ['--runs-root', root, '--json', '--quiet'];
   return resume
-    ? ['run', plan.experiment, '--resume', dir, ...tail]
+    ? ['run', experiment, '--resume', dir, ...tail]
     : [
         'run',
-        plan.experiment,
+        experiment,
         '--seed',
         String(run.seed),
         ...run.sets.flatMap((s) => ['--set', s]),
@@ -127,6 +133,51 @@ function childArgs(plan: SweepPlan, run: PlannedRun, dir: string, resume: boolea
         dir,
         ...tail,
       ];
+}
+
+export interface ExecResult {
+  completed: boolean;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last stderr line (or the exit status) when the run did not complete. */
+  error?: string;
+}
+
+/**
+ * One start of one planned run in a child process: nothing when it is completed already, a resume when
+ * it has a committed checkpoint, else a fresh start in an emptied directory.
+ */
+export function execRun(
+  experiment: string,
+  run: PlannedRun,
+  sweepDir: string,
+  bin: string,
+  hooks: { started?: (c: ChildProcess) => void; ended?: (c: ChildProcess) => void } = {},
+): Promise<ExecResult> {
+  const dir = runDirOf(sweepDir, run);
+  const state = runState(dir);
+  if (state === 'completed') return Promise.resolve({ completed: true, code: 0, signal: null });
+  // A run without a checkpoint (or one that failed) starts over in an empty directory.
+  if (state !== 'resumable') rmSync(dir, { recursive: true, force: true });
+  const args = childArgs(experiment, run, dir, state === 'resumable', sweepDir);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, STEERED_SWEEP_CHILD: '1' },
+    });
+    hooks.started?.(child);
+    let err = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      err = (err + d).slice(-4000);
+    });
+    child.on('close', (code, signal) => {
+      hooks.ended?.(child);
+      const completed = code === 0 && runState(dir) === 'completed';
+      const last = err.trim().split('\n').pop() ?? '';
+      resolve({ completed, code, signal, ...(completed ? {} : { error: last || `exit ${code ?? signal}` }) });
+    });
+  });
 }
 
 /** Run every planned run that is not completed; resolves when all have ended. */
@@ -154,42 +205,21 @@ export async function runLocal(plan: SweepPlan, o: LocalOptions): Promise<LocalR
   update();
 
   const runOne = (run: PlannedRun): Promise<RunOutcome> => {
-    const dir = runDirOf(o.sweepDir, run);
     const t0 = Date.now();
-    const attempt = (n: number): Promise<RunOutcome> => {
-      const state = runState(dir);
-      if (state === 'completed') return Promise.resolve({ run, status: 'completed', seconds: 0 });
-      // A run without a checkpoint (or one that failed) starts over in an empty directory.
-      if (state !== 'resumable') rmSync(dir, { recursive: true, force: true });
-      const args = childArgs(plan, run, dir, state === 'resumable', o.sweepDir);
-      return new Promise((resolve) => {
-        const child = spawn(process.execPath, [o.bin, ...args], {
-          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-          env: { ...process.env, STEERED_SWEEP_CHILD: '1' },
-        });
-        children.add(child);
-        update();
-        let err = '';
-        child.stderr?.setEncoding('utf8');
-        child.stderr?.on('data', (d: string) => {
-          err = (err + d).slice(-4000);
-        });
-        child.on('close', (code, signal) => {
-          children.delete(child);
-          const seconds = (Date.now() - t0) / 1000;
-          const last = err.trim().split('\n').pop() ?? '';
-          if (code === 0 && runState(dir) === 'completed') {
-            resolve({ run, status: 'completed', seconds });
-            return;
-          }
-          // Exit 2 is a bad config or data file: the same command would fail the same way.
-          if (code === 2 || n + 1 >= attempts || stopping) {
-            resolve({ run, status: 'failed', seconds, error: last || `exit ${code ?? signal}` });
-            return;
-          }
-          resolve(attempt(n + 1));
-        });
+    const attempt = async (n: number): Promise<RunOutcome> => {
+      const r = await execRun(plan.experiment, run, o.sweepDir, o.bin, {
+        started: (c) => {
+          children.add(c);
+          update();
+        },
+        ended: (c) => children.delete(c),
       });
+      const seconds = (Date.now() - t0) / 1000;
+      if (r.completed) return { run, status: 'completed', seconds };
+      // Exit 2 is a bad config or data file: the same command would fail the same way.
+      if (r.code === 2 || n + 1 >= attempts || stopping)
+        return { run, status: 'failed', seconds, error: r.error };
+      return attempt(n + 1);
     };
     return attempt(0);
   };
