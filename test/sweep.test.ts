@@ -333,3 +333,106 @@ test('BullMQ sweep on redis-server: a worker SIGKILLed mid-job → another finis
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/**
+ * A throwaway PostgreSQL server for the test: its own cluster in a temp directory, reachable only by a
+ * Unix socket there (nothing listens on the network). Run as the `postgres` user when the test is root.
+ */
+async function startPostgres(): Promise<{ url: string; stop: () => void }> {
+  const { spawnSync } = await import('node:child_process');
+  const { chownSync, readdirSync: ls } = await import('node:fs');
+  const versions = existsSync('/usr/lib/postgresql') ? ls('/usr/lib/postgresql').sort() : [];
+  assert.ok(versions.length, 'PostgreSQL is not installed (apt-get install -y postgresql)');
+  const bin = `/usr/lib/postgresql/${versions[versions.length - 1]}/bin`;
+  const dir = mkdtempSync(join(tmpdir(), 'steered-pg-'));
+  const root = process.getuid?.() === 0;
+  if (root) {
+    const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    chownSync(dir, Number(id.stdout), Number(gid.stdout));
+  }
+  const run = (cmd: string, args: string[]) => {
+    const r = root
+      ? spawnSync('runuser', ['-u', 'postgres', '--', `${bin}/${cmd}`, ...args], { encoding: 'utf8' })
+      : spawnSync(`${bin}/${cmd}`, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
+  };
+  const data = join(dir, 'data');
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'steered', '--no-sync']);
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    `-k ${dir} -c listen_addresses='' -p 5432 -F`,
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    'start',
+  ]);
+  return {
+    url: `postgres://steered@localhost/postgres?host=${encodeURIComponent(dir)}&port=5432`,
+    stop: () => {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('sweep collect --db postgres://…: the index in PostgreSQL, upserted by run id (twice → same rows)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-sweep-pg-'));
+  const pgServer = await startPostgres();
+  try {
+    const dir = join(root, 's');
+    const small = [
+      'sweep',
+      EXP,
+      '--seeds',
+      '0-1',
+      '--set',
+      'updates=20',
+      '--set',
+      'episodes=20',
+      '--set',
+      'hidden=8',
+    ];
+    const r = steered([...small, '--out', dir, '--jobs', '2', '--json'], root);
+    assert.equal(r.code, 0, r.stderr);
+    const c1 = steered(['sweep', 'collect', dir, '--db', pgServer.url, '--json'], root);
+    assert.equal(c1.code, 0, c1.stderr);
+    const c2 = steered(['sweep', 'collect', dir, '--db', pgServer.url, '--json'], root);
+    assert.equal(c2.code, 0, c2.stderr);
+    assert.equal(lastLine(c1.stdout), lastLine(c2.stdout));
+    assert.equal(lastLine(c1.stdout), lastLine(r.stdout));
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: pgServer.url });
+    await client.connect();
+    const rows = (await client.query('SELECT id, seed, status, metrics_json FROM sweep_runs ORDER BY seed'))
+      .rows as {
+      id: string;
+      seed: number;
+      status: string;
+      metrics_json: string;
+    }[];
+    await client.end();
+    assert.deepEqual(
+      rows.map((x) => [x.seed, x.status]),
+      [
+        [0, 'completed'],
+        [1, 'completed'],
+      ],
+    );
+    const line = JSON.parse(lastLine(r.stdout)) as { metrics: { regret_mean: { values: number[] } } };
+    assert.deepEqual(
+      rows.map((x) => (JSON.parse(x.metrics_json) as { regret_mean: number }).regret_mean),
+      line.metrics.regret_mean.values,
+    );
+    // An unreachable server is one line, exit 2.
+    const bad = steered(['sweep', 'collect', dir, '--db', 'postgres://nobody@localhost:1/x'], root);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+    assert.match(bad.stderr, /cannot reach PostgreSQL at postgres:\/\/nobody@localhost:1\/x/);
+  } finally {
+    pgServer.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -150,7 +150,7 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
       for (const f of res.failed)
         process.stderr.write(`  run ${f.run.id} seed ${f.run.seed} failed: ${f.error}\n`);
       if (!quiet && res.skipped) process.stderr.write(`  ${res.skipped} runs were already completed\n`);
-      return finish(dir, o, quiet);
+      return await finish(dir, o, quiet);
     }
     const res = await runLocal(plan, {
       sweepDir: dir,
@@ -167,14 +167,14 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
     });
     bar.done();
     if (!quiet && res.skipped) process.stderr.write(`  ${res.skipped} runs were already completed\n`);
-    return finish(dir, o, quiet);
+    return await finish(dir, o, quiet);
   } finally {
     release();
   }
 }
 
-function finish(dir: string, o: ParsedOptions, quiet: boolean): number {
-  const s = collectSweep(dir, o.db ? { db: o.db } : {});
+async function finish(dir: string, o: ParsedOptions, quiet: boolean): Promise<number> {
+  const s = await collectSweep(dir, o.db ? { db: o.db } : {});
   printSummary(s, dir, quiet);
   if (o.json) process.stdout.write(`${JSON.stringify(summaryLine(s))}\n`);
   if (s.missing > 0 && !quiet)
@@ -223,7 +223,7 @@ export async function sweepCommand(o: ParsedOptions, args: string[], version: st
     const dir = rest[0];
     if (!dir || rest.length > 1) throw new UsageError(`sweep ${first} takes one sweep directory`);
     if (first === 'status') return status(resolve(dir), Boolean(o.json));
-    const s = collectSweep(resolve(dir), o.db ? { db: o.db } : {});
+    const s = await collectSweep(resolve(dir), o.db ? { db: o.db } : {});
     printSummary(s, resolve(dir), Boolean(o.quiet));
     if (o.json) process.stdout.write(`${JSON.stringify(summaryLine(s))}\n`);
     return 0;

@@ -131,46 +131,104 @@ export function summarizeSweep(sweepDir: string, plan: SweepPlan = readPlan(swee
   return s;
 }
 
-/** Upsert every planned run into the SQLite index at `dbPath` (one row per run id). */
-export function indexSweep(sweepDir: string, plan: SweepPlan, dbPath: string): void {
-  if (/^[a-z]+:\/\//i.test(dbPath)) {
-    const scheme = dbPath.slice(0, dbPath.indexOf(':'));
-    throw new SweepError(`--db ${scheme}://… is not supported by this version; give a SQLite file path`);
-  }
-  const db = new Database(dbPath);
+export interface IndexRow {
+  id: string;
+  experiment: string;
+  seed: number;
+  cell: string;
+  status: 'completed' | 'failed' | 'missing';
+  metrics: string | null;
+  dir: string;
+}
+
+function indexRows(sweepDir: string, plan: SweepPlan): IndexRow[] {
+  return plan.runs.map((run) => {
+    const r = readResult(sweepDir, run);
+    return {
+      id: run.id,
+      experiment: plan.experiment,
+      seed: run.seed,
+      cell: JSON.stringify(run.cell),
+      status: r.status,
+      metrics: r.status === 'completed' ? JSON.stringify(r.metrics) : null,
+      dir: runDirOf(sweepDir, run),
+    };
+  });
+}
+
+const TABLE = `CREATE TABLE IF NOT EXISTS sweep_runs (
+  id           TEXT PRIMARY KEY,
+  experiment   TEXT NOT NULL,
+  seed         INTEGER NOT NULL,
+  cell_json    TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('completed', 'failed', 'missing')),
+  metrics_json TEXT,
+  dir          TEXT NOT NULL
+)`;
+const UPSERT = `INSERT INTO sweep_runs (id, experiment, seed, cell_json, status, metrics_json, dir)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  ON CONFLICT (id) DO UPDATE SET status = excluded.status, metrics_json = excluded.metrics_json,
+    cell_json = excluded.cell_json, dir = excluded.dir`;
+const values = (r: IndexRow) => [r.id, r.experiment, r.seed, r.cell, r.status, r.metrics, r.dir];
+
+function sqliteUpsert(rows: IndexRow[], file: string): void {
+  const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS sweep_runs (
-      id           TEXT PRIMARY KEY,
-      experiment   TEXT NOT NULL,
-      seed         INTEGER NOT NULL,
-      cell_json    TEXT NOT NULL,
-      status       TEXT NOT NULL CHECK (status IN ('completed', 'failed', 'missing')),
-      metrics_json TEXT,
-      dir          TEXT NOT NULL
-    )`);
-    const up = db.prepare(`INSERT INTO sweep_runs (id, experiment, seed, cell_json, status, metrics_json, dir)
-      VALUES (@id, @experiment, @seed, @cell, @status, @metrics, @dir)
-      ON CONFLICT(id) DO UPDATE SET status = excluded.status, metrics_json = excluded.metrics_json,
-        cell_json = excluded.cell_json, dir = excluded.dir`);
+    db.exec(TABLE);
+    // The statement text is shared with PostgreSQL: its $1…$7 appear in order, so SQLite's ? fit.
+    const up = db.prepare(UPSERT.replace(/\$\d/g, '?'));
     db.transaction(() => {
-      for (const run of plan.runs) {
-        const r = readResult(sweepDir, run);
-        up.run({
-          id: run.id,
-          experiment: plan.experiment,
-          seed: run.seed,
-          cell: JSON.stringify(run.cell),
-          status: r.status,
-          metrics: r.status === 'completed' ? JSON.stringify(r.metrics) : null,
-          dir: runDirOf(sweepDir, run),
-        });
-      }
+      for (const r of rows) up.run(...values(r));
     })();
   } finally {
     db.close();
   }
+}
+
+/** One transaction against PostgreSQL (a team's shared index); the connection errors are one line. */
+async function postgresUpsert(rows: IndexRow[], url: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {
+    /* surfaced by the awaited calls below */
+  });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new SweepError(`cannot reach PostgreSQL at ${redact(url)}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  try {
+    await client.query('BEGIN');
+    await client.query(TABLE);
+    for (const r of rows) await client.query(UPSERT, values(r));
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw new SweepError(`PostgreSQL at ${redact(url)}: ${(e as Error).message.split('\n')[0]}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A URL without its password, for messages. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/**
+ * Upsert every planned run into the index: a SQLite file path (default `<sweep dir>/sweep.db`) or a
+ * `postgres://…` URL. One row per run id, so indexing twice changes nothing.
+ */
+export async function indexSweep(sweepDir: string, plan: SweepPlan, db: string): Promise<void> {
+  const rows = indexRows(sweepDir, plan);
+  if (/^postgres(ql)?:\/\//i.test(db)) return postgresUpsert(rows, db);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
+    const scheme = db.slice(0, db.indexOf(':'));
+    throw new SweepError(`--db ${scheme}://… is not supported; give a SQLite file path or a postgres:// URL`);
+  }
+  sqliteUpsert(rows, db);
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(round(x, 4)) : '–');
@@ -221,9 +279,9 @@ function metricFigure(s: SweepSummary, key: string): string {
 }
 
 /** Index the sweep, write summary.json, summary.md and the figures; returns the summary. */
-export function collectSweep(sweepDir: string, opts: { db?: string } = {}): SweepSummary {
+export async function collectSweep(sweepDir: string, opts: { db?: string } = {}): Promise<SweepSummary> {
   const plan = readPlan(sweepDir);
-  indexSweep(sweepDir, plan, opts.db ?? join(sweepDir, INDEX_DB));
+  await indexSweep(sweepDir, plan, opts.db ?? join(sweepDir, INDEX_DB));
   const s = summarizeSweep(sweepDir, plan);
   writeFileAtomic(join(sweepDir, SUMMARY_JSON), `${JSON.stringify(s, null, 1)}\n`);
   writeFileAtomic(join(sweepDir, SUMMARY_MD), summaryMarkdown(s));
