@@ -436,3 +436,67 @@ test('sweep collect --db postgres://…: the index in PostgreSQL, upserted by ru
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('Slurm backend: --dry-run writes an sbatch array packing runs per task; its tasks (run here as Slurm would) give the local results', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const root = mkdtempSync(join(tmpdir(), 'steered-slurm-'));
+  try {
+    const small = [
+      'sweep',
+      EXP,
+      '--seeds',
+      '0-4',
+      '--set',
+      'updates=20',
+      '--set',
+      'episodes=20',
+      '--set',
+      'hidden=8',
+    ];
+    const ref = steered([...small, '--out', join(root, 'ref'), '--json'], root);
+    assert.equal(ref.code, 0, ref.stderr);
+    const dir = join(root, 's');
+    const dry = steered(
+      [...small, '--out', dir, '--backend', 'slurm', '--pack', '2', '--sbatch=--time=00:10:00', '--dry-run'],
+      root,
+    );
+    assert.equal(dry.code, 0, dry.stderr);
+    const script = dry.stdout;
+    assert.match(script, /^#!\/bin\/bash\n/);
+    assert.match(script, /#SBATCH --array=0-2\n/, 'five runs, two per task → three tasks');
+    assert.match(script, /#SBATCH --time=00:10:00\n/);
+    const tasks = readFileSync(join(dir, 'slurm', 'tasks-0.txt'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      tasks.map((t) => t.split(' ').length),
+      [2, 2, 1],
+    );
+    // Task 1 first, then a repeat of it (a requeued task): completed runs are skipped, not recomputed.
+    for (const i of [1, 1, 0, 2]) {
+      const r = spawnSync('bash', [join(dir, 'slurm', 'array-0.sh')], {
+        env: { ...process.env, SLURM_ARRAY_TASK_ID: String(i), STEERED_RUNS_ROOT: root },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const st = JSON.parse(lastLine(steered(['sweep', 'status', dir, '--json'], root).stdout)) as {
+      completed: number;
+    };
+    assert.equal(st.completed, 5);
+    const c = steered(['sweep', 'collect', dir, '--json'], root);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(lastLine(c.stdout), lastLine(ref.stdout));
+    // Nothing missing: the same command submits nothing.
+    const again = steered([...small, '--out', dir, '--backend', 'slurm', '--dry-run'], root);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /nothing to submit/);
+    // No sbatch on the PATH: one line, exit 2.
+    rmSync(join(dir, 'runs'), { recursive: true, force: true });
+    const nob = steered([...small, '--out', dir, '--backend', 'slurm'], root, { PATH: '/nonexistent' });
+    assert.equal(nob.code, 2, nob.stderr);
+    assert.match(lastLine(nob.stderr), /^steered: sbatch not found \(ENOENT\); the script is .*array-1\.sh$/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

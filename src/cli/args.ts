@@ -27,6 +27,9 @@ export const OPTIONS = {
   backend: { type: 'string' },
   redis: { type: 'string' },
   queue: { type: 'string' },
+  pack: { type: 'string' },
+  sbatch: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;

@@ -32,6 +32,8 @@ Usage:
   steered sweep status DIR                    how many of a sweep's runs are done, interrupted, missing
   steered sweep … --backend bullmq --redis URL  queue the runs on Redis (queue = sweep id) and wait
   steered worker --redis URL --queue Q [--jobs N]  run queued sweep jobs (any machine sharing the dir)
+  steered sweep … --backend slurm [--pack K] [--sbatch OPT] [--dry-run]
+                                              submit the missing runs as an sbatch array (K per task)
 
 Options:
   --seed N            seed of the run's single root RNG (default 0)

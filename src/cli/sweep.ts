@@ -7,6 +7,7 @@
  *
  * The same command again (or on a directory a killed sweep left) finishes only what is missing.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,7 +18,8 @@ import { writeFileAtomic } from '../runs/atomic.js';
 import { experimentDirName } from '../runs/store.js';
 import { checkRedis, runBullmq, runWorker } from '../sweep/bullmq.js';
 import { collectSweep, readPlan, type SweepSummary, summaryLine } from '../sweep/collect.js';
-import { lockSweep, runDirOf, runLocal, runState } from '../sweep/local.js';
+import { execRun, lockSweep, runDirOf, runLocal, runState } from '../sweep/local.js';
+import { missingRuns, packRuns, slurmScript } from '../sweep/slurm.js';
 import {
   expandSweep,
   parseGridAxis,
@@ -82,8 +84,14 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
   const backend = o.backend ?? 'local';
   if (!BACKENDS.includes(backend))
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);
-  if (backend === 'slurm')
-    throw new UsageError('--backend slurm is not available in this version; use --backend local or bullmq');
+  if (backend !== 'slurm' && (o.pack || o.sbatch || o['dry-run']))
+    throw new UsageError('--pack, --sbatch and --dry-run belong to --backend slurm');
+  let pack: number | undefined;
+  if (o.pack !== undefined) {
+    if (!/^\d+$/.test(o.pack) || Number(o.pack) < 1)
+      throw new UsageError(`--pack must be a positive integer, got '${o.pack}'`);
+    pack = Number(o.pack);
+  }
   if (backend === 'bullmq' && !o.redis)
     throw new UsageError('--backend bullmq needs --redis redis://host[:port][/db]');
   if (backend !== 'bullmq' && (o.redis || o.queue))
@@ -134,6 +142,7 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
       process.stderr.write(
         `sweep ${exp.id}: ${plan.runs.length} runs${backend === 'local' ? `, ${jobs} at a time` : ''} → ${dir}\n`,
       );
+    if (backend === 'slurm') return submitSlurm(plan, dir, o, pack, quiet);
     if (backend === 'bullmq') {
       const queue = o.queue ?? `steered-${sweepId(plan)}`;
       if (!quiet)
@@ -182,6 +191,69 @@ async function finish(dir: string, o: ParsedOptions, quiet: boolean): Promise<nu
   return s.failed > 0 || s.missing > 0 ? 1 : 0;
 }
 
+function submitSlurm(
+  plan: SweepPlan,
+  dir: string,
+  o: ParsedOptions,
+  pack: number | undefined,
+  quiet: boolean,
+): number {
+  const missing = missingRuns(plan, dir);
+  if (missing.length === 0) {
+    if (!quiet) process.stderr.write('every run is completed; nothing to submit\n');
+    return 0;
+  }
+  const tasks = packRuns(missing, pack);
+  const slurmDir = join(dir, 'slurm');
+  mkdirSync(slurmDir, { recursive: true });
+  const n = readdirSync(slurmDir).filter((f) => /^array-\d+\.sh$/.test(f)).length;
+  const tasksFile = join(slurmDir, `tasks-${n}.txt`);
+  const scriptFile = join(slurmDir, `array-${n}.sh`);
+  writeFileAtomic(tasksFile, `${tasks.map((t) => t.join(' ')).join('\n')}\n`);
+  const script = slurmScript({
+    sweepDir: dir,
+    sweepId: sweepId(plan),
+    tasks,
+    tasksFile,
+    node: process.execPath,
+    bin: join(packageRoot(), 'bin', 'steered.js'),
+    cpusPerTask: 2,
+    sbatchOptions: o.sbatch ?? [],
+  });
+  writeFileAtomic(scriptFile, script);
+  const what = `${missing.length} runs in ${tasks.length} array tasks of ≤ ${tasks[0]!.length}`;
+  if (o['dry-run']) {
+    process.stdout.write(script);
+    if (!quiet) process.stderr.write(`${what}: ${scriptFile} (not submitted)\n`);
+    return 0;
+  }
+  const r = spawnSync('sbatch', ['--parsable', scriptFile], { encoding: 'utf8' });
+  if (r.error)
+    throw new SweepError(
+      `sbatch not found (${(r.error as NodeJS.ErrnoException).code}); the script is ${scriptFile}`,
+    );
+  if (r.status !== 0) throw new SweepError(`sbatch failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+  if (!quiet)
+    process.stderr.write(
+      `submitted Slurm job ${r.stdout.trim()}: ${what}\n` +
+        `progress: steered sweep status ${dir}; when done: steered sweep collect ${dir} ` +
+        '(the same sweep command again submits what is still missing)\n',
+    );
+  return 0;
+}
+
+/** `steered sweep exec DIR RUN_ID`: one planned run (what a Slurm array task calls for each of its runs). */
+async function execOne(dirArg: string, id: string): Promise<number> {
+  const dir = resolve(dirArg);
+  const plan = readPlan(dir);
+  const run = plan.runs.find((r) => r.id === id);
+  if (!run) throw new SweepError(`${dir} plans no run '${id}'`);
+  const r = await execRun(plan.experiment, run, dir, join(packageRoot(), 'bin', 'steered.js'));
+  if (r.completed) return 0;
+  process.stderr.write(`steered: run ${id} did not complete: ${r.error}\n`);
+  return r.code === 2 ? 2 : 1;
+}
+
 /** `steered worker --redis URL --queue Q [--jobs N]`: run a BullMQ sweep's jobs until stopped. */
 export async function workerCommand(o: ParsedOptions, args: string[]): Promise<number> {
   if (args.length) throw new UsageError(`unexpected argument '${args[0]}'`);
@@ -219,6 +291,10 @@ export async function sweepCommand(o: ParsedOptions, args: string[], version: st
   const [first, ...rest] = args;
   if (!first)
     throw new UsageError('sweep needs an experiment id, or collect DIR / status DIR (see steered --help)');
+  if (first === 'exec') {
+    if (rest.length !== 2) throw new UsageError('sweep exec takes a sweep directory and a run id');
+    return execOne(rest[0]!, rest[1]!);
+  }
   if (first === 'collect' || first === 'status') {
     const dir = rest[0];
     if (!dir || rest.length > 1) throw new UsageError(`sweep ${first} takes one sweep directory`);
