@@ -500,3 +500,33 @@ test('Slurm backend: --dry-run writes an sbatch array packing runs per task; its
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a sweep of a brain experiment counts the lifetimes that meet its criteria', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-sweep-criteria-'));
+  try {
+    const r = steered(
+      [
+        'sweep',
+        'brain/crosstalk',
+        '--seeds',
+        '0-1',
+        '--set',
+        'learn=600',
+        '--set',
+        'trials=3',
+        '--out',
+        join(root, 's'),
+        '--json',
+      ],
+      root,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const met = (JSON.parse(lastLine(r.stdout)) as { metrics: { criteria_met: { values: number[] } } })
+      .metrics.criteria_met.values;
+    assert.equal(met.length, 2);
+    const k = met.filter((v) => v === 1).length;
+    assert.match(r.stderr, new RegExp(`criteria met on ${k} of 2 runs`));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

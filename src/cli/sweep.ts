@@ -65,6 +65,15 @@ function printSummary(s: SweepSummary, dir: string, quiet: boolean): void {
   const lines = [
     `${s.experiment}: ${s.runs} of ${s.planned} runs completed, ${s.failed} failed, ${s.missing} missing`,
   ];
+  // An experiment with a criteria table ends each run with criteria_met (1 or 0): count the lifetimes.
+  const met = s.metrics['criteria_met'];
+  if (met) {
+    const per = (m: typeof met) => `${m.values.filter((v) => v === 1).length} of ${m.n}`;
+    const cells = Object.entries(s.cells ?? {})
+      .filter(([, c]) => c.metrics['criteria_met'])
+      .map(([k, c]) => `${k}: ${per(c.metrics['criteria_met']!)}`);
+    lines.push(`criteria met on ${per(met)} runs${cells.length ? ` (${cells.join('; ')})` : ''}`);
+  }
   const keys = Object.keys(s.metrics);
   const shown = keys.slice(0, 12);
   const w = Math.max(6, ...shown.map((k) => k.length));
