@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Rng } from '../src/math/rng.js';
 import {
   RunStore,
+  SCHEMA_VERSION,
   RunStoreError,
   CheckpointError,
   readEventFile,
@@ -344,4 +345,31 @@ test('a run held by a live process cannot be opened; a lock left by a killed pro
   assert.deepEqual(c.meta.config, {});
   again.close();
   store.close();
+});
+
+test('several processes opening a new run database at once: each opens it, the schema is applied once', async () => {
+  const { spawn } = await import('node:child_process');
+  const root = tmp();
+  const storeUrl = new URL('../src/runs/store.js', import.meta.url).href;
+  const script = `import { RunStore } from ${JSON.stringify(storeUrl)};
+const s = new RunStore(process.argv[1]); s.create({ experiment: 'e', seed: 1, config: {} }).close(); s.close();`;
+  const codes = await Promise.all(
+    Array.from(
+      { length: 8 },
+      () =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          const p = spawn(process.execPath, ['--input-type=module', '-e', script, root], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let err = '';
+          p.stderr.on('data', (d) => (err += d));
+          p.on('close', (code) => resolve({ code, err }));
+        }),
+    ),
+  );
+  for (const c of codes) assert.equal(c.code, 0, c.err);
+  const s = new RunStore(root);
+  assert.equal(s.schemaVersion(), SCHEMA_VERSION);
+  s.close();
+  assert.equal(rows(root).length, 8);
 });

@@ -183,11 +183,16 @@ export class RunStore implements RunRowSink {
         `run database ${this.dbPath} has schema version ${version}, newer than this build's ${SCHEMA_VERSION}; upgrade steered`,
       );
     }
-    for (let v = version; v < SCHEMA_VERSION; v++) {
-      this.db
+    // Several processes may open a new database at once (a sweep's runs): each step re-reads the
+    // version under the write lock, so a migration another process just applied is not applied twice.
+    for (let v = version; v < SCHEMA_VERSION; ) {
+      v = this.db
         .transaction(() => {
-          this.db.exec(MIGRATIONS[v]!);
-          this.db.pragma(`user_version = ${v + 1}`);
+          const cur = this.db.pragma('user_version', { simple: true }) as number;
+          if (cur >= SCHEMA_VERSION) return cur;
+          this.db.exec(MIGRATIONS[cur]!);
+          this.db.pragma(`user_version = ${cur + 1}`);
+          return cur + 1;
         })
         .immediate();
     }
