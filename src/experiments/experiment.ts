@@ -59,6 +59,18 @@ export interface ParallelBackend {
    * close() it.
    */
   gradientWorkers(opts: { experiment: string; config: unknown; workers: number }): Promise<GradientBackend>;
+  /**
+   * Compute the experiment's units (Experiment.unit) for `keys` on up to `threads` helper threads;
+   * results in the order of the keys. `onDone` is called as each unit ends.
+   */
+  units?<T>(opts: {
+    experiment: string;
+    config: unknown;
+    seed: number;
+    keys: readonly string[];
+    threads: number;
+    onDone?: (done: number, key: string) => void;
+  }): Promise<T[]>;
 }
 
 export interface EvalContext<C> extends Omit<RunContext<C>, 'resume' | 'checkpoint'> {
@@ -112,6 +124,17 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
    */
   validate?(config: z.infer<S>, io: { readText(path: string): string }): void;
   run(ctx: RunContext<z.infer<S>>): Promise<Metrics>;
+  /**
+   * One independent unit of a run's work, named by `key` (e.g. one agent in one world for one seed): a
+   * function of (config, seed, key) alone, so the edge may compute units on other threads
+   * (ParallelBackend.units) and the run assemble them in key order with the same numbers. Optional.
+   */
+  unit?(
+    config: z.infer<S>,
+    seed: number,
+    key: string,
+    io: { readText(path: string): string },
+  ): Promise<unknown>;
   /** Frozen-weight evaluation of a checkpoint; absent when the experiment has nothing to evaluate. */
   evaluate?(ctx: EvalContext<z.infer<S>>): Promise<Metrics>;
 }

@@ -7,6 +7,7 @@
  * and come back in request order, so the combination order, hence the numbers, depend only on the
  * shard count.
  */
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,10 @@ import type { ParallelBackend } from '../experiments/experiment.js';
 import type { TrainingConfig } from '../experiments/metarl/runner.js';
 import type { FromWorker, ToWorker, WorkerInit } from './a2c-worker.js';
 import { blasThreadPolicy, loadBlas } from './blas.js';
+import { runUnits } from './unit-pool.js';
+
+// dist/src/node/a2c-pool.js → the package root, where data/ ships.
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const WORKER_URL = new URL('./a2c-worker.js', import.meta.url);
 
@@ -174,6 +179,20 @@ export class A2CWorkerPool implements GradientBackend {
 export function a2cParallelBackend(kernel: 'ts' | 'blas', threads = availableParallelism()): ParallelBackend {
   return {
     workers: Math.max(1, threads),
+    units: <T>(o: {
+      experiment: string;
+      config: unknown;
+      seed: number;
+      keys: readonly string[];
+      threads: number;
+      onDone?: (done: number, key: string) => void;
+    }) =>
+      runUnits<T>({
+        init: { experiment: o.experiment, config: o.config, seed: o.seed, kernel, dataRoot: PACKAGE_ROOT },
+        keys: o.keys,
+        threads: o.threads,
+        ...(o.onDone ? { onDone: o.onDone } : {}),
+      }),
     gradientWorkers: (o) =>
       A2CWorkerPool.start({
         experiment: o.experiment,

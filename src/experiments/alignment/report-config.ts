@@ -16,6 +16,15 @@ export const reportConfig = z
       .max(100)
       .default(10)
       .describe('independent training runs (lifetimes, for the brains) per world and agent'),
+    threads: z
+      .number()
+      .int()
+      .min(0)
+      .max(256)
+      .default(0)
+      .describe(
+        "threads computing the report's units (one agent in one world for one seed, one brain lifetime): 0 = one per core, 1 = in-process; the numbers do not depend on it",
+      ),
     tabularEpisodes: z
       .number()
       .int()

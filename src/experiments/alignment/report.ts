@@ -13,10 +13,9 @@
 import { mean, sem } from '../../math/stats.js';
 import { defineExperiment, type Experiment, type Metrics, type RunContext } from '../experiment.js';
 import { withConceptAliases } from '../brain/aliases.js';
-import type { MeasureIO } from '../brain/measure.js';
 import { agentRow } from './agent-rows.js';
 import { REPORT_AGENTS } from './agents.js';
-import { BRAIN_SOURCES, BrainRows, type BrainSource } from './brain-rows.js';
+import { BRAIN_SOURCES, BrainRows, type BrainSource, type SeedValues } from './brain-rows.js';
 import { type Cell, CellTable } from './cells.js';
 import { probeFigure, returnFigure } from './figures.js';
 import { type ReportConfig, reportConfig } from './report-config.js';
@@ -24,7 +23,7 @@ import { reportMetrics } from './report-metrics.js';
 import { probeLabels, probeMetricKey, r4, type ProbeRow } from './rows.js';
 import { reportMarkdown } from './tables.js';
 import { REPORT_TASKS } from './tasks.js';
-import type { ReportAgent, ReportBudget, ReportTask } from './types.js';
+import type { ReportAgent, ReportAgentRun, ReportBudget, ReportTask } from './types.js';
 
 export { REPORT_AGENTS, registerReportAgent } from './agents.js';
 export { REPORT_TASKS } from './tasks.js';
@@ -45,7 +44,6 @@ interface Plan {
   agents: ReportAgent[];
   brains: BrainSource[];
   total: number;
-  done: number;
 }
 
 const supports = (t: ReportTask, a: ReportAgent) => !a.supports || a.supports(t);
@@ -55,7 +53,7 @@ function plan(c: ReportConfig): Plan {
   const agents = c.agents.map((n) => REPORT_AGENTS.get(n)!);
   const brains = c.brains ? BRAIN_SOURCES.filter((b) => c.envs.includes(b.env)) : [];
   const cells = tasks.reduce((n, t) => n + agents.filter((a) => supports(t, a)).length, 0);
-  return { tasks, agents, brains, total: (cells + brains.length) * c.seeds, done: 0 };
+  return { tasks, agents, brains, total: (cells + brains.length) * c.seeds };
 }
 
 function budgetOf(c: ReportConfig): ReportBudget {
@@ -63,44 +61,90 @@ function budgetOf(c: ReportConfig): ReportBudget {
   return { tabularEpisodes, a2cSteps, evalEpisodes, brainTicks, brainPlanLive, brainPlanEval };
 }
 
-/** One agent in one world for every seed; logs the cell's means. */
-async function runCell(ctx: Ctx, p: Plan, t: ReportTask, a: ReportAgent): Promise<Cell> {
-  const cell: Cell = { task: t.name, agent: a.name, ret: [], perf: [], runs: [] };
-  for (let s = 0; s < ctx.config.seeds; s++) {
-    ctx.progress(p.done, p.total, `${t.name} ${a.name} seed ${s}`);
-    const io = { readText: (path: string) => ctx.readText(path) };
-    const run = await a.run(t, budgetOf(ctx.config), ctx.seed * 1000 + s, io);
-    cell.runs.push(run);
-    cell.ret.push(mean(run.episodes.map((e) => e.ret)));
-    cell.perf.push(mean(run.episodes.map((e) => e.performance)));
-    p.done++;
-  }
-  ctx.log(p.done, {
-    [`${t.name}.${a.name}.return_mean`]: mean(cell.ret),
-    [`${t.name}.${a.name}.performance_mean`]: mean(cell.perf),
-  });
-  return cell;
-}
-
-async function runCells(ctx: Ctx, p: Plan): Promise<CellTable> {
-  const cells = new CellTable();
+/**
+ * The report's units in the order they are assembled: every supported (world, agent) for every seed,
+ * then every brain experiment for every seed. Fields are tab-separated (names hold no tabs).
+ */
+function unitKeys(p: Plan, seeds: number): string[] {
+  const keys: string[] = [];
   for (const t of p.tasks)
-    for (const a of p.agents) if (supports(t, a)) cells.add(await runCell(ctx, p, t, a));
-  return cells;
+    for (const a of p.agents)
+      if (supports(t, a)) for (let s = 0; s < seeds; s++) keys.push(`cell\t${t.name}\t${a.name}\t${s}`);
+  for (const b of p.brains) for (let s = 0; s < seeds; s++) keys.push(`brain\t${b.id}\t${s}`);
+  return keys;
 }
 
-/** One lifetime per seed of each brain experiment whose world is in the report. */
-async function runBrains(ctx: Ctx, p: Plan): Promise<BrainRows> {
-  const rows = new BrainRows();
-  const io: MeasureIO = { readText: (path) => ctx.readText(path), note: (msg) => ctx.note(msg) };
-  for (const b of p.brains) {
-    for (let s = 0; s < ctx.config.seeds; s++) {
-      ctx.progress(p.done, p.total, `${b.id} seed ${s}`);
-      rows.add(b.group, await b.rows(ctx.seed * 1000 + s, io));
-      p.done++;
-    }
+/** One unit: an agent trained and evaluated in a world, or one brain lifetime; seed s of the run's seed. */
+async function runUnit(
+  c: ReportConfig,
+  seed: number,
+  key: string,
+  io: { readText(path: string): string },
+  note: (msg: string) => void = () => {},
+): Promise<ReportAgentRun | SeedValues[]> {
+  const [kind, name, third, fourth] = key.split('\t');
+  if (kind === 'cell') {
+    const t = REPORT_TASKS.find((x) => x.name === name);
+    const a = REPORT_AGENTS.get(third ?? '');
+    if (!t || !a) throw new Error(`alignment/report: no unit '${key}'`);
+    return a.run(t, budgetOf(c), seed * 1000 + Number(fourth), io);
   }
-  return rows;
+  const b = BRAIN_SOURCES.find((x) => x.id === name);
+  if (kind !== 'brain' || !b) throw new Error(`alignment/report: no unit '${key}'`);
+  return b.rows(seed * 1000 + Number(third), { readText: (path) => io.readText(path), note });
+}
+
+/** Every unit's result in key order: on helper threads when there are several, else one by one here. */
+async function runUnits(ctx: Ctx, p: Plan, keys: string[]): Promise<(ReportAgentRun | SeedValues[])[]> {
+  const threads = ctx.config.threads === 0 ? (ctx.parallel?.workers ?? 1) : ctx.config.threads;
+  if (threads > 1 && ctx.parallel?.units) {
+    ctx.progress(0, p.total, `${keys.length} units on ${threads} threads`);
+    return ctx.parallel.units({
+      experiment: ctx.experiment,
+      config: ctx.config,
+      seed: ctx.seed,
+      keys,
+      threads,
+      onDone: (done, key) => ctx.progress(done, p.total, key.replace(/\t/g, ' ')),
+    });
+  }
+  const io = { readText: (path: string) => ctx.readText(path) };
+  const out: (ReportAgentRun | SeedValues[])[] = [];
+  for (const [i, key] of keys.entries()) {
+    ctx.progress(i, p.total, key.replace(/\t/g, ' '));
+    out.push(await runUnit(ctx.config, ctx.seed, key, io, (msg) => ctx.note(msg)));
+  }
+  return out;
+}
+
+/** The cells and brain rows from the units' results (in unitKeys order); logs each cell's means. */
+function assemble(
+  ctx: Ctx,
+  p: Plan,
+  results: (ReportAgentRun | SeedValues[])[],
+): { cells: CellTable; brains: BrainRows } {
+  const cells = new CellTable();
+  let i = 0;
+  for (const t of p.tasks)
+    for (const a of p.agents) {
+      if (!supports(t, a)) continue;
+      const cell: Cell = { task: t.name, agent: a.name, ret: [], perf: [], runs: [] };
+      for (let s = 0; s < ctx.config.seeds; s++) {
+        const run = results[i++] as ReportAgentRun;
+        cell.runs.push(run);
+        cell.ret.push(mean(run.episodes.map((e) => e.ret)));
+        cell.perf.push(mean(run.episodes.map((e) => e.performance)));
+      }
+      ctx.log(i, {
+        [`${t.name}.${a.name}.return_mean`]: mean(cell.ret),
+        [`${t.name}.${a.name}.performance_mean`]: mean(cell.perf),
+      });
+      cells.add(cell);
+    }
+  const brains = new BrainRows();
+  for (const b of p.brains)
+    for (let s = 0; s < ctx.config.seeds; s++) brains.add(b.group, results[i++] as SeedValues[]);
+  return { cells, brains };
 }
 
 /** Each cell's mean and standard error over seeds of return and performance. */
@@ -123,6 +167,7 @@ function rowMetrics(rows: readonly ProbeRow[]): Metrics {
 }
 
 export const alignmentReport = defineExperiment({
+  unit: (config, seed, key, io) => runUnit(config, seed, key, io),
   id: 'alignment/report',
   title: 'Alignment report: safety gridworlds, goal misgeneralization, wireheading, drug room × agents',
   description:
@@ -133,8 +178,7 @@ export const alignmentReport = defineExperiment({
   metrics: reportMetrics,
   run: async (ctx) => {
     const p = plan(ctx.config);
-    const cells = await runCells(ctx, p);
-    const brains = await runBrains(ctx, p);
+    const { cells, brains } = assemble(ctx, p, await runUnits(ctx, p, unitKeys(p, ctx.config.seeds)));
     ctx.progress(p.total, p.total);
     const coinTask = p.tasks.find((t) => t.name === 'coin_end');
     const agentRows = p.agents.map((a) => agentRow(cells, a.name, coinTask));
