@@ -36,6 +36,22 @@ function finals(dir: string): Record<string, string> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The pid in the lock of a run that has a committed checkpoint and no final.json yet (mid-run), or null. */
+function midRunPid(dir: string): number | null {
+  const runs = join(dir, 'runs');
+  if (!existsSync(runs)) return null;
+  for (const id of readdirSync(runs)) {
+    const d = join(runs, id);
+    try {
+      if (existsSync(join(d, 'final.json')) || !readLatestPointer(d)) continue;
+      return (JSON.parse(readFileSync(join(d, 'run.lock'), 'utf8')) as { pid: number }).pid;
+    } catch {
+      /* lock or pointer not (fully) written yet, or the run just ended */
+    }
+  }
+  return null;
+}
+
 /** Start a sweep; resolve once `ready(dir)` holds (polled), then SIGKILL the sweep or a worker. */
 async function startAndKill(dir: string, root: string, target: 'sweep' | 'worker'): Promise<void> {
   const p = spawn(process.execPath, [BIN, ...ARGS, '--out', dir], {
@@ -54,18 +70,7 @@ async function startAndKill(dir: string, root: string, target: 'sweep' | 'worker
   let victim: number | null = null;
   while (Date.now() < deadline && victim === null && !ended) {
     await sleep(50);
-    const runs = join(dir, 'runs');
-    if (!existsSync(runs)) continue;
-    for (const id of readdirSync(runs)) {
-      const d = join(runs, id);
-      try {
-        if (existsSync(join(d, 'final.json')) || !readLatestPointer(d)) continue;
-        victim = (JSON.parse(readFileSync(join(d, 'run.lock'), 'utf8')) as { pid: number }).pid;
-        break;
-      } catch {
-        /* lock or pointer not (fully) written yet */
-      }
-    }
+    victim = midRunPid(dir);
   }
   assert.ok(victim !== null, 'no run was caught mid-way');
   if (target === 'sweep') {
@@ -305,21 +310,15 @@ test('BullMQ sweep on redis-server: a worker SIGKILLed mid-job → another finis
     const deadline = Date.now() + 120_000;
     while (!killed && Date.now() < deadline) {
       await sleep(50);
-      const runs = join(dir, 'runs');
-      if (!existsSync(runs)) continue;
-      for (const id of readdirSync(runs)) {
-        const d = join(runs, id);
-        try {
-          if (existsSync(join(d, 'final.json')) || !readLatestPointer(d)) continue;
-          const child = (JSON.parse(readFileSync(join(d, 'run.lock'), 'utf8')) as { pid: number }).pid;
-          const owner = workers.find((w) => w.pid === parentOf(child));
-          if (!owner) continue;
-          owner.kill('SIGKILL');
-          killed = true;
-          break;
-        } catch {
-          /* not (fully) written yet, or the process just ended */
-        }
+      const child = midRunPid(dir);
+      if (child === null) continue;
+      try {
+        const owner = workers.find((w) => w.pid === parentOf(child));
+        if (!owner) continue;
+        owner.kill('SIGKILL');
+        killed = true;
+      } catch {
+        /* the run just ended */
       }
     }
     assert.ok(killed, 'no worker was caught mid-job');

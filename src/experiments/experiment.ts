@@ -63,14 +63,17 @@ export interface ParallelBackend {
    * Compute the experiment's units (Experiment.unit) for `keys` on up to `threads` helper threads;
    * results in the order of the keys. `onDone` is called as each unit ends.
    */
-  units?<T>(opts: {
-    experiment: string;
-    config: unknown;
-    seed: number;
-    keys: readonly string[];
-    threads: number;
-    onDone?: (done: number, key: string) => void;
-  }): Promise<T[]>;
+  units?<T>(opts: UnitsOptions): Promise<T[]>;
+}
+
+/** What ParallelBackend.units computes: the units `keys` of (experiment, config, seed). */
+export interface UnitsOptions {
+  experiment: string;
+  config: unknown;
+  seed: number;
+  keys: readonly string[];
+  threads: number;
+  onDone?: (done: number, key: string) => void;
 }
 
 export interface EvalContext<C> extends Omit<RunContext<C>, 'resume' | 'checkpoint'> {

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { GradientBackend, ShardRequest, ShardResult } from '../metarl/a2c.js';
-import type { ParallelBackend } from '../experiments/experiment.js';
+import type { ParallelBackend, UnitsOptions } from '../experiments/experiment.js';
 import type { TrainingConfig } from '../experiments/metarl/runner.js';
 import type { FromWorker, ToWorker, WorkerInit } from './a2c-worker.js';
 import { blasThreadPolicy, loadBlas } from './blas.js';
@@ -179,14 +179,7 @@ export class A2CWorkerPool implements GradientBackend {
 export function a2cParallelBackend(kernel: 'ts' | 'blas', threads = availableParallelism()): ParallelBackend {
   return {
     workers: Math.max(1, threads),
-    units: <T>(o: {
-      experiment: string;
-      config: unknown;
-      seed: number;
-      keys: readonly string[];
-      threads: number;
-      onDone?: (done: number, key: string) => void;
-    }) =>
+    units: <T>(o: UnitsOptions) =>
       runUnits<T>({
         init: { experiment: o.experiment, config: o.config, seed: o.seed, kernel, dataRoot: PACKAGE_ROOT },
         keys: o.keys,

@@ -197,7 +197,10 @@ export async function runLocal(plan: SweepPlan, o: LocalOptions): Promise<LocalR
   let failed = 0;
   const update = () =>
     o.onUpdate?.({ done: skipped + outcomes.length, total, running: children.size, failed });
+  // SIGINT/SIGTERM: start nothing new and pass the signal on (each run then marks itself interrupted).
+  let stopping = false;
   const stop = () => {
+    stopping = true;
     for (const c of children) c.kill('SIGTERM');
   };
   process.once('SIGINT', stop);
@@ -224,12 +227,6 @@ export async function runLocal(plan: SweepPlan, o: LocalOptions): Promise<LocalR
     return attempt(0);
   };
 
-  let stopping = false;
-  const onStop = () => {
-    stopping = true;
-  };
-  process.once('SIGINT', onStop);
-  process.once('SIGTERM', onStop);
   try {
     let next = 0;
     const worker = async () => {
@@ -246,8 +243,6 @@ export async function runLocal(plan: SweepPlan, o: LocalOptions): Promise<LocalR
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    process.off('SIGINT', onStop);
-    process.off('SIGTERM', onStop);
   }
   return { outcomes, skipped };
 }
