@@ -1,9 +1,9 @@
 /**
- * Wall time of the full alignment report (budget: 30 minutes on the 2-core reference machine — a
+ * Wall time of the full alignment report (budget: 10 minutes on the 2-core reference machine — a
  * benchmark, not a test). Runs `steered run alignment/report --json` at its defaults (10
  * seeds, every world, agent and brain) in a child process with a throw-away runs root, and prints, as the
  * last stdout line, one JSON object:
- *   {"seconds", "budget_seconds": 1800, "within_budget", "set": [...], "metrics_keys", "meta": {load, effective_cores}}
+ *   {"seconds", "budget_seconds": 600, "within_budget", "set": [...], "metrics_keys", "meta": {load, effective_cores}}
  *
  *   npx tsc -p . && node dist/bench/report.js [--set key=value ...] [--metrics FILE]
  *
@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { effectiveCores } from './machine.js';
 
-const BUDGET_S = 30 * 60;
+const BUDGET_S = 10 * 60;
 const { values: o } = parseArgs({
   options: { set: { type: 'string', multiple: true }, metrics: { type: 'string' } },
 });

@@ -245,6 +245,28 @@ export class Planner implements Stateful<PlannerMeta> {
     for (let n = 0; n < this.N; n++) for (let j = 0; j < len; j++) this.xB[n * X + start + j] = x[start + j]!;
   }
 
+  /** The last plan's score per candidate (read-only view; overwritten by the next plan). */
+  get scores(): Float64Array {
+    return this.score;
+  }
+
+  /**
+   * The cells candidate `n` of the last plan imagined itself in, step by step (row-major indices of
+   * the position code), into `out` (length ≥ H). For viewers; changes nothing.
+   */
+  imaginedCells(n: number, out: Int32Array): Int32Array {
+    const X = this.wm.xDim,
+      P = this.posLen,
+      H = this.H;
+    for (let k = 0; k < H; k++) {
+      const o = (n * H + k) * X + this.posStart;
+      let bj = 0;
+      for (let j = 1; j < P; j++) if (this.imaginedX[o + j]! > this.imaginedX[o + bj]!) bj = j;
+      out[k] = bj;
+    }
+    return out;
+  }
+
   /** The plan kept for warm start. */
   get bestPlan(): Int32Array {
     return this.best;

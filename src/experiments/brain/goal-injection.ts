@@ -73,10 +73,11 @@ interface Acc extends WmProbed {
  * thoughts yet steered to the wrong place in imagination; and a logistic "standing on it" probe was
  * sharp, so plans starting out of view never felt its pull.
  */
-function fitConcept(
+export function fitConcept(
   agent: Agent,
   rng: Rng,
   ticks: number,
+  target: { room: string; object: string } = { room: GOAL_INJECTION.room, object: GOAL_INJECTION.concept },
 ): { w: number[]; b: number; r2: number; cvR2: number; positives: number } {
   return withoutLearning(agent, () => {
     const X: number[][] = [],
@@ -85,9 +86,10 @@ function fitConcept(
       lo = lay.features,
       hi = lay.dim,
       view = agent.world.spec.view;
-    enter(agent, GOAL_INJECTION.room);
+    enter(agent, target.room);
     const cells = agent.world.freeCells();
-    const flower = agent.world.find(GOAL_INJECTION.concept)[0]!;
+    const flower = agent.world.find(target.object)[0];
+    if (!flower) throw new RangeError(`fitConcept: no ${target.object} in room ${target.room}`);
     const closeness = (a: Agent) => {
       const p = a.world.agent;
       return Math.max(0, 1 - Math.max(Math.abs(p.x - flower.x), Math.abs(p.y - flower.y)) / (view + 1));
@@ -96,7 +98,7 @@ function fitConcept(
     for (let t = 0; t < ticks; t += 5) {
       enter(
         agent,
-        GOAL_INJECTION.room,
+        target.room,
         rng.uniform() < 1 / 3 ? [flower.x, flower.y] : cells[rng.int(cells.length)]!,
       );
       let c = closeness(agent);
