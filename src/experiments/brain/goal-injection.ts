@@ -96,11 +96,7 @@ export function fitConcept(
     };
     let positives = 0;
     for (let t = 0; t < ticks; t += 5) {
-      enter(
-        agent,
-        target.room,
-        rng.uniform() < 1 / 3 ? [flower.x, flower.y] : cells[rng.int(cells.length)]!,
-      );
+      enter(agent, target.room, rng.uniform() < 1 / 3 ? [flower.x, flower.y] : cells[rng.int(cells.length)]!);
       let c = closeness(agent);
       live(agent, 5, {
         onTick: (_r, a) => {
