@@ -230,8 +230,7 @@ export class Planner implements Stateful<PlannerMeta> {
       p0 = this.posStart;
     for (let n = 0; n < this.N; n++) {
       const o = n * X + p0;
-      let bj = 0;
-      for (let j = 1; j < P; j++) if (this.xB[o + j]! > this.xB[o + bj]!) bj = j;
+      const bj = argmaxIn(this.xB, o, P);
       this.xB.fill(0, o, o + P);
       this.xB[o + bj] = 1;
       this.cells[n] = bj;
@@ -258,12 +257,7 @@ export class Planner implements Stateful<PlannerMeta> {
     const X = this.wm.xDim,
       P = this.posLen,
       H = this.H;
-    for (let k = 0; k < H; k++) {
-      const o = (n * H + k) * X + this.posStart;
-      let bj = 0;
-      for (let j = 1; j < P; j++) if (this.imaginedX[o + j]! > this.imaginedX[o + bj]!) bj = j;
-      out[k] = bj;
-    }
+    for (let k = 0; k < H; k++) out[k] = argmaxIn(this.imaginedX, (n * H + k) * X + this.posStart, P);
     return out;
   }
 
@@ -295,4 +289,11 @@ export class Planner implements Stateful<PlannerMeta> {
       return { ...g, w: Float32Array.from(w.data) };
     });
   }
+}
+
+/** Index (0-based, from `o`) of the largest of `buf[o … o+len)`; the first on ties. */
+function argmaxIn(buf: Float32Array, o: number, len: number): number {
+  let bj = 0;
+  for (let j = 1; j < len; j++) if (buf[o + j]! > buf[o + bj]!) bj = j;
+  return bj;
 }

@@ -88,15 +88,15 @@ export function fitConcept(
       view = agent.world.spec.view;
     enter(agent, target.room);
     const cells = agent.world.freeCells();
-    const flower = agent.world.find(target.object)[0];
-    if (!flower) throw new RangeError(`fitConcept: no ${target.object} in room ${target.room}`);
+    const obj = agent.world.find(target.object)[0];
+    if (!obj) throw new RangeError(`fitConcept: no ${target.object} in room ${target.room}`);
     const closeness = (a: Agent) => {
       const p = a.world.agent;
-      return Math.max(0, 1 - Math.max(Math.abs(p.x - flower.x), Math.abs(p.y - flower.y)) / (view + 1));
+      return Math.max(0, 1 - Math.max(Math.abs(p.x - obj.x), Math.abs(p.y - obj.y)) / (view + 1));
     };
     let positives = 0;
     for (let t = 0; t < ticks; t += 5) {
-      enter(agent, target.room, rng.uniform() < 1 / 3 ? [flower.x, flower.y] : cells[rng.int(cells.length)]!);
+      enter(agent, target.room, rng.uniform() < 1 / 3 ? [obj.x, obj.y] : cells[rng.int(cells.length)]!);
       let c = closeness(agent);
       live(agent, 5, {
         onTick: (_r, a) => {
