@@ -25,13 +25,15 @@ export const LAYER_RANK: Readonly<Record<string, number>> = {
   experiments: 6,
   runs: 7,
   node: 7,
+  live: 7,
   api: 8,
   sweep: 8,
+  serve: 8,
   cli: 9,
 };
 
 /** Folders of src/ where Node-only modules (file system, threads, native code) are allowed. */
-export const EDGE_FOLDERS: readonly string[] = ['node', 'runs', 'sweep', 'cli'];
+export const EDGE_FOLDERS: readonly string[] = ['node', 'runs', 'sweep', 'serve', 'cli'];
 
 /** Packages that only run in Node (native code), beside Node's own modules. */
 export const NODE_ONLY_PACKAGES: readonly string[] = ['koffi', 'better-sqlite3', 'bullmq', 'ioredis'];

@@ -30,6 +30,11 @@ export const OPTIONS = {
   pack: { type: 'string' },
   sbatch: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  token: { type: 'string' },
+  replay: { type: 'string' },
+  data: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;

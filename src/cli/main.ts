@@ -14,6 +14,7 @@ import { findExperiment, listExperiments } from '../experiments/index.js';
 import { listEnvironments } from './envlist.js';
 import { runCommand, evalCommand } from './session.js';
 import { sweepCommand, workerCommand } from './sweep.js';
+import { serveCommand } from './serve.js';
 import { installGemmFromEnv } from '../node/blas.js';
 
 const HELP = `steered — steered-optimizer agents: experiments, meta-RL, alignment instruments
@@ -34,6 +35,10 @@ Usage:
   steered worker --redis URL --queue Q [--jobs N]  run queued sweep jobs (any machine sharing the dir)
   steered sweep … --backend slurm [--pack K] [--sbatch OPT] [--dry-run]
                                               submit the missing runs as an sbatch array (K per task)
+  steered serve [--port N] [--host H] [--token T] [--data DIR]
+                                              the live lab in the browser (127.0.0.1:7357 by default;
+                                              any other host needs a token, generated when not given)
+  steered serve --replay RUN_DIR              live a recorded live session again; compare final metrics
 
 Options:
   --seed N            seed of the run's single root RNG (default 0)
@@ -156,9 +161,11 @@ export async function main(argv: string[]): Promise<number> {
       return await sweepCommand(o, positionals.slice(1), version());
     case 'worker':
       return await workerCommand(o, positionals.slice(1));
+    case 'serve':
+      return await serveCommand(o, positionals.slice(1), version(), runsRoot);
     default:
       throw new UsageError(
-        `unknown command '${cmd}' (commands: list, run, eval, sweep, worker; see steered --help)`,
+        `unknown command '${cmd}' (commands: list, run, eval, sweep, worker, serve; see steered --help)`,
       );
   }
 }
@@ -176,6 +183,8 @@ export function exitCodeFor(e: unknown): number {
       'UnknownEnvError',
       'DataFileError',
       'SweepError',
+      'LiveRunError',
+      'CommandError',
     ].includes(name)
     ? 2
     : 1;
