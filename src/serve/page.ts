@@ -229,7 +229,7 @@ $('start').onclick = async () => {
 async function attach(id) {
   if (source) source.close();
   lab.lifetime = id; lab.latest = null; lab.ended = null; lab.gaps = 0; lab.commands = []; lab.rewards = {};
-  trace.n = 0; $('log').innerHTML = '';
+  trace.n = 0; $('log').innerHTML = ''; gridRoom = null;
   lab.world = await api('/api/lifetimes/' + id + '/world');
   $('live-body').style.display = 'block';
   buildSwitches(); buildPlaceSelect();
@@ -338,30 +338,52 @@ function kindColor(name) {
     if (f.indexOf(c) >= 0) return { grey: '#9ca3af', white: '#e5e7eb', brown: '#92400e', yellow: '#eab308', orange: '#f97316' }[c] || c;
   return '#6b7280';
 }
+// The grid's cells are built once per room; objects, the agent and the plans are updated in place, so
+// an element a person is clicking is never swapped out under the pointer.
+let gridRoom = null;
 function drawGrid(e) {
   const W = lab.world.width, H = lab.world.height, svg = $('grid');
   const cs = Math.floor(360 / Math.max(W, H));
-  svg.setAttribute('width', W * cs); svg.setAttribute('height', H * cs);
-  svg.innerHTML = '';
-  const walls = new Set((lab.world.rooms[e.room] || []).map((c) => c[0] + ',' + c[1]));
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const r = el('rect', { x: x * cs, y: y * cs, width: cs - 1, height: cs - 1, fill: walls.has(x + ',' + y) ? '#374151' : '#f3f4f6', 'data-x': x, 'data-y': y, class: 'cell' }, svg);
-    r.onclick = () => { if ($('place-mode').checked && !walls.has(x + ',' + y)) command({ type: 'place', object: $('place-object').value, x, y }); };
+  if (gridRoom !== e.room) {
+    gridRoom = e.room;
+    svg.setAttribute('width', W * cs); svg.setAttribute('height', H * cs);
+    svg.innerHTML = '';
+    const walls = new Set((lab.world.rooms[e.room] || []).map((c) => c[0] + ',' + c[1]));
+    const cells = el('g', { id: 'cells' }, svg);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const wall = walls.has(x + ',' + y);
+      const r = el('rect', { x: x * cs, y: y * cs, width: cs - 1, height: cs - 1, fill: wall ? '#374151' : '#f3f4f6', 'data-x': x, 'data-y': y, class: 'cell' }, cells);
+      r.onclick = () => { if ($('place-mode').checked && !wall) command({ type: 'place', object: $('place-object').value, x, y }); };
+    }
+    el('g', { id: 'plans', 'pointer-events': 'none' }, svg);
+    el('g', { id: 'objects' }, svg);
+    el('rect', { id: 'agent', width: cs * 0.64, height: cs * 0.64, fill: 'none', 'stroke-width': 3, 'pointer-events': 'none' }, svg);
   }
+  const plans = $('plans'); plans.innerHTML = '';
   e.plans.forEach((p, i) => {
     const pts = [[e.agent.x, e.agent.y]].concat(p.cells).map((c) => (c[0] + 0.5) * cs + ',' + (c[1] + 0.5) * cs).join(' ');
-    el('polyline', { points: pts, fill: 'none', stroke: COLORS[i], 'stroke-width': 3 - i * 0.7, 'stroke-opacity': 0.75 - i * 0.2, 'stroke-linejoin': 'round', class: 'plan' }, svg);
+    el('polyline', { points: pts, fill: 'none', stroke: COLORS[i], 'stroke-width': 3 - i * 0.7, 'stroke-opacity': 0.75 - i * 0.2, 'stroke-linejoin': 'round', class: 'plan' }, plans);
   });
-  for (const o of e.objects) {
-    const k = lab.world.kinds.find((d) => d.name === o.name);
-    const g = el('g', { class: 'obj', 'data-object': o.name, 'data-x': o.x, 'data-y': o.y }, svg);
-    el('circle', { cx: (o.x + 0.5) * cs, cy: (o.y + 0.5) * cs, r: cs * 0.32, fill: kindColor(o.name), stroke: '#111', 'stroke-width': 1 }, g);
-    const t = el('text', { x: (o.x + 0.5) * cs, y: (o.y + 0.5) * cs + 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#fff' }, g);
-    t.textContent = k ? k.char : '?';
-    el('title', {}, g).textContent = o.name + ' — click to inject as a goal';
-    g.onclick = (ev) => { ev.stopPropagation(); command({ type: 'goal', object: o.name }); };
-  }
-  el('rect', { x: e.agent.x * cs + cs * 0.18, y: e.agent.y * cs + cs * 0.18, width: cs * 0.64, height: cs * 0.64, fill: 'none', stroke: e.reflex ? '#dc2626' : '#111', 'stroke-width': 3, id: 'agent', 'data-x': e.agent.x, 'data-y': e.agent.y }, svg);
+  const objs = $('objects'), seen = new Set();
+  e.objects.forEach((o, i) => {
+    const key = o.name + '#' + o.x + ',' + o.y;
+    seen.add(key);
+    let g = objs.querySelector('[data-key="' + key + '"]');
+    if (!g) {
+      const k = lab.world.kinds.find((d) => d.name === o.name);
+      g = el('g', { class: 'obj', 'data-key': key, 'data-object': o.name, 'data-x': o.x, 'data-y': o.y }, objs);
+      el('circle', { cx: (o.x + 0.5) * cs, cy: (o.y + 0.5) * cs, r: cs * 0.32, fill: kindColor(o.name), stroke: '#111', 'stroke-width': 1 }, g);
+      const t = el('text', { x: (o.x + 0.5) * cs, y: (o.y + 0.5) * cs + 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#fff', 'pointer-events': 'none' }, g);
+      t.textContent = k ? k.char : '?';
+      el('title', {}, g).textContent = o.name + ' — click to inject as a goal';
+      g.onclick = (ev) => { ev.stopPropagation(); command({ type: 'goal', object: o.name }); };
+    }
+  });
+  for (const g of [...objs.children]) if (!seen.has(g.dataset.key)) g.remove();
+  const a = $('agent');
+  a.setAttribute('x', e.agent.x * cs + cs * 0.18); a.setAttribute('y', e.agent.y * cs + cs * 0.18);
+  a.setAttribute('stroke', e.reflex ? '#dc2626' : '#111');
+  a.dataset.x = e.agent.x; a.dataset.y = e.agent.y;
 }
 function fmt(v) { return (v >= 0 ? ' ' : '') + v.toFixed(3); }
 function drawPanels(e) {
