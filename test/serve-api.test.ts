@@ -25,7 +25,7 @@ interface Tick {
   human: number;
   dopamine: number;
   body: Record<string, number>;
-  outputs: { assessor: string; value: number; gain: number }[];
+  outputs: { assessor: string; mode: string; value: number; gain: number }[];
   reflex: string | null;
   agent: { x: number; y: number };
 }
@@ -98,6 +98,9 @@ test('health, experiments, a lifetime and its tick stream carry what the API pro
     for (const k of ['tick', 'action', 'reward', 'dopamine', 'body', 'outputs', 'reflex'] as const)
       assert.ok(k in e, k);
     assert.ok(e.outputs.length > 0 && e.outputs.every((o) => typeof o.gain === 'number'));
+    // Planning from birth: every assessor speaks in predict mode (gain 1) and imagine mode (its gain).
+    assert.deepEqual([...new Set(e.outputs.map((o) => o.mode))], ['predict', 'imagine']);
+    assert.ok(e.outputs.filter((o) => o.mode === 'predict').every((o) => o.gain === 1));
     // The stream has no holes: consecutive ticks.
     let prev = e.tick;
     for (let i = 0; i < 50; i++) {
@@ -358,6 +361,46 @@ test('the server survives 1000 malformed requests in a row, and its lifetime kee
     assert.ok(later > before, `the lifetime kept ticking (${before} → ${later})`);
     const st = (await call(srv, 'GET', `/api/lifetimes/${id}/state`)).json;
     assert.equal(st.status, 'running');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('the meta-RL view plays a frozen episode of every shipped meta-RL experiment', async () => {
+  const srv = await startServer({ runsRoot: tmp(), version: 'test' });
+  try {
+    const exps = (await call(srv, 'GET', '/api/experiments')).json as unknown as {
+      id: string;
+      kind: string;
+      shipped: boolean;
+    }[];
+    const shipped = exps.filter((e) => e.kind === 'metarl' && e.shipped).map((e) => e.id);
+    for (const want of ['metarl/bandit-independent', 'metarl/two-step', 'metarl/harlow'])
+      assert.ok(shipped.includes(want), want);
+    for (const id of shipped) {
+      const r = await call(srv, 'GET', `/api/metarl/episode?experiment=${id}&seed=3`);
+      assert.equal(r.status, 200, id);
+      const trials = r.json.trials as {
+        policy: number[];
+        pc: number[];
+        posterior: number[] | null;
+        probs: number[] | null;
+      }[];
+      assert.ok(trials.length > 0, id);
+      for (const t of trials) {
+        assert.ok(Math.abs(t.policy.reduce((a, b) => a + b, 0) - 1) < 1e-4, `${id}: a policy sums to 1`);
+        assert.equal(t.pc.length, 2);
+      }
+      if (id.includes('bandit'))
+        assert.ok(
+          trials.every((t) => t.posterior && t.probs),
+          `${id}: bandits carry the posterior`,
+        );
+      // The same seed plays the same episode.
+      const again = await call(srv, 'GET', `/api/metarl/episode?experiment=${id}&seed=3`);
+      assert.deepEqual(again.json, r.json);
+    }
+    assert.equal((await call(srv, 'GET', '/api/metarl/episode?experiment=metarl/harlow&seed=x')).status, 400);
   } finally {
     await srv.close();
   }

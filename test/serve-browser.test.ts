@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { BIN } from '../test-support/cli.js';
 import { launchBrowser } from '../test-support/browser.js';
 
-const SEED = 1;
+const SEED = 0;
 /** Ticks the brain lives in the meadow before the overseer injects the flower (brain/goal-injection explores 3000). */
 const LEARN = 3000;
 /** Ticks the agent gets to walk to the flower after the injection. */
@@ -140,10 +140,27 @@ test('the live lab in Chromium: start, pause, step, reward, goal by click, reloa
     });
 
     await t.test('clicking the blue flower injects it as a goal, and the agent walks to it', async () => {
-      await page.waitForFunction((n) => (globalThis as unknown as Win).steeredLab.simTick >= n, LEARN, {
+      // A lifetime of its own, stepped by the API to exactly LEARN ticks: the click applies at a known
+      // tick, so what follows is the same on every run and every machine. The first one stops.
+      await fetch(`http://127.0.0.1:${srv.port}/api/lifetimes/${id}/commands`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'stop' }),
+      });
+      const made = await fetch(`http://127.0.0.1:${srv.port}/api/lifetimes`, {
+        method: 'POST',
+        body: JSON.stringify({ experiment: 'brain/goal-injection', seed: SEED, paused: true }),
+      });
+      id = ((await made.json()) as { id: string }).id;
+      await page.goto(`http://127.0.0.1:${srv.port}/#live/${id}`);
+      await page.waitForFunction((x) => (globalThis as unknown as Win).steeredLab.lifetime === x, id);
+      await fetch(`http://127.0.0.1:${srv.port}/api/lifetimes/${id}/commands`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'step', n: LEARN }),
+      });
+      await page.waitForFunction((n) => (globalThis as unknown as Win).steeredLab.shownTick === n, LEARN, {
         timeout: 240_000,
       });
-      const flower = page.locator('#objects g[data-object=flower]');
+      const flower = page.locator('#grid-objects g[data-object=flower]');
       await flower.click();
       await page.waitForFunction(
         () => (globalThis as unknown as Win).steeredLab.state?.goals.includes('flower'),
@@ -153,6 +170,7 @@ test('the live lab in Chromium: start, pause, step, reward, goal by click, reloa
         },
       );
       const goal = (await lab(page)).commands.find((c) => c.command.type === 'goal')!;
+      await page.click('#resume');
       await page.waitForFunction(
         ({ from, within }) => {
           const e = (globalThis as unknown as Win).steeredLab.latest!;
@@ -165,6 +183,14 @@ test('the live lab in Chromium: start, pause, step, reward, goal by click, reloa
       );
       await page.click('#pause');
       await page.waitForTimeout(300);
+      assert.equal(goal.tick, LEARN, 'the goal applied at the tick the page showed');
+      assert.match((await page.textContent('#plans'))!, /score/, 'the plans table shows the candidates');
+      assert.equal(await page.locator('#grid-plans polyline').count(), 3, 'three imagined paths drawn');
+      assert.equal(
+        await page.inputValue('#experiment'),
+        'brain/goal-injection',
+        'the form shows what is running',
+      );
       await page.screenshot({ path: path.join(shots, 'live.png') });
     });
 

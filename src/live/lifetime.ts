@@ -64,7 +64,8 @@ export interface TickEvent {
   /** The value assessor's prediction (0 when the steering file has none). */
   value: number;
   body: Record<string, number>;
-  outputs: { assessor: string; value: number; gain: number }[];
+  /** Every assessor's prediction, per mode that produced one (predict, imagine, remember, empathize), with its gain. */
+  outputs: { assessor: string; mode: string; value: number; gain: number }[];
   fired: { name: string; strength: number }[];
   room: string;
   agent: { x: number; y: number };
@@ -309,7 +310,18 @@ export class LiveLifetime {
       S = a.steering;
     const body: Record<string, number> = {};
     for (const v of S.spec.body.vars) body[v.name] = S.bodyVar(v.name);
-    const outputs = r.down.outputs.map((o) => ({ assessor: o.assessor, value: o.value, gain: o.gain }));
+    // The learner emits one block of assessor outputs per active mode, in this order (Agent.tick).
+    const modes = ['predict'];
+    if (a.switches.planning) modes.push('imagine');
+    if (r.recalled >= 0) modes.push('remember');
+    if (r.empathized) modes.push('empathize');
+    const K = Math.max(1, a.learner.assessors.names.length);
+    const outputs = r.down.outputs.map((o, i) => ({
+      assessor: o.assessor,
+      mode: modes[Math.floor(i / K)] ?? 'predict',
+      value: o.value,
+      gain: o.gain,
+    }));
     const value = outputs.find((o) => o.assessor === 'value')?.value ?? 0;
     return {
       tick: this.t,

@@ -108,7 +108,7 @@ export const PAGE_HTML = `<!doctype html>
         <div class="card"><h2>Memory</h2><div id="recalled"></div></div>
       </div>
       <div>
-        <div class="card"><h2>Assessors (prediction × gain)</h2><table id="outputs"></table></div>
+        <div class="card"><h2>Assessors: prediction and gain, per mode</h2><table id="outputs"></table></div>
         <div class="card"><h2>Plans</h2><table id="plans"></table></div>
       </div>
     </div>
@@ -231,6 +231,9 @@ async function attach(id) {
   lab.lifetime = id; lab.latest = null; lab.ended = null; lab.gaps = 0; lab.commands = []; lab.rewards = {};
   trace.n = 0; $('log').innerHTML = ''; gridRoom = null;
   lab.world = await api('/api/lifetimes/' + id + '/world');
+  const st = await api('/api/lifetimes/' + id + '/state');
+  $('experiment').value = st.config.experiment || '';
+  $('seed').value = st.config.seed; $('planning').checked = st.config.planning;
   $('live-body').style.display = 'block';
   buildSwitches(); buildPlaceSelect();
   // A reload resumes after the last tick this tab showed (the server keeps a ring of recent events).
@@ -349,22 +352,22 @@ function drawGrid(e) {
     svg.setAttribute('width', W * cs); svg.setAttribute('height', H * cs);
     svg.innerHTML = '';
     const walls = new Set((lab.world.rooms[e.room] || []).map((c) => c[0] + ',' + c[1]));
-    const cells = el('g', { id: 'cells' }, svg);
+    const cells = el('g', { id: 'grid-cells' }, svg);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
       const wall = walls.has(x + ',' + y);
       const r = el('rect', { x: x * cs, y: y * cs, width: cs - 1, height: cs - 1, fill: wall ? '#374151' : '#f3f4f6', 'data-x': x, 'data-y': y, class: 'cell' }, cells);
       r.onclick = () => { if ($('place-mode').checked && !wall) command({ type: 'place', object: $('place-object').value, x, y }); };
     }
-    el('g', { id: 'plans', 'pointer-events': 'none' }, svg);
-    el('g', { id: 'objects' }, svg);
+    el('g', { id: 'grid-plans', 'pointer-events': 'none' }, svg);
+    el('g', { id: 'grid-objects' }, svg);
     el('rect', { id: 'agent', width: cs * 0.64, height: cs * 0.64, fill: 'none', 'stroke-width': 3, 'pointer-events': 'none' }, svg);
   }
-  const plans = $('plans'); plans.innerHTML = '';
+  const plans = $('grid-plans'); plans.innerHTML = '';
   e.plans.forEach((p, i) => {
     const pts = [[e.agent.x, e.agent.y]].concat(p.cells).map((c) => (c[0] + 0.5) * cs + ',' + (c[1] + 0.5) * cs).join(' ');
     el('polyline', { points: pts, fill: 'none', stroke: COLORS[i], 'stroke-width': 3 - i * 0.7, 'stroke-opacity': 0.75 - i * 0.2, 'stroke-linejoin': 'round', class: 'plan' }, plans);
   });
-  const objs = $('objects'), seen = new Set();
+  const objs = $('grid-objects'), seen = new Set();
   e.objects.forEach((o, i) => {
     const key = o.name + '#' + o.x + ',' + o.y;
     seen.add(key);
@@ -398,7 +401,7 @@ function drawPanels(e) {
   for (const [k, v] of Object.entries(e.body)) h += '<tr><td>' + k + '</td><td>' + v.toFixed(2) + '</td><td><span class="bar" style="width:' + Math.round(Math.min(1, Math.abs(v)) * 80) + 'px"></span></td></tr>';
   $('body').innerHTML = h;
   $('fired').innerHTML = e.fired.length ? e.fired.map((f) => '<span class="pill">' + f.name + ' ' + f.strength.toFixed(2) + '</span>').join('') : '<span class="mute">none</span>';
-  $('outputs').innerHTML = '<tr><th>assessor</th><th>prediction</th><th>gain</th></tr>' + e.outputs.map((o) => '<tr><td>' + o.assessor + '</td><td>' + fmt(o.value) + '</td><td>' + o.gain.toFixed(2) + '</td></tr>').join('');
+  $('outputs').innerHTML = '<tr><th>assessor</th><th>mode</th><th>prediction</th><th>gain</th></tr>' + e.outputs.map((o) => '<tr><td>' + o.assessor + '</td><td>' + o.mode + '</td><td>' + fmt(o.value) + '</td><td>' + o.gain.toFixed(2) + '</td></tr>').join('');
   $('plans').innerHTML = e.plans.length ? '<tr><th></th><th>score</th><th>steps</th></tr>' + e.plans.map((p, i) => '<tr><td style="color:' + COLORS[i] + '">━</td><td>' + fmt(p.score) + '</td><td>' + p.cells.length + '</td></tr>').join('') : '<tr><td class="mute">not planning</td></tr>';
   $('recalled').textContent = e.recalled >= 0 ? 'recalled episode #' + e.recalled : 'nothing recalled';
 }
