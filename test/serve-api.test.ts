@@ -479,3 +479,63 @@ test('steered serve: 127.0.0.1 by default, a printed token off loopback, exit 0 
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('SIGKILL of steered serve mid-session loses no acknowledged command; the log replays and the store reopens', async () => {
+  const root = tmp();
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--quiet'], {
+    env: { ...process.env, STEERED_RUNS_ROOT: root, STEERED_GEMM: 'ts' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /:(\d+)\//.exec(out);
+      if (m) ok(Number(m[1]));
+    });
+    child.once('exit', (code) => fail(new Error(`serve exited with ${code}`)));
+  });
+  const srv = { port, token: null } as RunningServer;
+  const made = await call(srv, 'POST', '/api/lifetimes', { experiment: 'brain/goal-injection', seed: 4 });
+  const id = made.json.id as string,
+    dir = made.json.dir as string;
+  const acked: { tick: number; value: number }[] = [];
+  for (let i = 0; i < 40; i++) {
+    const value = (i % 7) - 3;
+    const r = await call(srv, 'POST', `/api/lifetimes/${id}/commands`, { type: 'reward', value });
+    assert.equal(r.status, 200);
+    acked.push({ tick: r.json.tick as number, value });
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  const exited = new Promise((res) => child.once('exit', res));
+  child.kill('SIGKILL');
+  await exited;
+  // Every acknowledged command is in the log, in order, with its tick.
+  const rec = readLiveRun(dir);
+  assert.equal(rec.final, null, 'no final metrics: the session was killed');
+  assert.deepEqual(
+    rec.records.map((r) => ({ tick: r.tick, value: (r.command as { value: number }).value })),
+    acked,
+  );
+  // The log replays (to the last command's tick) and twice gives the same state.
+  const a = replay(rec.spec, rec.records, rec.ticks).finalMetrics();
+  const b = replay(rec.spec, rec.records, rec.ticks).finalMetrics();
+  assert.equal(a.state_crc32, b.state_crc32);
+  // Rewards given at the last command's boundary have no tick after them yet.
+  const lastTick = acked.at(-1)!.tick;
+  assert.equal(
+    a.human_reward_total,
+    acked.filter((c) => c.tick < lastTick).reduce((s, c) => s + c.value, 0),
+  );
+  const r = steered(['serve', '--replay', dir, '--json'], root, { STEERED_GEMM: 'ts' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /interrupted/);
+  // A new server on the same runs root opens the store and lists the killed run.
+  const again = await startServer({ runsRoot: root, version: 'test' });
+  try {
+    const runs = (await call(again, 'GET', '/api/runs')).json as unknown as { id: string }[];
+    assert.ok(runs.some((x) => x.id === id));
+  } finally {
+    await again.close();
+  }
+});
