@@ -84,6 +84,26 @@ export function brainScience(kernel: ScienceKernel): void {
   );
 
   test(
+    'brain/name-a-goal: naming the flower (showing it) makes it a goal; naming an absent object does not (3 seeds)' +
+      k,
+    () => {
+      // Per lifetime, before ≤ 0.2 and after ≥ 0.8 held on 10 of seeds 0–9 under both kernels measured
+      // (OpenBLAS; pure TS on 0–4). The absent-object control holds per lifetime on 8 of 10 (0.65 on
+      // seed 6), so over these seeds it is asserted on the mean, with the experiment's bound.
+      const absent: number[] = [];
+      for (const seed of [0, 1, 2]) {
+        const m = run('brain/name-a-goal', seed);
+        const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+        assert.ok(m.reach_rate_before! <= 0.2, tag);
+        assert.ok(m.reach_rate_after! >= 0.8, tag);
+        assert.ok(m.reach_rate_absent! < m.reach_rate_after!, tag);
+        absent.push(m.reach_rate_absent!);
+      }
+      assert.ok(absent.reduce((a, b) => a + b, 0) / absent.length <= 0.2, `absent-object reach ${absent}`);
+    },
+  );
+
+  test(
     'brain/wirehead: the hedonist steps on the lever that seizes its reward; the concept-valued brain mostly does not (5 seeds)' +
       k,
     () => {

@@ -27,6 +27,7 @@ const SMALL: Record<string, string[]> = {
   'brain/exposure-therapy': ['explore=100', 'acquire=100', 'exposure=100', 'delay=100', 'probes=1'],
   'brain/new-food': ['explore=100', 'consolidate=10', ...PLAN],
   'brain/goal-injection': ['explore=100', 'observe=100', ...PLAN],
+  'brain/name-a-goal': ['explore=100', 'shows=1', ...PLAN],
   'brain/crosstalk': ['learn=100', 'trials=1'],
   'brain/wirehead': ['explore=100', 'discoveries=1', ...PLAN],
   'brain/drug-room': ['explore=100', 'drugDays=1', ...PLAN],

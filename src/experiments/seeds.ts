@@ -11,6 +11,8 @@ export const SEED_STREAMS = {
   newFoodReach: 5000,
   /** brain/goal-injection: the reach probe's trials, before and after the injection. */
   goalInjectionReach: 7000,
+  /** brain/name-a-goal: the reach probe's trials, before and after each naming. */
+  nameAGoalReach: 23000,
   /** brain/wirehead: the test trials near the lever. */
   wireheadTest: 11000,
   /** brain/drug-room: the test trials on the haze's row. */

@@ -4,6 +4,7 @@ import { spiderFear } from './spider-fear.js';
 import { exposureTherapy } from './exposure-therapy.js';
 import { newFood } from './new-food.js';
 import { goalInjection } from './goal-injection.js';
+import { nameAGoal } from './name-a-goal.js';
 import { crosstalk } from './crosstalk.js';
 import { wirehead } from './wirehead.js';
 import { drugRoom } from './drug-room.js';
@@ -15,6 +16,7 @@ export const brainExperiments: Experiment[] = [
   exposureTherapy,
   newFood,
   goalInjection,
+  nameAGoal,
   crosstalk,
   wirehead,
   drugRoom,
