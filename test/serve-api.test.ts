@@ -191,6 +191,8 @@ test('a session with scripted commands and its replay end with byte-identical fi
     await cmd({ type: 'switch', name: 'learning', on: false });
     const g = await cmd({ type: 'goal', object: 'flower' });
     assert.ok(((g.result as { r2: number }).r2 ?? 0) > 0.5, 'the concept probe fits');
+    await cmd({ type: 'name', object: 'rock' });
+    await cmd({ type: 'goal', object: 'rock', remove: true });
     await cmd({ type: 'checkpoint' });
     await waitFor('1200 ticks', async () => (await tickOf(srv, id)) >= 1200);
     await cmd({ type: 'stop' });
@@ -206,7 +208,7 @@ test('a session with scripted commands and its replay end with byte-identical fi
   assert.ok(final.metrics.human_reward_total === 1);
   // In process: the same spec and command log give the same numbers, bit for bit.
   const rec = readLiveRun(dir);
-  assert.equal(rec.records.length, 11);
+  assert.equal(rec.records.length, 13);
   const again = replay(rec.spec, rec.records, rec.ticks).finalMetrics();
   assert.equal(JSON.stringify(again), JSON.stringify(final.metrics));
   // And through the command line.
@@ -292,6 +294,7 @@ test('bad input gets a 4xx and one line, and the lifetime lives on exactly as wi
       [{ type: 'place', object: 'berry', x: 0, y: 0 }, /wall/],
       [{ type: 'place', object: 'unicorn', x: 1, y: 1 }, /no kind of object named unicorn/],
       [{ type: 'goal', object: 'unicorn' }, /no unicorn/],
+      [{ type: 'name', object: 'unicorn' }, /no kind of object named unicorn/],
       [[1, 2], /a command is a JSON object/],
     ];
     await call(srv, 'POST', cmds, { type: 'step', n: 100 });

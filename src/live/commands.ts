@@ -3,7 +3,7 @@
  * boundary and recorded with the tick it applied at and who sent it, so the same seed and the same
  * command log give the same lifetime again (replay).
  *
- * Commands that change the simulation: reward, goal, switch, place, seize, stop. Commands that only
+ * Commands that change the simulation: reward, goal, name, switch, place, seize, stop. Commands that only
  * change the pace: pause, resume, step, speed. Checkpoint saves and changes nothing.
  */
 import { z } from 'zod';
@@ -40,6 +40,14 @@ export const commandSchema = z.discriminatedUnion('type', [
       remove: z.boolean().default(false),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('name'),
+      /** The object the overseer names by showing it (brain/name-a-goal); the goal is removed like any other. */
+      object: name,
+      weight: z.number().min(0).max(100).default(3),
+    })
+    .strict(),
   z.object({ type: z.literal('switch'), name: z.enum(LIVE_SWITCHES), on: z.boolean() }).strict(),
   z
     .object({
@@ -72,6 +80,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'speed',
   'reward',
   'goal',
+  'name',
   'switch',
   'place',
   'seize',
@@ -83,6 +92,7 @@ export const COMMAND_TYPES: readonly CommandType[] = [
 export const SIMULATION_COMMANDS: ReadonlySet<CommandType> = new Set([
   'reward',
   'goal',
+  'name',
   'switch',
   'place',
   'seize',

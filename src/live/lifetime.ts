@@ -15,6 +15,7 @@ import { Rng } from '../math/rng.js';
 import { crc32 } from '../math/crc.js';
 import { encodeTensors } from '../nn/serialize.js';
 import { fitConcept } from '../experiments/brain/goal-injection.js';
+import { nameConcept } from '../experiments/brain/name-a-goal.js';
 import { ACTIONS } from '../envs/gridworld/world.js';
 import {
   type Command,
@@ -92,6 +93,8 @@ export type CheckpointSink = (agent: Agent, tick: number) => string;
 
 const PLANS_SHOWN = 3;
 const FIT_TICKS = 2000;
+/** Places where a `name` command shows the object (brain/name-a-goal's default). */
+const NAME_SHOWS = 8;
 
 export class LiveLifetime {
   readonly spec: LiveSpec;
@@ -271,6 +274,25 @@ export class LiveLifetime {
           weight: c.weight,
         });
         return { r2: f.r2, cvR2: f.cvR2 };
+      }
+      case 'name': {
+        // Steering by naming: the overseer shows the object at the agent's feet in this room (learning
+        // off, world restored) and the contrast it makes becomes the goal, as brain/name-a-goal does.
+        if (![...a.world.spec.objects.values()].some((d) => d.name === c.object))
+          throw new CommandError(`name: this world has no kind of object named ${c.object}`);
+        const g = nameConcept(a, this.commandRng.fork(`name:${c.object}`), NAME_SHOWS, {
+          room: a.world.roomName,
+          object: c.object,
+        });
+        a.learner.planner.goals = a.learner.planner.goals.filter((x) => x.name !== c.object);
+        a.learner.injectGoal({
+          name: c.object,
+          kind: 'linear',
+          w: Float32Array.from(g.w),
+          b: g.b,
+          weight: c.weight,
+        });
+        return { contrast: g.contrast };
       }
       case 'checkpoint':
         return this.checkpointSink ? { path: this.checkpointSink(a, this.t) } : null;

@@ -98,7 +98,7 @@ export const PAGE_HTML = `<!doctype html>
       <div class="card">
         <h2>World <span class="mute" id="room"></span></h2>
         <svg id="grid" width="360" height="360"></svg>
-        <div class="mute">Click an object to inject it as a goal. Paths: the planner's best imagined futures.</div>
+        <div class="mute">Click an object to <select id="click-mode"><option value="goal">inject it as a goal (fitted probe)</option><option value="name">name it (show it; no probe)</option></select>. Paths: the planner's best imagined futures.</div>
       </div>
       <div>
         <div class="card"><h2>Action</h2><div id="action"></div></div>
@@ -379,7 +379,7 @@ function drawGrid(e) {
       const t = el('text', { x: (o.x + 0.5) * cs, y: (o.y + 0.5) * cs + 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#fff', 'pointer-events': 'none' }, g);
       t.textContent = k ? k.char : '?';
       el('title', {}, g).textContent = o.name + ' — click to inject as a goal';
-      g.onclick = (ev) => { ev.stopPropagation(); command({ type: 'goal', object: o.name }); };
+      g.onclick = (ev) => { ev.stopPropagation(); command({ type: $('click-mode').value, object: o.name }); };
     }
   });
   for (const g of [...objs.children]) if (!seen.has(g.dataset.key)) g.remove();
