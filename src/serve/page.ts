@@ -139,7 +139,7 @@ export const PAGE_HTML = `<!doctype html>
 <section id="view-runs" class="view">
   <div class="card">
     <h2>Runs <button id="runs-refresh">Refresh</button></h2>
-    <table id="runs-table"><thead><tr><th></th><th>experiment</th><th>seed</th><th>status</th><th>created</th><th>final metrics</th></tr></thead><tbody></tbody></table>
+    <table id="runs-table"><thead><tr><th></th><th>experiment</th><th>seed</th><th>status</th><th>created</th><th>config</th><th>final metrics</th></tr></thead><tbody></tbody></table>
   </div>
   <div class="card" id="runs-plot-card" style="display:none">
     <h2>Curves <select id="runs-metric"></select></h2>
@@ -506,7 +506,9 @@ async function loadRuns() {
     c.onchange = () => { if (c.checked) runSel.add(r.id); else runSel.delete(r.id); plotRuns(); };
     const td0 = document.createElement('td'); td0.appendChild(c); tr.appendChild(td0);
     const fm = r.finalMetrics ? Object.entries(r.finalMetrics).slice(0, 4).map(([k, v]) => k + '=' + (typeof v === 'number' ? +v.toPrecision(4) : v)).join(' ') : '';
-    for (const v of [r.experiment, r.seed, r.status, r.createdAt.replace('T', ' ').slice(0, 19), fm]) { const td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td); }
+    const cfg = JSON.stringify(r.config);
+    for (const v of [r.experiment, r.seed, r.status, r.createdAt.replace('T', ' ').slice(0, 19), cfg.length > 60 ? cfg.slice(0, 57) + '…' : cfg, fm]) { const td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td); }
+    tr.children[5].title = cfg;
     tb.appendChild(tr);
   }
 }

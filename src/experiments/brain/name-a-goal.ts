@@ -8,7 +8,8 @@
  * Compared with brain/goal-injection (a regression probe fitted on labelled closeness), the goal is
  * cheaper and reads no label, but it is only as good as the brain's imagination: the planner pursues
  * imagined moments that look like the cue, so a world model that imagines the cue's features in the
- * wrong place leads the agent there. The absent-object control measures exactly that.
+ * wrong place leads the agent there. The absent-object control measures exactly that: naming a thing
+ * the brain has never sensed must not send it anywhere (a cue only activates senses the brain has felt).
  */
 import { CRITERIA_MET_DOC } from '../criteria.js';
 import { z } from 'zod';
@@ -117,13 +118,21 @@ export function nameConcept(
       agent.refresh();
       moment(withIt);
     }
+    // A cue can only activate what the brain knows: senses it has never felt (none of the moments in
+    // its replay memory holds them) carry no learned concept, and are left out of the goal.
+    const R = agent.learner.replay,
+      X = R.xDim,
+      n = Math.min(R.count, R.size);
+    const known = new Uint8Array(D);
+    for (let t = 0; t < n; t++) for (let j = 0; j < D; j++) if (R.x[t * X + lo + j]! > 0) known[j] = 1;
+    const contrast = (j: number) => (known[j] ? withIt[j]! - without[j]! : 0);
     let n2 = 0;
-    for (let j = 0; j < D; j++) n2 += (withIt[j]! - without[j]!) ** 2;
+    for (let j = 0; j < D; j++) n2 += contrast(j) ** 2;
     const w = new Array<number>(agent.learner.S).fill(0);
     let b = 0;
     if (n2 > 0)
       for (let j = 0; j < D; j++) {
-        const d = (withIt[j]! - without[j]!) / n2;
+        const d = contrast(j) / n2;
         w[lo + j] = d;
         b -= d * without[j]!;
       }
