@@ -422,17 +422,26 @@ function drawTrace() {
   g.fillStyle = '#dc2626';
   for (let j = 0; j < n; j++) { const i = (start + j) % TRACE; if (trace.human[i] !== 0) { const x = (j / (TRACE - 1)) * W; g.beginPath(); g.moveTo(x, 2); g.lineTo(x - 5, 12); g.lineTo(x + 5, 12); g.fill(); } }
 }
-let frameCount = 0, fpsMark = performance.now();
+let frameCount = 0, fpsMark = performance.now(), panelsDirty = false, panelsAt = 0;
+// The grid and the trace follow every frame; the text panels at most ten times a second (no one reads
+// faster), which keeps the browser's share of a small machine's cores down.
+const PANEL_MS = 100;
+function setText(id, v) { const el = $(id), t = String(v); if (el.textContent !== t) el.textContent = t; }
 function frame(now) {
   frameCount++;
-  if (now - fpsMark >= 1000) { lab.fps = Math.round((frameCount * 1000) / (now - fpsMark)); $('fps').textContent = lab.fps; frameCount = 0; fpsMark = now; }
-  $('simtick').textContent = lab.simTick;
+  if (now - fpsMark >= 1000) { lab.fps = Math.round((frameCount * 1000) / (now - fpsMark)); setText('fps', lab.fps); frameCount = 0; fpsMark = now; }
+  setText('simtick', lab.simTick);
   if (dirty && lab.latest && lab.world && !$('freeze').checked) {
     dirty = false;
     const e = lab.latest;
-    drawGrid(e); drawPanels(e); drawTrace();
+    drawGrid(e); drawTrace();
+    panelsDirty = true;
     lab.shownTick = e.tick; lab.frames++;
-    $('shown').textContent = e.tick;
+    setText('shown', e.tick);
+  }
+  if (panelsDirty && now - panelsAt >= PANEL_MS && lab.latest) {
+    panelsDirty = false; panelsAt = now;
+    drawPanels(lab.latest);
   }
   requestAnimationFrame(frame);
 }
