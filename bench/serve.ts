@@ -15,7 +15,6 @@
  *
  * Last stdout line: one JSON object with every number, the goals, and the machine's load.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { LiveLifetime } from '../src/live/lifetime.js';
 import { installGemmFromEnv } from '../src/node/blas.js';
 import { launchBrowser } from '../test-support/browser.js';
+import { serveProcess } from '../test-support/serve.js';
 import { effectiveCores } from './machine.js';
 
 const { values: o } = parseArgs({
@@ -40,7 +40,6 @@ const TICKS = Number(o.ticks),
   SEED = Number(o.seed),
   ROUNDS = Number(o.rounds);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'steered.js');
 const WORLD = 'data/worlds/meadow.world',
   STEERING = 'data/steering/default.steer';
 
@@ -60,7 +59,7 @@ function headless(): number {
 
 // 2. Served, page attached.
 const root = mkdtempSync(join(tmpdir(), 'steered-bench-serve-'));
-const server = await serve(root);
+const server = await serveProcess(root);
 const base = `http://127.0.0.1:${server.port}`;
 const api = async (p: string, body?: unknown) => {
   const r = await fetch(base + p, {
@@ -179,19 +178,3 @@ try {
 process.stdout.write(
   `${JSON.stringify({ ...result, meta: { load_before: load0, load_after: loadavg()[0], effective_cores: cores } })}\n`,
 );
-
-function serve(runsRoot: string): Promise<{ port: number; child: ChildProcess }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--quiet'], {
-      env: { ...process.env, STEERED_RUNS_ROOT: runsRoot },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /:(\d+)\//.exec(out);
-      if (m) ok({ port: Number(m[1]), child });
-    });
-    child.once('exit', (code) => fail(new Error(`steered serve exited with ${code}`)));
-  });
-}

@@ -15,6 +15,7 @@ import { replay } from '../src/live/lifetime.js';
 import { parseCommand } from '../src/live/commands.js';
 import { SseReader } from '../test-support/sse.js';
 import { BIN, steered, lastLine } from '../test-support/cli.js';
+import { serveProcess } from '../test-support/serve.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'steered-serve-'));
 
@@ -485,19 +486,7 @@ test('steered serve: 127.0.0.1 by default, a printed token off loopback, exit 0 
 
 test('SIGKILL of steered serve mid-session loses no acknowledged command; the log replays and the store reopens', async () => {
   const root = tmp();
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--quiet'], {
-    env: { ...process.env, STEERED_RUNS_ROOT: root, STEERED_GEMM: 'ts' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const port = await new Promise<number>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /:(\d+)\//.exec(out);
-      if (m) ok(Number(m[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}`)));
-  });
+  const { port, child } = await serveProcess(root, { STEERED_GEMM: 'ts' });
   const srv = { port, token: null } as RunningServer;
   const made = await call(srv, 'POST', '/api/lifetimes', { experiment: 'brain/goal-injection', seed: 4 });
   const id = made.json.id as string,

@@ -9,8 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN } from '../test-support/cli.js';
+import { serveProcess } from '../test-support/serve.js';
 import { launchBrowser } from '../test-support/browser.js';
 
 const SEED = 0;
@@ -55,7 +54,7 @@ test('the live lab in Chromium: start, pause, step, reward, goal by click, reloa
   fs.mkdirSync(shots, { recursive: true });
   // The server runs in its own process, as a person starts it: a goal's concept fit holds the
   // server's thread for seconds, and must not hold the browser driver's.
-  const srv = await serveProcess(root);
+  const srv = await serveProcess(root, { STEERED_GEMM: 'ts' });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1300, height: 940 } });
   const errors: string[] = [];
@@ -226,23 +225,6 @@ test('the live lab in Chromium: start, pause, step, reward, goal by click, reloa
     srv.child.kill('SIGTERM');
   }
 });
-
-/** `steered serve --port 0` in a child process (pure-TS kernel: the same numbers on every machine). */
-function serveProcess(root: string): Promise<{ port: number; child: ChildProcess }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--quiet'], {
-      env: { ...process.env, STEERED_RUNS_ROOT: root, STEERED_GEMM: 'ts' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /:(\d+)\//.exec(out);
-      if (m) ok({ port: Number(m[1]), child });
-    });
-    child.once('exit', (code) => fail(new Error(`steered serve exited with ${code}`)));
-  });
-}
 
 function location(page: Page): string {
   return page.url();

@@ -259,7 +259,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       throw new HttpError(400, 'planning must be true or false');
     const planning = (b.planning as boolean | undefined) ?? true;
     let world: unknown, steering: unknown, learner: unknown, experiment: string | undefined;
-    let plannerBlock: Record<string, unknown> = {};
+    const plannerBlock: Record<string, unknown> = {};
     if (b.experiment !== undefined) {
       if (b.world !== undefined || b.steering !== undefined)
         throw new HttpError(400, 'give an experiment or world and steering files, not both');
@@ -304,7 +304,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     }
     const blocks = { ...((learner as LearnerOverride | undefined) ?? {}) };
     if (Object.keys(plannerBlock).length) blocks.planner = { ...plannerBlock, ...blocks.planner };
-    plannerBlock = {};
     return {
       world: w,
       steering: st,
