@@ -531,3 +531,99 @@ test('SIGKILL of steered serve mid-session loses no acknowledged command; the lo
     await again.close();
   }
 });
+
+test('a killed live session continues from its checkpoint (steered run live/lifetime --resume, POST {"resume"}) to the uninterrupted numbers', async () => {
+  const root = tmp();
+  const { port, child } = await serveProcess(root, { STEERED_GEMM: 'ts' });
+  const srv = { port, token: null } as RunningServer;
+  const made = await call(srv, 'POST', '/api/lifetimes', {
+    experiment: 'brain/goal-injection',
+    seed: 6,
+    paused: true,
+  });
+  const id = made.json.id as string,
+    dir = made.json.dir as string;
+  const cmd = async (c: unknown) => {
+    const r = await call(srv, 'POST', `/api/lifetimes/${id}/commands`, c);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    return r.json;
+  };
+  // The checkpoint falls mid-window of the metrics log (rows average 10 ticks).
+  await cmd({ type: 'step', n: 205 });
+  await waitFor('205 ticks', async () => (await tickOf(srv, id)) === 205);
+  await cmd({ type: 'reward', value: 1 });
+  await cmd({ type: 'switch', name: 'rewiring', on: false });
+  await cmd({ type: 'checkpoint' });
+  await cmd({ type: 'step', n: 150 });
+  await waitFor('355 ticks', async () => (await tickOf(srv, id)) === 355);
+  await cmd({ type: 'place', object: 'berry', x: 1, y: 1 });
+  await cmd({ type: 'reward', value: -0.5 });
+  await cmd({ type: 'step', n: 95 });
+  await waitFor('450 ticks', async () => (await tickOf(srv, id)) === 450);
+  await cmd({ type: 'pause' });
+  const exited = new Promise((res) => child.once('exit', res));
+  child.kill('SIGKILL');
+  await exited;
+  const metricsBefore = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
+  const rec = readLiveRun(dir);
+  assert.equal(rec.ticks, 450);
+  const uninterrupted = replay(rec.spec, rec.records, rec.ticks).finalMetrics();
+
+  // The command line, on a copy under another runs root: the same final numbers, bit for bit, and the
+  // metrics log cut back to the checkpoint and written again as it was (plus the last, partial row).
+  const root2 = tmp();
+  const copy = path.join(root2, 'copy');
+  fs.cpSync(dir, copy, { recursive: true });
+  fs.rmSync(path.join(copy, 'run.lock'), { force: true });
+  const r = steered(['run', 'live/lifetime', '--resume', copy, '--json'], root2, { STEERED_GEMM: 'ts' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /from tick 205: 5 more commands, to tick 450/);
+  assert.equal(lastLine(r.stdout), JSON.stringify(uninterrupted));
+  const metricsAfter = fs.readFileSync(path.join(copy, 'metrics.jsonl'), 'utf8');
+  assert.ok(metricsAfter.startsWith(metricsBefore), 'the resumed log repeats the recorded rows exactly');
+  assert.equal(metricsAfter.slice(metricsBefore.length).trim().split('\n').length, 1);
+  // Completed now: a second resume is refused with one line and exit 2.
+  const again = steered(['run', 'live/lifetime', '--resume', copy], root2, { STEERED_GEMM: 'ts' });
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already completed/);
+  const bare = steered(['run', 'live/lifetime'], root2);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /live session.*--resume/);
+
+  // The server: the same run continued in the browser's API, paused at the recording's end; commands
+  // given after it are appended to the same log, which then replays from birth to the same numbers.
+  const live = await startServer({ runsRoot: root, version: 'test' });
+  try {
+    const bad = await call(live, 'POST', '/api/lifetimes', { resume: 'no-such-run' });
+    assert.equal(bad.status, 404);
+    const re = await call(live, 'POST', '/api/lifetimes', { resume: id });
+    assert.equal(re.status, 201, JSON.stringify(re.json));
+    assert.equal(re.json.tick, 450);
+    const st = (await call(live, 'GET', `/api/lifetimes/${id}/state`)).json;
+    assert.equal(st.paused, true);
+    assert.equal((st.switches as Record<string, boolean>).rewiring, false);
+    const twice = await call(live, 'POST', '/api/lifetimes', { resume: id });
+    assert.equal(twice.status, 409);
+    const c = async (x: unknown) =>
+      assert.equal((await call(live, 'POST', `/api/lifetimes/${id}/commands`, x)).status, 200);
+    await c({ type: 'reward', value: 2 });
+    await c({ type: 'step', n: 50 });
+    await waitFor('500 ticks', async () => (await tickOf(live, id)) === 500);
+    await c({ type: 'stop' });
+  } finally {
+    await live.close();
+  }
+  const final = JSON.parse(fs.readFileSync(path.join(dir, 'final.json'), 'utf8')) as {
+    status: string;
+    metrics: Record<string, number>;
+  };
+  assert.equal(final.status, 'completed');
+  assert.equal(final.metrics.ticks, 500);
+  assert.equal(final.metrics.human_reward_total, 2.5);
+  const all = readLiveRun(dir);
+  assert.equal(all.records.length, rec.records.length + 3);
+  assert.equal(
+    JSON.stringify(replay(all.spec, all.records, all.ticks).finalMetrics()),
+    JSON.stringify(final.metrics),
+  );
+});

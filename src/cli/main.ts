@@ -14,7 +14,8 @@ import { findExperiment, listExperiments } from '../experiments/index.js';
 import { listEnvironments } from './envlist.js';
 import { runCommand, evalCommand } from './session.js';
 import { sweepCommand, workerCommand } from './sweep.js';
-import { serveCommand } from './serve.js';
+import { serveCommand, liveResumeCommand } from './serve.js';
+import { LIVE_EXPERIMENT } from '../serve/session.js';
 import { installGemmFromEnv } from '../node/blas.js';
 
 const HELP = `steered — steered-optimizer agents: experiments, meta-RL, alignment instruments
@@ -24,6 +25,7 @@ Usage:
   steered list <experiment> [--json]          one experiment: its --set keys, defaults and metric keys
   steered run <experiment> [options]          run an experiment; a run directory + database row record it
   steered run <experiment> --resume DIR       continue an interrupted run exactly where it stopped
+  steered run live/lifetime --resume DIR      continue a live session from its last checkpoint, as recorded
   steered eval <experiment> [--checkpoint P]  frozen-weight evaluation (default: the shipped checkpoint);
                                               --out DIR keeps its figures and metrics.json
   steered sweep <experiment> [--seeds 0-9] [--set k=v] [--grid k=v1,v2] [--out DIR] [--jobs N]
@@ -133,6 +135,18 @@ export async function main(argv: string[]): Promise<number> {
       const id = positionals[1];
       if (!id) throw new UsageError(`${cmd} needs an experiment id (see steered list)`);
       if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}'`);
+      if (cmd === 'run' && id === LIVE_EXPERIMENT) {
+        // A live session is not an experiment to start headless; it can be continued from its checkpoint.
+        if (!o.resume)
+          throw new UsageError(
+            `${id} is a live session: start one with steered serve; continue one with --resume DIR`,
+          );
+        if (o.set?.length || o.out || o.seed !== undefined)
+          throw new UsageError(
+            '--resume continues a live session as recorded: do not combine it with --set, --out or --seed',
+          );
+        return await liveResumeCommand(o, runsRoot);
+      }
       const exp = findExperiment(id);
       const kernel = installGemmFromEnv();
       const common = {

@@ -89,7 +89,26 @@ export interface LivePace {
 }
 
 /** Where a `checkpoint` command's snapshot goes (the driver's store); returns where it went. */
-export type CheckpointSink = (agent: Agent, tick: number) => string;
+export type CheckpointSink = (life: LiveLifetime, tick: number) => string;
+
+/**
+ * A live lifetime's own counters at a tick boundary (plain data; the agent saves itself). With the
+ * agent's snapshot and the command log this is everything needed to continue exactly.
+ */
+export interface LiveState {
+  format: 'steered.live-state';
+  version: 1;
+  t: number;
+  /** Commands applied before this boundary's checkpoint (the checkpoint's own record is the next one). */
+  commands: number;
+  rewardSum: number;
+  humanSum: number;
+  dopamineSum: number;
+  reflexes: number;
+  eaten: Record<string, number>;
+  humanNext: number;
+  commandRng: [number, number, number, number];
+}
 
 const PLANS_SHOWN = 3;
 const FIT_TICKS = 2000;
@@ -113,7 +132,7 @@ export class LiveLifetime {
   checkpointSink: CheckpointSink | null = null;
 
   private readonly pending: CommandRecord[] = [];
-  private readonly commandRng: Rng;
+  private commandRng: Rng;
   private readonly birthPlasticity: Plasticity;
   private humanNext = 0;
   // Running sums for the final metrics.
@@ -295,13 +314,54 @@ export class LiveLifetime {
         return { contrast: g.contrast };
       }
       case 'checkpoint':
-        return this.checkpointSink ? { path: this.checkpointSink(a, this.t) } : null;
+        return this.checkpointSink ? { path: this.checkpointSink(this, this.t) } : null;
       case 'stop':
         this.stopped = true;
         return null;
       default:
         return null;
     }
+  }
+
+  /** The lifetime's counters now (call at a tick boundary, e.g. from a checkpoint sink). */
+  saveState(): LiveState {
+    return {
+      format: 'steered.live-state',
+      version: 1,
+      t: this.t,
+      commands: this.log.length,
+      rewardSum: this.rewardSum,
+      humanSum: this.humanSum,
+      dopamineSum: this.dopamineSum,
+      reflexes: this.reflexes,
+      eaten: { ...this.eaten },
+      humanNext: this.humanNext,
+      commandRng: this.commandRng.state(),
+    };
+  }
+
+  /**
+   * Continue from a checkpoint: the agent's snapshot, these counters, and the command log up to and
+   * including the checkpoint's own record (`log`, as recorded). Only on a lifetime that has not ticked.
+   */
+  restore(state: LiveState, agent: Parameters<Agent['restore']>[0], log: readonly CommandRecord[]): void {
+    if (this.t !== 0 || this.log.length) throw new Error('restore: the lifetime has already lived');
+    if (state?.format !== 'steered.live-state' || state.version !== 1)
+      throw new CommandError('checkpoint has no live lifetime state (steered.live-state version 1)');
+    if (log.length < state.commands + 1 || log[state.commands]!.command.type !== 'checkpoint')
+      throw new CommandError(
+        `the command log does not match the checkpoint (record ${state.commands + 1} should be the checkpoint at tick ${state.t})`,
+      );
+    this.agent.restore(agent);
+    this.t = state.t;
+    this.rewardSum = state.rewardSum;
+    this.humanSum = state.humanSum;
+    this.dopamineSum = state.dopamineSum;
+    this.reflexes = state.reflexes;
+    Object.assign(this.eaten, state.eaten);
+    this.humanNext = state.humanNext;
+    this.commandRng = Rng.fromState(state.commandRng);
+    this.log.push(...log.slice(0, state.commands + 1));
   }
 
   private setSwitch(name: LiveSwitch, on: boolean): void {
@@ -420,7 +480,22 @@ export function replay(
 ): LiveLifetime {
   const life = new LiveLifetime(spec);
   if (onTick) life.onTick = onTick;
-  let i = 0;
+  return playLog(life, records, 0, ticks);
+}
+
+/**
+ * Drive `life` through `records` from index `from` (each applied at the boundary of its tick) until
+ * `ticks` ticks are lived or a stop: a replay from birth (from 0) or the rest of a log after a checkpoint.
+ */
+export function playLog(
+  life: LiveLifetime,
+  records: readonly CommandRecord[],
+  from: number,
+  ticks: number,
+): LiveLifetime {
+  let i = from;
+  if (i < records.length && records[i]!.tick < life.t)
+    throw new CommandError(`command log out of order at tick ${records[i]!.tick}`);
   for (;;) {
     while (i < records.length && records[i]!.tick === life.t) {
       life.submit(records[i]!.command, records[i]!.source);

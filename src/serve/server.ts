@@ -21,7 +21,7 @@ import { parseSteering } from '../brain/steering/config.js';
 import { checkLearnerOverride, type LearnerOverride } from '../experiments/brain/common.js';
 import { packageRoot } from '../node/data.js';
 import { CommandError, parseCommand } from '../live/commands.js';
-import type { LiveSpec } from '../live/lifetime.js';
+import { playLog, type LiveSpec } from '../live/lifetime.js';
 import { LIVE_EXPERIMENT, LiveSession } from './session.js';
 import { PAGE_HTML } from './page.js';
 import { metarlEpisode, MetarlViewError } from './metarl-view.js';
@@ -132,6 +132,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         const running = [...sessions.values()].filter((s) => s.status === 'running').length;
         if (running >= MAX_LIVE)
           throw new HttpError(429, `${MAX_LIVE} lifetimes are running; stop one first`);
+        const resumeId = (body as { resume?: unknown } | null)?.resume;
+        if (resumeId !== undefined) {
+          const s = reopen(body as Record<string, unknown>);
+          sessions.set(s.id, s);
+          s.start();
+          o.log?.(`lifetime ${s.id} continued from its checkpoint at tick ${s.life.t} → ${s.run.dir}`);
+          return send(res, 201, { id: s.id, dir: s.run.dir, tick: s.life.t });
+        }
         const spec = specFrom(body);
         const s = new LiveSession(store, spec);
         sessions.set(s.id, s);
@@ -209,6 +217,45 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       b = Buffer.from(token);
     if (a.length !== b.length || !timingSafeEqual(a, b))
       throw new HttpError(401, 'a valid token is required');
+  }
+
+  /**
+   * `{"resume": RUN_ID}`: a stopped live session of this store, continued from its latest checkpoint —
+   * the rest of its command log lived again (as `steered run live/lifetime --resume`), then paused,
+   * for the overseer to go on by hand; new commands are appended to the same log.
+   */
+  function reopen(b: Record<string, unknown>): LiveSession {
+    for (const k of Object.keys(b))
+      if (k !== 'resume') throw new HttpError(400, `resume takes no other field ('${k}')`);
+    if (typeof b.resume !== 'string' || !b.resume) throw new HttpError(400, 'resume must be a run id');
+    const row = store.get(b.resume);
+    if (!row) throw new HttpError(404, `no run '${b.resume.slice(0, 64)}'`);
+    if (row.experiment !== LIVE_EXPERIMENT) throw new HttpError(400, `run ${row.id} is not a live session`);
+    if (sessions.get(row.id)?.status === 'running') throw new HttpError(409, `run ${row.id} is live now`);
+    let r: ReturnType<typeof LiveSession.reopen>;
+    try {
+      r = LiveSession.reopen(store, row.dir);
+    } catch (e) {
+      throw new HttpError(409, (e as Error).message.split('\n')[0]!);
+    }
+    const s = r.session;
+    s.life.pace.paused = true;
+    const onTick = s.life.onTick;
+    s.life.onTick = null;
+    try {
+      playLog(s.life, r.records, r.from, r.ticks);
+    } catch (e) {
+      s.end('interrupted');
+      throw new HttpError(409, (e as Error).message);
+    } finally {
+      s.life.onTick = onTick;
+    }
+    // Pace as it stands after the log (a replayed resume may have unpaused it): paused, for the overseer.
+    s.life.pace.paused = true;
+    s.life.pace.stepping = 0;
+    s.resumeLogging();
+    if (s.life.stopped) s.end('completed');
+    return s;
   }
 
   function session(id: string): LiveSession {

@@ -12,10 +12,16 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type RunDir, type RunStore, writeFileAtomic } from '../runs/index.js';
-import { TickLog } from '../experiments/brain/tick-log.js';
+import { TickLog, type TickLogState } from '../experiments/brain/tick-log.js';
 import { numericConfig } from '../node/numeric.js';
 import type { Command, CommandRecord } from '../live/commands.js';
-import { LiveLifetime, type LiveConfig, type LiveSpec, type TickEvent } from '../live/lifetime.js';
+import {
+  LiveLifetime,
+  type LiveConfig,
+  type LiveSpec,
+  type LiveState,
+  type TickEvent,
+} from '../live/lifetime.js';
 
 export const LIVE_EXPERIMENT = 'live/lifetime';
 export const COMMANDS_FILE = 'commands.jsonl';
@@ -52,6 +58,7 @@ export class LiveSession {
   private seq = 0;
   private readonly clients = new Set<Client>();
   private readonly tickLog: TickLog;
+  private logCommands: boolean;
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private anchor = { time: 0, tick: 0 };
@@ -60,40 +67,105 @@ export class LiveSession {
   private rateMark = { time: 0, tick: 0 };
   onEnd: (() => void) | null = null;
 
-  constructor(store: RunStore, spec: LiveSpec, opts: { outDir?: string } = {}) {
-    // The numeric configuration (matrix kernel and build) is part of the record: a replay under
-    // another one may differ in the last bits, and the replay says so.
-    this.life = new LiveLifetime(spec);
-    const cfg: LiveConfig = this.life.config();
-    this.run = store.create({
-      experiment: LIVE_EXPERIMENT,
-      seed: spec.seed,
-      config: cfg,
-      numeric: numericConfig(),
-      ...(opts.outDir ? { outDir: opts.outDir } : {}),
-    });
+  /** A new lifetime, recorded as a new run in `store`. */
+  constructor(store: RunStore, spec: LiveSpec, opts?: { outDir?: string });
+  /** A lifetime continued in a run reopened for resume (see LiveSession.reopen). */
+  constructor(run: RunDir, life: LiveLifetime, opts: { tickLog: TickLogState; logCommands: boolean });
+  constructor(
+    a: RunStore | RunDir,
+    b: LiveSpec | LiveLifetime,
+    opts: { outDir?: string; tickLog?: TickLogState; logCommands?: boolean } = {},
+  ) {
+    if (b instanceof LiveLifetime) {
+      this.life = b;
+      this.run = a as RunDir;
+    } else {
+      // The numeric configuration (matrix kernel and build) is part of the record: a replay under
+      // another one may differ in the last bits, and the replay says so.
+      this.life = new LiveLifetime(b);
+      this.run = (a as RunStore).create({
+        experiment: LIVE_EXPERIMENT,
+        seed: b.seed,
+        config: this.life.config(),
+        numeric: numericConfig(),
+        ...(opts.outDir ? { outDir: opts.outDir } : {}),
+      });
+      writeFileAtomic(
+        join(this.run.dir, INPUTS_FILE),
+        `${JSON.stringify({ format: 'steered.live-inputs', version: 1, world: b.world, steering: b.steering })}\n`,
+      );
+    }
     this.id = this.run.id;
-    writeFileAtomic(
-      join(this.run.dir, INPUTS_FILE),
-      `${JSON.stringify({ format: 'steered.live-inputs', version: 1, world: spec.world, steering: spec.steering })}\n`,
-    );
-    this.tickLog = new TickLog((step, m) => this.run.logMetrics(step, m), 1);
+    const spec = this.life.spec,
+      cfg = this.life.config();
+    this.tickLog = new TickLog((step, m) => this.run.logMetrics(step, m), 1, opts.tickLog);
     this.tickLog.attach(this.life.agent, 0);
     this.life.onRecord = (r) => this.tickLog.record(r);
     this.life.onTick = (e) => this.push(e.tick, true, 'tick', e);
+    this.logCommands = opts.logCommands ?? true;
     this.life.onCommand = (rec, result) => {
-      appendFileSync(join(this.run.dir, COMMANDS_FILE), `${JSON.stringify(rec)}\n`);
+      if (this.logCommands) appendFileSync(join(this.run.dir, COMMANDS_FILE), `${JSON.stringify(rec)}\n`);
       this.push(rec.tick, false, 'command', { ...rec, result });
     };
-    this.life.checkpointSink = (agent, tick) => {
-      const snap = agent.snapshot();
+    this.life.checkpointSink = (life, tick) => {
+      // A checkpoint holds no half-averaged row: the window so far is written first (the replayed or
+      // resumed session writes it at the same boundary, so their logs stay equal).
+      this.tickLog.flush();
+      const snap = life.agent.snapshot();
       return this.run.saveCheckpoint({
-        meta: { step: tick, experiment: LIVE_EXPERIMENT, seed: spec.seed, config: cfg, agent: snap.meta },
+        meta: {
+          step: tick,
+          experiment: LIVE_EXPERIMENT,
+          seed: spec.seed,
+          config: cfg,
+          agent: snap.meta,
+          live: life.saveState(),
+          tickLog: { ...this.tickLog.state },
+        },
         tensors: snap.tensors,
       });
     };
-    this.anchor = { time: performance.now(), tick: 0 };
+    this.anchor = { time: performance.now(), tick: this.life.t };
     this.rateMark = { ...this.anchor };
+  }
+
+  /**
+   * Reopen a stored live run at its latest checkpoint (the run store checks it and cuts the logs back
+   * to it): the lifetime restored, and the part of the command log after the checkpoint still to be
+   * lived, up to `ticks` (where the recording ended). Commands already in the log are not written again
+   * while they are lived; `resumeLogging()` turns logging back on for new ones.
+   */
+  static reopen(
+    store: RunStore,
+    dir: string,
+  ): { session: LiveSession; records: CommandRecord[]; from: number; ticks: number } {
+    const rec = readLiveRun(dir);
+    const run = store.open(dir);
+    try {
+      // Everything is checked and restored before resume() cuts the logs back to the checkpoint.
+      const ck = run.resumed!;
+      const m = ck.meta as { live?: LiveState; agent?: unknown; tickLog?: TickLogState };
+      if (!m.live || !m.agent || !m.tickLog)
+        throw new LiveRunError(`${dir}: its checkpoint is not a live lifetime's (no live state)`);
+      const life = new LiveLifetime(rec.spec);
+      life.restore(m.live, { meta: m.agent, tensors: ck.tensors } as never, rec.records);
+      run.resume();
+      const session = new LiveSession(run, life, { tickLog: m.tickLog, logCommands: false });
+      return {
+        session,
+        records: rec.records,
+        from: m.live.commands + 1,
+        ticks: Math.max(rec.ticks, m.live.t),
+      };
+    } catch (e) {
+      run.close();
+      throw e;
+    }
+  }
+
+  /** Write applied commands to the run's log again (after a reopened session has lived its recorded ones). */
+  resumeLogging(): void {
+    this.logCommands = true;
   }
 
   /** Start (or continue) ticking. */
