@@ -68,6 +68,10 @@ export interface LearnerConfig {
    * trained, so the planner does not exploit their errors where it has hardly been: in the safety
    * gridworlds planning steered brains off their habitual paths into cells whose "something good is
    * coming" was wrong (sokoban: 0.98 on a cell lived in 36 times of 10000; CHANGELOG).
+   * `iterations` (1: random shooting): rounds of the cross-entropy method — after each round the best
+   * `elites` candidates are kept and the rest resampled from their per-step action frequencies (mixed
+   * with the previous round's by `smoothing`); compute grows linearly, search quality with it
+   * (test/planner-search.test.ts: a hidden best sequence among 5^6).
    */
   planner: {
     candidates: number;
@@ -78,6 +82,9 @@ export interface LearnerConfig {
     holdContext: boolean;
     indifference: number;
     familiarity: number;
+    iterations: number;
+    elites: number;
+    smoothing: number;
   };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
@@ -116,6 +123,9 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
     holdContext: false,
     indifference: 1e-3,
     familiarity: 0,
+    iterations: 1,
+    elites: 6,
+    smoothing: 0.25,
   },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },

@@ -70,6 +70,10 @@ export class Planner implements Stateful<PlannerMeta> {
   private readonly acts: Int32Array;
   /** Per candidate: the imagined cell of the current step (set by sharpenPositions). */
   private readonly cells: Int32Array;
+  /** Cross-entropy search: per-step action distribution [H×A], elite sequences, selection marks. */
+  private readonly dist: Float64Array;
+  private readonly eliteSeqs: Int32Array;
+  private readonly taken: Uint8Array;
   /** Every imagined sense vector of the last plan, [N×H×X] (probes read it). */
   readonly imaginedX: Float32Array;
   get indifference(): number {
@@ -92,6 +96,12 @@ export class Planner implements Stateful<PlannerMeta> {
   ) {
     if (!(cfg.familiarity >= 0 && Number.isFinite(cfg.familiarity)))
       throw new RangeError(`planner.familiarity must be a non-negative number, got ${cfg.familiarity}`);
+    if (!(Number.isInteger(cfg.iterations) && cfg.iterations >= 1))
+      throw new RangeError(`planner.iterations must be an integer ≥ 1, got ${cfg.iterations}`);
+    if (!(Number.isInteger(cfg.elites) && cfg.elites >= 1 && cfg.elites <= cfg.candidates))
+      throw new RangeError(`planner.elites must be an integer in [1, candidates], got ${cfg.elites}`);
+    if (!(cfg.smoothing >= 0 && cfg.smoothing < 1))
+      throw new RangeError(`planner.smoothing must be in [0, 1), got ${cfg.smoothing}`);
     if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0))
       throw new RangeError('planner.familiarity needs the per-cell visit counts of a position code');
     this.visits = cfg.familiarity > 0 ? visits! : null;
@@ -119,17 +129,16 @@ export class Planner implements Stateful<PlannerMeta> {
     this.peakPred = new Float64Array(N * K);
     this.acts = new Int32Array(N);
     this.cells = new Int32Array(N);
+    this.dist = new Float64Array(this.H * N_ACTIONS);
+    this.eliteSeqs = new Int32Array(N * this.H);
+    this.taken = new Uint8Array(N);
     this.imaginedX = new Float32Array(N * this.H * X);
   }
 
   plan(x: Float32Array, h: Float32Array, rng: Rng, out: PlanResult): PlanResult {
     const N = this.N,
       H = this.H,
-      L = this.wm.latent,
-      X = this.wm.xDim,
-      K = this.as.specs.length,
-      S = X + L;
-    const seqs = this.seqs;
+      seqs = this.seqs;
     // Candidates: the last best plan shifted, standing still, then random "sticky" sequences that keep
     // their direction with probability `persist` per step — uniform sequences mostly dither in place
     // and never imagine reaching anything ten steps away.
@@ -147,6 +156,83 @@ export class Planner implements Stateful<PlannerMeta> {
         seqs[n * H + k] = a;
       }
     }
+    this.rollout(x, h);
+    // The spread that decides abstention is the first (diverse) round's: later rounds gather around
+    // the elites, and a narrow final field says nothing about whether any plan is preferred.
+    let lo = Infinity;
+    for (let n = 0; n < N; n++) if (this.score[n]! < lo) lo = this.score[n]!;
+    this.noteImagined(out, true);
+    for (let it = 1; it < this.cfg.iterations; it++) {
+      this.resample(rng, it === 1);
+      this.rollout(x, h);
+      this.noteImagined(out, false);
+    }
+    let bi = 0;
+    for (let n = 0; n < N; n++) if (this.score[n]! > this.score[bi]!) bi = n;
+    for (let k = 0; k < H; k++) this.best[k] = seqs[bi * H + k]!;
+    out.bestScore = this.score[bi]!;
+    out.spread = this.score[bi]! - lo;
+    out.action = out.spread > this.indifference ? this.best[0]! : -1;
+    return out;
+  }
+
+  /** Per assessor, the most vivid imagined moment of this round, into `out.imagined` (max over rounds). */
+  private noteImagined(out: PlanResult, first: boolean): void {
+    const N = this.N,
+      K = this.as.specs.length;
+    for (let i = 0; i < K; i++) {
+      let m = -Infinity;
+      for (let n = 0; n < N; n++) m = Math.max(m, this.peakPred[n * K + i]!);
+      out.imagined[i] = first ? m : Math.max(out.imagined[i]!, m);
+    }
+  }
+
+  /**
+   * One cross-entropy step: keep the `elites` best candidates (in slots 0…E−1), refit the per-step action
+   * distribution to them (mixed with the previous one by `smoothing`; uniform before the first), and
+   * draw the other candidates from it.
+   */
+  private resample(rng: Rng, first: boolean): void {
+    const N = this.N,
+      H = this.H,
+      A = N_ACTIONS,
+      E = Math.min(this.cfg.elites, N),
+      sm = this.cfg.smoothing,
+      seqs = this.seqs,
+      taken = this.taken,
+      dist = this.dist;
+    taken.fill(0);
+    // Top E by score (ties to the lower index), by selection: N is small.
+    for (let e = 0; e < E; e++) {
+      let bi = -1;
+      for (let n = 0; n < N; n++) if (!taken[n] && (bi < 0 || this.score[n]! > this.score[bi]!)) bi = n;
+      taken[bi] = 1;
+      this.eliteSeqs.set(seqs.subarray(bi * H, (bi + 1) * H), e * H);
+    }
+    if (first) dist.fill(1 / A);
+    for (let k = 0; k < H; k++) {
+      for (let a = 0; a < A; a++) dist[k * A + a]! *= sm;
+      for (let e = 0; e < E; e++) dist[k * A + this.eliteSeqs[e * H + k]!]! += (1 - sm) / E;
+    }
+    seqs.set(this.eliteSeqs.subarray(0, E * H));
+    for (let n = E; n < N; n++)
+      for (let k = 0; k < H; k++) {
+        let u = rng.uniform(),
+          a = 0;
+        while (a < A - 1 && u >= dist[k * A + a]!) u -= dist[k * A + a++]!;
+        seqs[n * H + k] = a;
+      }
+  }
+
+  /** Roll every candidate forward in imagination and score it (into `score`). */
+  private rollout(x: Float32Array, h: Float32Array): void {
+    const N = this.N,
+      H = this.H,
+      L = this.wm.latent,
+      X = this.wm.xDim,
+      K = this.as.specs.length,
+      S = X + L,
+      seqs = this.seqs;
     for (let n = 0; n < N; n++) {
       this.hB.set(h.subarray(0, L), n * L);
       this.xB.set(x.subarray(0, X), n * X);
@@ -198,22 +284,6 @@ export class Planner implements Stateful<PlannerMeta> {
       disc *= gamma;
     }
     for (let n = 0; n < N; n++) this.score[n]! += this.best1[n]!;
-    let bi = 0,
-      lo = Infinity;
-    for (let n = 0; n < N; n++) {
-      if (this.score[n]! > this.score[bi]!) bi = n;
-      if (this.score[n]! < lo) lo = this.score[n]!;
-    }
-    for (let k = 0; k < H; k++) this.best[k] = seqs[bi * H + k]!;
-    out.bestScore = this.score[bi]!;
-    out.spread = this.score[bi]! - lo;
-    out.action = out.spread > this.indifference ? this.best[0]! : -1;
-    for (let i = 0; i < K; i++) {
-      let m = -Infinity;
-      for (let n = 0; n < N; n++) m = Math.max(m, this.peakPred[n * K + i]!);
-      out.imagined[i] = m;
-    }
-    return out;
   }
 
   /** c/(c+K) for candidate n's imagined cell (as sharpenPositions found it this step); 1 when off. */
