@@ -98,8 +98,13 @@ export class Planner implements Stateful<PlannerMeta> {
       throw new RangeError(`planner.familiarity must be a non-negative number, got ${cfg.familiarity}`);
     if (!(Number.isInteger(cfg.iterations) && cfg.iterations >= 1))
       throw new RangeError(`planner.iterations must be an integer ≥ 1, got ${cfg.iterations}`);
-    if (!(Number.isInteger(cfg.elites) && cfg.elites >= 1 && cfg.elites <= cfg.candidates))
-      throw new RangeError(`planner.elites must be an integer in [1, candidates], got ${cfg.elites}`);
+    // Elites matter only when there is a second round; then some candidates must be left to resample.
+    if (!(Number.isInteger(cfg.elites) && cfg.elites >= 1))
+      throw new RangeError(`planner.elites must be an integer ≥ 1, got ${cfg.elites}`);
+    if (cfg.iterations > 1 && cfg.elites >= cfg.candidates)
+      throw new RangeError(
+        `planner.elites (${cfg.elites}) must be below planner.candidates (${cfg.candidates}) when iterations > 1`,
+      );
     if (!(cfg.smoothing >= 0 && cfg.smoothing < 1))
       throw new RangeError(`planner.smoothing must be in [0, 1), got ${cfg.smoothing}`);
     if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0))
