@@ -297,7 +297,17 @@ const TABLE: Row[] = [
       arms: z.number().int().min(2).max(50).default(5),
       trials: z.number().int().min(1).max(1000).default(100),
     },
-    defaults: {},
+    // The (5, 100) checkpoint's recipe (scripts/train-shipped.sh), for the default arms and trials.
+    defaults: {
+      updates: 60000,
+      hidden: 96,
+      lr: 0.003,
+      gammaEnd: 1,
+      clipNorm: 1,
+      entropyStart: 0.1,
+      gaeLambda: 0.95,
+      episodes: 10000,
+    },
     metrics: { ...BANDIT_METRICS, gittins_regret: 'Gittins index (γ=0.98)' },
     task: (c) =>
       taskSpec(() => new KArmedBandit({ arms: c['arms'] as number, trials: c['trials'] as number })),
