@@ -522,6 +522,15 @@ test('SIGKILL of steered serve mid-session loses no acknowledged command; the lo
   const r = steered(['serve', '--replay', dir, '--json'], root, { STEERED_GEMM: 'ts' });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /interrupted/);
+  // Without a checkpoint there is nothing to continue from: one line, exit 2, nothing stored touched.
+  const files = ['commands.jsonl', 'metrics.jsonl'].map((f) => fs.readFileSync(path.join(dir, f)));
+  const cont = steered(['run', 'live/lifetime', '--resume', dir], root, { STEERED_GEMM: 'ts' });
+  assert.equal(cont.code, 2, cont.stderr);
+  assert.match(cont.stderr, /no committed checkpoint/);
+  assert.equal(cont.stderr.trim().split('\n').length, 1);
+  ['commands.jsonl', 'metrics.jsonl'].forEach((f, i) =>
+    assert.ok(fs.readFileSync(path.join(dir, f)).equals(files[i]!), `${f} unchanged`),
+  );
   // A new server on the same runs root opens the store and lists the killed run.
   const again = await startServer({ runsRoot: root, version: 'test' });
   try {
