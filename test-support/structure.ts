@@ -22,6 +22,7 @@ export const LAYER_RANK: Readonly<Record<string, number>> = {
   metarl: 5,
   baselines: 5,
   probes: 5,
+  conditioning: 5,
   experiments: 6,
   runs: 7,
   node: 7,

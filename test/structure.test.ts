@@ -2,7 +2,7 @@
  * The shape of src/ (docs/architecture.md §4): no import cycles, Node-only modules only at the edge
  * (src/node, src/runs, src/cli), and no layer importing a higher one in
  *
- *   math, format < nn < plot < envs < brain < metarl, baselines, probes < experiments < runs, node < api < cli
+ *   math, format < nn < plot < envs < brain < metarl, baselines, probes, conditioning < experiments < runs, node < api < cli
  *
  * The checker (test-support/structure.ts) is first shown to catch each kind of mistake in a tiny
  * made-up tree, then run on the real one.

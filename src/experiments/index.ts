@@ -3,12 +3,18 @@ import type { Experiment } from './experiment.js';
 import { metarlExperiments } from './metarl/index.js';
 import { brainExperiments } from './brain/index.js';
 import { alignmentOracleExperiments } from './alignment/index.js';
+import { conditioningExperiments } from './conditioning/index.js';
 
 export class UnknownExperimentError extends Error {
   override name = 'UnknownExperimentError';
 }
 
-const ALL: Experiment[] = [...metarlExperiments, ...brainExperiments, ...alignmentOracleExperiments];
+const ALL: Experiment[] = [
+  ...metarlExperiments,
+  ...brainExperiments,
+  ...alignmentOracleExperiments,
+  ...conditioningExperiments,
+];
 
 export function listExperiments(): readonly Experiment[] {
   return ALL;
