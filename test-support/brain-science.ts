@@ -231,4 +231,23 @@ export function brainScience(kernel: ScienceKernel): void {
       assert.ok(mean(rates.control!) <= 0.05, tag);
     },
   );
+
+  test(
+    'conditioning: the brain overshadows and blocks, and pre-exposure slows its conditioning (latent inhibition; seeds 0–1)' +
+      k,
+    () => {
+      // Measured at 6 brains per group, seeds 0–4 (OpenBLAS): blocking 0.21–0.23 below overshadowing,
+      // overshadowing 0.17–0.23 below control; the pre-exposed group 0.14–0.16 below control.
+      const only = ['models=["brain"]', 'brain={"subjects":6}'];
+      for (const seed of [0, 1]) {
+        const ob = run('conditioning/overshadowing-blocking', seed, only);
+        const tag = `seed ${seed}: ${JSON.stringify(ob)}`;
+        assert.ok(ob['response.forward-blocking.0']! < ob['response.overshadowing.0']! - 0.1, tag);
+        assert.ok(ob['response.overshadowing.0']! < ob['response.control.0']! - 0.1, tag);
+        const li = run('conditioning/latent-inhibition', seed, only);
+        const tli = `seed ${seed}: ${JSON.stringify(li)}`;
+        assert.ok(li['response.latent-inhibition.0']! < li['response.control.0']! - 0.07, tli);
+      }
+    },
+  );
 }

@@ -16,7 +16,6 @@ import { DataFileError } from '../src/format/datafile.js';
 import {
   expandGroup,
   KalmanFilter,
-  makeBaseline,
   parseParadigm,
   pearson,
   RescorlaWagner,
@@ -25,7 +24,11 @@ import {
   TdSerialCompound,
   toMeasure,
   type Paradigm,
+  BrainConditioner,
+  ConditioningChamber,
 } from '../src/conditioning/index.js';
+import { parseSteering } from '../src/brain/steering/config.js';
+import { learnerConfig } from '../src/brain/learning/config.js';
 import { lastLine, steered } from '../test-support/cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -266,6 +269,8 @@ test('steered run conditioning/…: a bad paradigm file exits 2 with one line na
       `paradigm=${good}`,
       '--set',
       'subjects=2',
+      '--set',
+      'brain={"subjects":2}',
       '--json',
     ],
     root,
@@ -278,13 +283,68 @@ test('steered run conditioning/…: a bad paradigm file exits 2 with one line na
 
 test('the battery runs every shipped paradigm on every model and prints the table', async () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-battery-'));
-  const r = steered(['run', 'conditioning/battery', '--set', 'subjects=2', '--json', '--quiet'], root);
+  const r = steered(
+    [
+      'run',
+      'conditioning/battery',
+      '--set',
+      'subjects=2',
+      '--set',
+      'brain={"subjects":1}',
+      '--json',
+      '--quiet',
+    ],
+    root,
+  );
   assert.equal(r.code, 0, r.stderr);
   const m = JSON.parse(lastLine(r.stdout)) as Record<string, unknown>;
   for (const s of SHIPPED_PARADIGMS) {
     const id = parseParadigm(s.text, s.file).id;
-    for (const model of ['rw', 'td', 'kalman'])
+    for (const model of ['brain', 'rw', 'td', 'kalman'])
       assert.equal(typeof m[`${id}.${model}.ordinal_pass`], 'boolean');
     assert.match(String(m['table_markdown']), new RegExp(`\\| ${id} \\|`));
   }
+  assert.equal(m['paradigms'], SHIPPED_PARADIGMS.length);
+  assert.equal(typeof m['brain.r_at_least_rw'], 'number');
+  assert.equal(typeof m['brain.beyond_rw_passed'], 'number');
+});
+
+test('the conditioning chamber: cues after the context-only ticks, the US on the last cue tick as taste or pain, the response read in between', () => {
+  const trial = { cues: ['B'], context: 'k2', us: 1, test: false };
+  for (const appetitive of [true, false]) {
+    const ch = new ConditioningChamber(['A', 'B'], ['k1', 'k2'], appetitive, {
+      itiTicks: 2,
+      cueTicks: 3,
+      readout: 'signal',
+    });
+    const L = ch.obsLayout;
+    assert.deepEqual([L.features, L.context, L.taste, L.dim], [1, 3, 5, 6]);
+    ch.begin(trial);
+    const seen: string[] = [];
+    for (let t = 0; t < ch.ticksPerTrial; t++) {
+      const o = ch.observe();
+      const s = ch.steeringChannel();
+      seen.push(
+        `${o[L.features + 1]}${o[L.context + 1]}${o[L.taste]}|${s.taste['sweet'] ?? 0}${s.pain}|${ch.isResponseTick(ch.now) ? 'r' : '.'}`,
+      );
+      ch.step(0);
+    }
+    assert.deepEqual(
+      seen,
+      appetitive
+        ? ['010|00|.', '010|00|.', '110|00|r', '110|00|r', '111|10|.']
+        : ['010|00|.', '010|00|.', '110|00|r', '110|00|r', '110|01|.'],
+    );
+  }
+});
+
+test('the brain as a subject: without a reward or cortisol assessor to read it is refused in one line', () => {
+  const p = parseParadigm(simple(), 'simple.paradigm');
+  const text = readFileSync(join(ROOT, 'data', 'steering', 'default.steer'), 'utf8');
+  const spec = parseSteering(text, 'default.steer');
+  const without = { ...spec, assessors: spec.assessors.filter((a) => a.name !== 'reward') };
+  assert.throws(
+    () => new BrainConditioner(p, without, learnerConfig(), new Rng(1)),
+    /no 'reward' assessor, which a brain's appetitive conditioned response is read from/,
+  );
 });

@@ -28,9 +28,19 @@ export interface BrainConditioningConfig {
   itiTicks: number;
   /** Ticks the cues last; the US comes on the last. */
   cueTicks: number;
+  /**
+   * What the conditioned response is read from: 'signal' — the assessor that predicts the innate
+   * signal the US causes (`reward` for appetitive, `cortisol` for aversive paradigms); 'value' — the
+   * critic (TD on dopamine), negated for aversive paradigms.
+   */
+  readout: 'signal' | 'value';
 }
 
-export const BRAIN_CONDITIONING_DEFAULTS: BrainConditioningConfig = { itiTicks: 4, cueTicks: 4 };
+export const BRAIN_CONDITIONING_DEFAULTS: BrainConditioningConfig = {
+  itiTicks: 4,
+  cueTicks: 4,
+  readout: 'signal',
+};
 
 interface ChamberState {
   trial: TrialSpec | null;
@@ -145,16 +155,18 @@ export class BrainConditioner implements ConditioningModel {
   private agent: Agent<ConditioningChamber> | null = null;
   private readonly chamber: ConditioningChamber;
   private readonly assessor: string;
+  private readonly sign: number;
 
   constructor(
-    private readonly paradigm: Paradigm,
+    paradigm: Paradigm,
     private readonly steering: SteeringSpec,
     private readonly learner: LearnerConfig,
     private readonly rng: Rng,
-    private readonly cfg: BrainConditioningConfig = BRAIN_CONDITIONING_DEFAULTS,
+    cfg: BrainConditioningConfig = BRAIN_CONDITIONING_DEFAULTS,
   ) {
     const appetitive = paradigm.preparation === 'appetitive';
-    this.assessor = appetitive ? 'reward' : 'cortisol';
+    this.assessor = cfg.readout === 'value' ? 'value' : appetitive ? 'reward' : 'cortisol';
+    this.sign = cfg.readout === 'value' && !appetitive ? -1 : 1;
     if (!steering.assessors.some((a) => a.name === this.assessor))
       throw new RangeError(
         `the steering configuration has no '${this.assessor}' assessor, which a brain's ${paradigm.preparation} conditioned response is read from`,
@@ -178,7 +190,7 @@ export class BrainConditioner implements ConditioningModel {
       const clock = this.chamber.now;
       a.tick();
       if (record && this.chamber.isResponseTick(clock)) {
-        sum += a.learner.preds[k]!;
+        sum += this.sign * a.learner.preds[k]!;
         n++;
       }
     }

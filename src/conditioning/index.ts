@@ -7,3 +7,4 @@ export * from './kalman.js';
 export * from './models.js';
 export * from './runner.js';
 export { SHIPPED_PARADIGMS } from './shipped.js';
+export * from './brain.js';
