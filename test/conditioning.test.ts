@@ -158,6 +158,30 @@ test('a schedule expands block by block, trials in order, and weighted alternati
   assert.deepEqual(s.at(-1)!.trial, { cues: ['A'], context: 'k1', us: 0, test: true });
 });
 
+test("a 'shuffled' block keeps its trials and counts but draws a fresh order per subject", () => {
+  const p = parseParadigm(
+    paradigm({ g: ['train 50 shuffled A+ B-', 'test 1 A'] }, ['g test A 1']),
+    't.paradigm',
+  );
+  assert.equal(p.groups[0]!.blocks[0]!.shuffled, true);
+  const order = (seed: number) =>
+    expandGroup(p.groups[0]!, new Rng(seed))
+      .filter((x) => x.phase === 'train')
+      .map((x) => x.trial.cues.join(''))
+      .join('');
+  const a = order(1),
+    b = order(2);
+  assert.equal(a.length, 100);
+  assert.equal([...a].filter((c) => c === 'A').length, 50);
+  assert.notEqual(a, b);
+  assert.notEqual(a, 'AB'.repeat(50));
+  assert.equal(order(1), a, 'same seed, same order');
+  assert.throws(
+    () => parseParadigm(paradigm({ g: ['train 5 shuffled', 'test 1 A'] }, ['g test A 1']), 't.paradigm'),
+    /t\.paradigm:\d+: schedule line 'train 5 shuffled' has no trials/,
+  );
+});
+
 test('Rescorla–Wagner: cue and context share one error, ΣV = 1 − (1 − 2α)^n after n rewarded trials', () => {
   const p = parseParadigm(paradigm({ g: ['train 5 A+', 'test 1 A'] }, ['g test A 1']), 't.paradigm');
   const rw = new RescorlaWagner(new StimulusCoder(p.cues, p.contexts), { alpha: 0.2 });

@@ -50,6 +50,8 @@ export interface Block {
   readonly phase: string;
   readonly repeat: number;
   readonly slots: readonly TrialSlot[];
+  /** True when the block's REPEAT × slots presentations come in a fresh random order for each subject. */
+  readonly shuffled: boolean;
   readonly line: number;
 }
 
@@ -265,7 +267,11 @@ export function parseParadigm(text: string, file: string): Paradigm {
           bl.line,
           `schedule line '${bl.text.trim()}' must be 'PHASE REPEAT TRIAL …'`,
         );
-      const [phase, rep, ...toks] = words as [string, string, ...string[]];
+      const [phase, rep, ...rest] = words as [string, string, ...string[]];
+      const shuffled = rest[0] === 'shuffled';
+      const toks = shuffled ? rest.slice(1) : rest;
+      if (toks.length === 0)
+        throw new DataFileError(file, bl.line, `schedule line '${bl.text.trim()}' has no trials`);
       if (!NAME.test(phase)) throw new DataFileError(file, bl.line, `bad phase name '${phase}'`);
       const repeat = Number(rep);
       if (!Number.isInteger(repeat) || repeat < 1)
@@ -287,7 +293,7 @@ export function parseParadigm(text: string, file: string): Paradigm {
           bl.line,
           `group '${s.name}' has more than ${MAX_TRIALS_PER_GROUP} trials`,
         );
-      blocks.push({ phase, repeat, slots, line: bl.line });
+      blocks.push({ phase, repeat, slots, shuffled, line: bl.line });
     }
     groups.push({ name: s.name, blocks });
   }

@@ -21,19 +21,23 @@ export interface Presentation {
 export function expandGroup(group: Group, rng: Rng): Presentation[] {
   const out: Presentation[] = [];
   const count = new Map<string, number>();
-  for (const b of group.blocks)
+  for (const b of group.blocks) {
+    const trials: TrialSpec[] = [];
     for (let r = 0; r < b.repeat; r++)
       for (const slot of b.slots) {
-        let trial: TrialSpec;
-        if (slot.kind === 'fixed') trial = slot.trial;
+        if (slot.kind === 'fixed') trials.push(slot.trial);
         else {
           const w = slot.options.map((o) => o.weight);
-          trial = slot.options[rng.categorical(w)]!.trial;
+          trials.push(slot.options[rng.categorical(w)]!.trial);
         }
-        const k = (count.get(b.phase) ?? 0) + 1;
-        count.set(b.phase, k);
-        out.push({ trial, phase: b.phase, indexInPhase: k });
       }
+    if (b.shuffled) rng.shuffle(trials);
+    for (const trial of trials) {
+      const k = (count.get(b.phase) ?? 0) + 1;
+      count.set(b.phase, k);
+      out.push({ trial, phase: b.phase, indexInPhase: k });
+    }
+  }
   return out;
 }
 
