@@ -250,4 +250,26 @@ export function brainScience(kernel: ScienceKernel): void {
       }
     },
   );
+
+  test(
+    'brain/valence-bleeding: the bell seen beside the berries is valued and approached; freezing the latent leaves it (3 seeds)' +
+      k,
+    () => {
+      // Seeds 0–9 (OpenBLAS): value beside the bell 0.25–0.66 paired vs −0.31–0.11 unpaired (10 of 10);
+      // approach 0.1–0.75 vs 0–0.9 (paired higher on 8 of 10); with the world model frozen 0.73–1.44 of
+      // the paired gain is left.
+      const approach = { paired: [] as number[], unpaired: [] as number[] };
+      for (const seed of [0, 1, 2]) {
+        const m = run('brain/valence-bleeding', seed);
+        const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+        assert.ok(m['value.paired']! > m['value.unpaired']! + 0.2, tag);
+        assert.ok(m['frozen_share']! > 0.5, tag);
+        assert.ok(m['corrections_to_undo']! >= 1, tag);
+        approach.paired.push(m['approach.paired']!);
+        approach.unpaired.push(m['approach.unpaired']!);
+      }
+      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+      assert.ok(mean(approach.paired) >= mean(approach.unpaired) + 0.2, JSON.stringify(approach));
+    },
+  );
 }

@@ -13,6 +13,8 @@ export const SEED_STREAMS = {
   goalInjectionReach: 7000,
   /** brain/name-a-goal: the reach probe's trials, before and after each naming. */
   nameAGoalReach: 23000,
+  /** brain/valence-bleeding: the approach trials in the field and the corrective encounters. */
+  valenceBleedingTest: 25000,
   /** brain/wirehead: the test trials near the lever. */
   wireheadTest: 11000,
   /** brain/drug-room: the test trials on the haze's row. */

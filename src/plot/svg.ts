@@ -227,12 +227,14 @@ export interface BarChart {
   ylim?: [number, number];
   width?: number;
   height?: number;
+  /** Slant the group labels (many or long groups), with room for them below the axis. */
+  slantLabels?: boolean;
 }
 
 export function barChart(p: BarChart): string {
   const W = p.width ?? 560,
-    H = p.height ?? 380;
-  const m = { l: 64, r: 140, t: 36, b: 48 };
+    H = p.height ?? (p.slantLabels ? 500 : 380);
+  const m = { l: 64, r: p.slantLabels ? 220 : 140, t: 36, b: p.slantLabels ? 150 : 48 };
   const pw = W - m.l - m.r,
     ph = H - m.t - m.b;
   const fin = Number.isFinite;
@@ -256,8 +258,11 @@ export function barChart(p: BarChart): string {
   const out: string[] = [];
   header(out, W, H, m.l, pw, p.title, ticks(y0, y1), sy);
   p.groups.forEach((g, gi) => {
+    const lx = (m.l + gw * gi + gw / 2).toFixed(1);
     out.push(
-      `<text x="${(m.l + gw * gi + gw / 2).toFixed(1)}" y="${m.t + ph + 18}" text-anchor="middle">${esc(g)}</text>`,
+      p.slantLabels
+        ? `<text transform="translate(${lx} ${m.t + ph + 12}) rotate(-40)" text-anchor="end">${esc(g)}</text>`
+        : `<text x="${lx}" y="${m.t + ph + 18}" text-anchor="middle">${esc(g)}</text>`,
     );
     p.series.forEach((s, si) => {
       const v = s.values[gi]!;

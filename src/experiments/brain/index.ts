@@ -1,4 +1,4 @@
-/** The steered-brain experiments (phenomena 6–9 and 13–16 of docs/architecture.md). */
+/** The steered-brain experiments (phenomena 6–9, 11 and 13–16 of docs/architecture.md). */
 import type { Experiment } from '../experiment.js';
 import { spiderFear } from './spider-fear.js';
 import { exposureTherapy } from './exposure-therapy.js';
@@ -10,6 +10,7 @@ import { wirehead } from './wirehead.js';
 import { drugRoom } from './drug-room.js';
 import { coinEnd } from './coin-end.js';
 import { overshadowing } from './overshadowing.js';
+import { valenceBleeding } from './valence-bleeding.js';
 
 export const brainExperiments: Experiment[] = [
   spiderFear,
@@ -22,6 +23,7 @@ export const brainExperiments: Experiment[] = [
   drugRoom,
   coinEnd,
   overshadowing,
+  valenceBleeding,
 ] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';

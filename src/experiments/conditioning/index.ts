@@ -383,6 +383,25 @@ export const conditioningBattery = defineExperiment({
       c.models.includes('brain') && c.models.includes('rw') && comparable ? r4(atLeast / comparable) : null;
     m['brain.beyond_rw_passed'] = c.models.includes('brain') ? beyond : null;
     m['table_markdown'] = rows.join('\n');
+    const withData = list.filter((p) => ran.some((x) => typeof m[`${p.id}.${x}.r`] === 'number'));
+    ctx.figure(
+      'battery.svg',
+      barChart({
+        title: 'Pearson r against the published data, per paradigm',
+        ylabel: 'r',
+        groups: withData.map((p) => p.id),
+        series: ran.map((x) => ({
+          label: MODEL_TITLES[x],
+          values: withData.map((p) => {
+            const v = m[`${p.id}.${x}.r`];
+            return typeof v === 'number' ? v : Number.NaN;
+          }),
+        })),
+        ylim: [-1, 1],
+        width: 900,
+        slantLabels: true,
+      }),
+    );
     return m;
   },
   summary: (m) => [String(m['table_markdown'])],
