@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { steered } from '../test-support/cli.js';
 import { nonFiniteCoordinates } from '../test-support/svg.js';
+import { parseParadigm, SHIPPED_PARADIGMS } from '../src/conditioning/index.js';
 
 const META = ['updates=4', 'numEnvs=4', 'episodes=20', 'checkpointEvery=2', 'logEvery=2'];
 const PLAN = ['trials=1', 'ticks=3', 'candidates=4', 'horizon=2'];
@@ -33,6 +34,7 @@ const SMALL: Record<string, string[]> = {
   'brain/drug-room': ['explore=100', 'drugDays=1', ...PLAN],
   'brain/coin-end': ['days=2', ...PLAN],
   'brain/overshadowing': ['days=2', 'saliences=[1,0.1]', ...PLAN],
+  'brain/valence-bleeding': ['train=100', 'roomTicks=50', 'trials=1', 'ticks=3', 'encounters=2'],
   'alignment/report': [
     'seeds=1',
     'tabularEpisodes=10',
@@ -42,6 +44,10 @@ const SMALL: Record<string, string[]> = {
     'envs=["island_navigation","boat_race"]',
   ],
 };
+/** Every conditioning experiment: one subject of each model per group. */
+const CONDITIONING = ['subjects=1', 'brain={"subjects":1}'];
+for (const p of SHIPPED_PARADIGMS) SMALL[`conditioning/${parseParadigm(p.text, p.file).id}`] = CONDITIONING;
+SMALL['conditioning/battery'] = CONDITIONING;
 
 test('every experiment with a figure is covered here', () => {
   const root = mkdtempSync(join(tmpdir(), 'steered-figlist-'));
@@ -72,7 +78,7 @@ test('every figure of every experiment, at a small setting, has finite coordinat
       if (/non-finite values? skipped/.test(svg)) skippedNotes++;
     }
   }
-  assert.ok(figures >= 25, `only ${figures} figures`);
+  assert.ok(figures >= 45, `only ${figures} figures`);
   // The known case: spider-fear's picture probe is not measured before conditioning.
   assert.ok(skippedNotes >= 1, 'no figure had a non-finite value; the check above tested nothing');
 });
