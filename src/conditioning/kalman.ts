@@ -8,8 +8,7 @@
  * The posterior covariance is Σ' = Σ − k·(Σx)ᵀ with k = Σx / (xᵀΣx + σ_r²); CCNLab's released
  * baseline multiplies Σ elementwise by a scalar there instead, which is not the Kalman update.
  */
-import type { ConditioningModel } from './model.js';
-import type { StimulusCoder } from './model.js';
+import { LinearCueModel, type StimulusCoder } from './model.js';
 import type { TrialSpec } from './paradigm.js';
 
 export interface KalmanConfig {
@@ -23,21 +22,18 @@ export interface KalmanConfig {
 
 export const KALMAN_DEFAULTS: KalmanConfig = { tau2: 0.01, sigmaR2: 1, sigmaW2: 1 };
 
-export class KalmanFilter implements ConditioningModel {
+export class KalmanFilter extends LinearCueModel {
   readonly name = 'kalman';
   private readonly n: number;
-  private readonly w: Float64Array;
   private readonly S: Float64Array;
-  private readonly x: Float64Array;
   private readonly Sx: Float64Array;
   constructor(
-    private readonly coder: StimulusCoder,
+    coder: StimulusCoder,
     private readonly cfg: KalmanConfig = KALMAN_DEFAULTS,
   ) {
+    super(coder);
     this.n = coder.size;
-    this.w = new Float64Array(this.n);
     this.S = new Float64Array(this.n * this.n);
-    this.x = new Float64Array(this.n);
     this.Sx = new Float64Array(this.n);
     this.reset();
   }
@@ -45,21 +41,6 @@ export class KalmanFilter implements ConditioningModel {
     this.w.fill(0);
     this.S.fill(0);
     for (let i = 0; i < this.n; i++) this.S[i * this.n + i] = this.cfg.sigmaW2;
-  }
-  private value(): number {
-    let v = 0;
-    for (let i = 0; i < this.n; i++) v += this.w[i]! * this.x[i]!;
-    return v;
-  }
-  present(trial: TrialSpec): number {
-    const v = this.respond(trial);
-    this.learn(trial);
-    return v;
-  }
-  /** The response to the trial's cues, without learning. */
-  respond(trial: TrialSpec): number {
-    this.coder.encode(trial, this.x);
-    return this.value();
   }
   learn(trial: TrialSpec): void {
     const { n, S, x, Sx, w } = this;

@@ -47,3 +47,36 @@ export class StimulusCoder {
     if (withContext && this.size > this.cueCount) x[this.context(trial.context)] = 1;
   }
 }
+
+/**
+ * A trial-level model whose response is a weighted sum of the trial's stimuli (Rescorla–Wagner, the
+ * Kalman filter's mean): it reads the response before the outcome, then learns from the whole trial.
+ */
+export abstract class LinearCueModel implements ConditioningModel {
+  abstract readonly name: string;
+  protected readonly w: Float64Array;
+  protected readonly x: Float64Array;
+  constructor(protected readonly coder: StimulusCoder) {
+    this.w = new Float64Array(coder.size);
+    this.x = new Float64Array(coder.size);
+  }
+  abstract reset(): void;
+  /** Learn from the trial (its stimuli and outcome). */
+  abstract learn(trial: TrialSpec): void;
+  /** w · x for the stimuli last encoded. */
+  protected value(): number {
+    let v = 0;
+    for (let i = 0; i < this.w.length; i++) v += this.w[i]! * this.x[i]!;
+    return v;
+  }
+  present(trial: TrialSpec): number {
+    const v = this.respond(trial);
+    this.learn(trial);
+    return v;
+  }
+  /** The response to the trial's cues, without learning. */
+  respond(trial: TrialSpec): number {
+    this.coder.encode(trial, this.x);
+    return this.value();
+  }
+}

@@ -6,8 +6,7 @@
  * or sensory preconditioning (nothing changes without a prediction error, and neutral pairings leave
  * every strength at zero).
  */
-import type { ConditioningModel } from './model.js';
-import type { StimulusCoder } from './model.js';
+import { LinearCueModel, type StimulusCoder } from './model.js';
 import type { TrialSpec } from './paradigm.js';
 
 export interface RescorlaWagnerConfig {
@@ -17,34 +16,16 @@ export interface RescorlaWagnerConfig {
 
 export const RW_DEFAULTS: RescorlaWagnerConfig = { alpha: 0.3 };
 
-export class RescorlaWagner implements ConditioningModel {
+export class RescorlaWagner extends LinearCueModel {
   readonly name = 'rw';
-  private readonly w: Float64Array;
-  private readonly x: Float64Array;
   constructor(
-    private readonly coder: StimulusCoder,
+    coder: StimulusCoder,
     private readonly cfg: RescorlaWagnerConfig = RW_DEFAULTS,
   ) {
-    this.w = new Float64Array(coder.size);
-    this.x = new Float64Array(coder.size);
+    super(coder);
   }
   reset(): void {
     this.w.fill(0);
-  }
-  private value(): number {
-    let v = 0;
-    for (let i = 0; i < this.w.length; i++) v += this.w[i]! * this.x[i]!;
-    return v;
-  }
-  present(trial: TrialSpec): number {
-    const v = this.respond(trial);
-    this.learn(trial);
-    return v;
-  }
-  /** The response to the trial's cues, without learning. */
-  respond(trial: TrialSpec): number {
-    this.coder.encode(trial, this.x);
-    return this.value();
   }
   learn(trial: TrialSpec): void {
     this.coder.encode(trial, this.x);
