@@ -240,7 +240,7 @@ function paradigmExperiment(shipped: Paradigm): Experiment {
   return defineExperiment({
     id: `conditioning/${shipped.id}`,
     title: `Conditioning: ${shipped.title}`,
-    description: `${shipped.about} Schedule and data: ${shipped.citation}${shipped.digitised ? `, digitised by ${shipped.digitised}` : ''}. Every group is run on \`subjects\` fresh subjects of each model; a point's response is the mean prediction on presentations of its cues (before their outcome), mapped to the figure's measure; r is Pearson's against the published points; the ordinal checks are: ${shipped.checks.map((c) => `\`${c.text}\``).join('; ') || 'none'}.`,
+    description: `${shipped.about} Schedule and data: ${shipped.citation}${shipped.digitised ? `, digitised by ${shipped.digitised}` : ''}. Every group is lived by \`brain.subjects\` fresh brains (each trial tick by tick in a one-cell chamber; the response is the learned prediction of the US's innate signal on the cue ticks before it — docs/conditioning.md) and by \`subjects\` fresh subjects of each baseline; a point's response is the mean prediction on presentations of its cues (before their outcome), mapped to the figure's measure; r is Pearson's against the published points; the ordinal checks are: ${shipped.checks.map((c) => `\`${c.text}\``).join('; ') || 'none'}.`,
     config,
     metrics,
     headline: ['r', 'ordinal_pass', ...MODELS.flatMap((m) => [`${m}.r`, `${m}.ordinal_pass`])],
