@@ -6,6 +6,7 @@
  * paradigm's ordinal checks.
  */
 import type { Rng } from '../math/rng.js';
+import { pearson as pearsonR } from '../math/stats.js';
 import type { ConditioningModel } from './model.js';
 import type { Check, Group, Measure, Paradigm, Point, TrialSpec } from './paradigm.js';
 
@@ -69,23 +70,11 @@ export function toMeasure(v: number, measure: Measure): number {
   }
 }
 
+/** Pearson r of the model against the data; null when it is undefined (fewer than two points, or a flat side). */
 export function pearson(x: readonly number[], y: readonly number[]): number | null {
-  const n = x.length;
-  if (n < 2 || y.length !== n) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0,
-    sxx = 0,
-    syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx,
-      dy = y[i]! - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx < 1e-24 || syy < 1e-24) return null;
-  return sxy / Math.sqrt(sxx * syy);
+  if (x.length !== y.length) return null;
+  const r = pearsonR(x, y);
+  return Number.isFinite(r) ? r : null;
 }
 
 export interface CheckResult {

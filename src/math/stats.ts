@@ -66,3 +66,23 @@ export function ci95(xs: ArrayLike<number>): [number, number] {
   const h = tQuantile975(xs.length - 1) * sem(xs);
   return [m - h, m + h];
 }
+
+/** Pearson correlation; NaN when either side is constant or fewer than two pairs. */
+export function pearson(x: readonly number[], y: readonly number[]): number {
+  if (x.length !== y.length) throw new RangeError(`pearson: lengths differ (${x.length} vs ${y.length})`);
+  const n = x.length;
+  if (n < 2) return NaN;
+  const mx = mean(x),
+    my = mean(y);
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[i]! - mx,
+      b = y[i]! - my;
+    sxy += a * b;
+    sxx += a * a;
+    syy += b * b;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
+}

@@ -11,7 +11,9 @@
  *                      and `conceptProbe`, which ranks named concepts by how well they explain a signal.
  */
 import type { Info } from '../envs/core.js';
-import { mean } from '../math/stats.js';
+import { mean, pearson } from '../math/stats.js';
+
+export { pearson };
 
 /** Discounted returns-to-go G_t = Σ_k γ^k r_{t+k} of one episode's rewards (no bootstrap past the end). */
 export function discountedReturns(rewards: readonly number[], gamma: number): number[] {
@@ -36,26 +38,6 @@ export function ranks(xs: readonly number[]): number[] {
     i = j + 1;
   }
   return r;
-}
-
-/** Pearson correlation; NaN when either side is constant or fewer than two pairs. */
-export function pearson(x: readonly number[], y: readonly number[]): number {
-  if (x.length !== y.length) throw new RangeError(`pearson: lengths differ (${x.length} vs ${y.length})`);
-  const n = x.length;
-  if (n < 2) return NaN;
-  const mx = mean(x),
-    my = mean(y);
-  let sxy = 0,
-    sxx = 0,
-    syy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i]! - mx,
-      b = y[i]! - my;
-    sxy += a * b;
-    sxx += a * a;
-    syy += b * b;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
 /** Spearman rank correlation ρ (Pearson correlation of the tie-averaged ranks). */
