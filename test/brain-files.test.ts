@@ -173,3 +173,35 @@ test('steered run with a broken world file: exit 2, one line naming file and lin
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /data file 'no\/such\.steer' not found/);
 });
+
+test('a wriggling object is seen moving and stays put; a bite reaches `reach` steps', () => {
+  const spec = parseWorld(read('data/worlds/override.world'), 'override.world');
+  const snake = spec.objects.get('n')!,
+    biter = spec.objects.get('N')!;
+  assert.equal(snake.wriggle, 0.6);
+  assert.equal(snake.bite, 0);
+  assert.equal(biter.reach, 1);
+  const w = new GridWorld(spec);
+  // Two steps from the snake (4, 3): in view, out of reach.
+  w.reset({ seed: 1, options: { room: 'wild', agentAt: [4, 5] } });
+  let moved = 0;
+  for (let t = 0; t < 200; t++) {
+    w.step(0);
+    const s = w.find('biting-snake')[0]!;
+    assert.deepEqual([s.x, s.y], [4, 3], 'a wriggle never moves it');
+    assert.equal(w.steeringChannel().pain, 0, 'two steps away: no bite');
+    if (w.steeringChannel().blobs.some((b) => b.flags.includes('long') && b.moving)) moved++;
+  }
+  // Seen moving on about 60% of ticks (binomial, n = 200: 4 sd is ±0.14).
+  assert.ok(moved / 200 > 0.46 && moved / 200 < 0.74, String(moved));
+  w.step(1); // one step up: within reach
+  assert.equal(w.steeringChannel().pain, 1);
+  w.reset({ seed: 1, options: { room: 'cinema', agentAt: [4, 4] } });
+  w.step(0);
+  assert.equal(w.steeringChannel().pain, 0, 'the cinema snake does not bite');
+  fails(
+    () => parseWorld(read('data/worlds/override.world').replace('reach = 1 ', 'reach = -1 '), 'w'),
+    27,
+    /reach/,
+  );
+});

@@ -35,6 +35,15 @@ const SMALL: Record<string, string[]> = {
   'brain/coin-end': ['days=2', ...PLAN],
   'brain/overshadowing': ['days=2', 'saliences=[1,0.1]', ...PLAN],
   'brain/valence-bleeding': ['train=100', 'roomTicks=50', 'trials=1', 'ticks=3', 'encounters=2'],
+  'brain/cortical-override': [
+    'grow=100',
+    'train=200',
+    'roomTicks=50',
+    'probeEvery=100',
+    'trials=1',
+    'fearTrials=1',
+    'ticks=3',
+  ],
   'alignment/report': [
     'seeds=1',
     'tabularEpisodes=10',

@@ -9,6 +9,7 @@ test('seed streams keep the values the stored measurements were made with, and n
     goalInjectionReach: 7000,
     nameAGoalReach: 23000,
     valenceBleedingTest: 25000,
+    corticalOverrideTest: 27000,
     wireheadTest: 11000,
     drugRoomTest: 13000,
     coinTest: 17000,

@@ -15,6 +15,8 @@ export const SEED_STREAMS = {
   nameAGoalReach: 23000,
   /** brain/valence-bleeding: the approach trials in the field and the corrective encounters. */
   valenceBleedingTest: 25000,
+  /** brain/cortical-override: the approach and fear trials beside the snake. */
+  corticalOverrideTest: 27000,
   /** brain/wirehead: the test trials near the lever. */
   wireheadTest: 11000,
   /** brain/drug-room: the test trials on the haze's row. */

@@ -15,7 +15,9 @@
  *   features = leggy dark small    # what the learner sees (must be in [world] features)
  *   coarse = dark small            # what the Steering Subsystem's low-resolution channel sees (in [world] coarse)
  *   moves = 0.7                    # probability of a random step each tick (0 = still)
- *   bite = 0                       # pain when it shares the agent's cell
+ *   wriggle = 0                    # probability per tick of moving in place (seen moving, stays put)
+ *   bite = 0                       # pain when it is within `reach` of the agent
+ *   reach = 0                      # Chebyshev distance a bite reaches (0: only the agent's own cell)
  *   chase = 0                      # probability per tick of stepping toward the agent
  *   taste = sweet 1.0              # edible: eaten on contact, tasted with this amount
  *   respawn = 30                   # ticks until an eaten food reappears (-1 = never)
@@ -41,7 +43,11 @@ export interface ObjectDef {
   features: string[];
   coarse: string[];
   moves: number;
+  /** Probability per tick of moving in place: the coarse channel sees it move, its cell stays. */
+  wriggle: number;
   bite: number;
+  /** Chebyshev distance within which it bites (0: only when it shares the agent's cell). */
+  reach: number;
   /** Probability per tick of stepping toward the agent (before any random step). */
   chase: number;
   taste: { kind: string; amount: number } | null;
@@ -167,7 +173,9 @@ export function parseWorld(text: string, file: string): WorldSpec {
       features: feats,
       coarse: checkCoarse(r, r.words('coarse', [])),
       moves: r.number('moves', 0, [0, 1]),
+      wriggle: r.number('wriggle', 0, [0, 1]),
       bite: r.number('bite', 0, [0, 100]),
+      reach: r.int('reach', 0, [0, 100]),
       chase: r.number('chase', 0, [0, 1]),
       taste,
       respawn: r.int('respawn', -1, [-1, 1e9]),

@@ -255,10 +255,13 @@ export class GridWorld implements Env<Float32Array, number> {
       if (o.def.agent) this.moveOther(o);
       else if (o.def.chase > 0 && this.rng.bernoulli(o.def.chase)) this.stepToward(o, this.ax, this.ay);
       else if (o.def.moves > 0 && this.rng.bernoulli(o.def.moves)) this.randomStep(o);
+      else if (o.def.wriggle > 0 && this.rng.bernoulli(o.def.wriggle)) o.movedLastTick = true;
     }
     for (const o of this.objs) {
-      if (!o.present || o.x !== this.ax || o.y !== this.ay) continue;
-      if (o.def.bite > 0) this.painNow += o.def.bite;
+      if (!o.present) continue;
+      if (o.def.bite > 0 && Math.max(Math.abs(o.x - this.ax), Math.abs(o.y - this.ay)) <= o.def.reach)
+        this.painNow += o.def.bite;
+      if (o.x !== this.ax || o.y !== this.ay) continue;
       if (o.def.taste && o.edible) {
         this.tasteNow[this.spec.tastes.indexOf(o.def.taste.kind)]! += o.def.taste.amount;
         this.lastAte = o.def.name;

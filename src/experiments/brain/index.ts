@@ -11,6 +11,7 @@ import { drugRoom } from './drug-room.js';
 import { coinEnd } from './coin-end.js';
 import { overshadowing } from './overshadowing.js';
 import { valenceBleeding } from './valence-bleeding.js';
+import { corticalOverride } from './cortical-override.js';
 
 export const brainExperiments: Experiment[] = [
   spiderFear,
@@ -24,6 +25,7 @@ export const brainExperiments: Experiment[] = [
   coinEnd,
   overshadowing,
   valenceBleeding,
+  corticalOverride,
 ] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';
