@@ -291,4 +291,25 @@ export function brainScience(kernel: ScienceKernel): void {
       }
     },
   );
+  test(
+    'brain/devaluation: a moderately trained brain stops going to a devalued pellet, an extensively trained one does not (2 seeds)' +
+      k,
+    () => {
+      // Seeds 0–9 (OpenBLAS): after extended training the devalued group goes to the tray on every
+      // extinction trial (10 of 10); after moderate training on 0–0.1 of them on 9 of 10. The critic's
+      // value beside the tray after moderate training: −0.97–0.19 devalued vs 0.86–1.27 control.
+      const moderate: number[] = [];
+      for (const seed of [0, 1]) {
+        const m = run('brain/devaluation', seed);
+        const tag = `seed ${seed}: ${JSON.stringify(m)}`;
+        const v = (t: string, g: string) => m[`beside_tray.value.${t}.${g}`]!;
+        assert.ok(m['responses.extended.devalued']! >= 0.8, tag);
+        assert.ok(v('moderate', 'devalued') < v('moderate', 'control') - 0.5, tag);
+        assert.ok(v('extended', 'devalued') < v('extended', 'control'), tag);
+        assert.equal(m['ill.devalued'], m['ill.control'], tag);
+        moderate.push(m['responses.moderate.devalued']!);
+      }
+      assert.ok(moderate[0]! + moderate[1]! <= 0.4, JSON.stringify(moderate));
+    },
+  );
 }

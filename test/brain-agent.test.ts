@@ -263,3 +263,36 @@ test('a perspective-taker sees the other agent taste what it eats', () => {
   assert.equal(W.observeOther(other)[tasteAt], 0, 'no taste on a step where it ate nothing');
   assert.equal(W.observe()[tasteAt], 0, 'the perceiver tastes nothing itself');
 });
+
+test('planner.habitAfter: in a cell lived in at least N ticks the habit acts without the planner; elsewhere the planner is consulted', () => {
+  const N = 10;
+  const a = buildAgent(src, learnerConfig({ planner: { habitAfter: N } }), 3);
+  const L = a.learner;
+  trace(a, ['neutral'], 300, false);
+  let habitual = 0,
+    planned = 0;
+  live(a, 200, {
+    planning: true,
+    onTick: (_t, ag) => {
+      // The cell the proposal was made in is the one counted for it (visits count before proposing).
+      if (ag.learner.habitual) {
+        habitual++;
+        assert.equal(ag.learner.plan.action, -1, 'no plan is made under habit');
+      } else planned++;
+    },
+  });
+  assert.ok(habitual > 0 && planned > 0, `habitual ${habitual}, planned ${planned}`);
+  // No cell is practised enough: the planner is consulted every tick.
+  L.visits.fill(0);
+  live(a, 20, { planning: true, onTick: (_t, ag) => assert.equal(ag.learner.habitual, false) });
+  // Every cell practised: the habit acts every tick, and with planning off nothing is habitual.
+  L.visits.fill(N);
+  live(a, 20, { planning: true, onTick: (_t, ag) => assert.equal(ag.learner.habitual, true) });
+  live(a, 5, { planning: false, onTick: (_t, ag) => assert.equal(ag.learner.habitual, false) });
+  // Off by default, and a bad N is refused.
+  assert.equal(learnerConfig().planner.habitAfter, 0);
+  assert.throws(
+    () => buildAgent(src, learnerConfig({ planner: { habitAfter: 1.5 } }), 3),
+    /planner.habitAfter must be a non-negative integer/,
+  );
+});

@@ -35,6 +35,16 @@ const SMALL: Record<string, string[]> = {
   'brain/coin-end': ['days=2', ...PLAN],
   'brain/overshadowing': ['days=2', 'saliences=[1,0.1]', ...PLAN],
   'brain/valence-bleeding': ['train=100', 'roomTicks=50', 'trials=1', 'ticks=3', 'encounters=2'],
+  'brain/devaluation': [
+    'grow=20',
+    'moderate=2',
+    'extended=3',
+    'pairings=1',
+    'trials=1',
+    'ticks=2',
+    'consumeTicks=1',
+    'roomTicks=10',
+  ],
   'brain/cortical-override': [
     'grow=100',
     'train=200',

@@ -10,6 +10,7 @@ test('seed streams keep the values the stored measurements were made with, and n
     nameAGoalReach: 23000,
     valenceBleedingTest: 25000,
     corticalOverrideTest: 27000,
+    devaluationTest: 29000,
     wireheadTest: 11000,
     drugRoomTest: 13000,
     coinTest: 17000,

@@ -34,6 +34,13 @@ function fmt(v: unknown): string {
   return String(v);
 }
 
+/** Mean ± sem of the runs where the metric is a finite number; says how many when some are not. */
+function meanOfFinite(vs: unknown[]): string {
+  const xs = vs.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (xs.length === 0) return '—';
+  return xs.length === vs.length ? meanSem(xs) : `${meanSem(xs)} (${xs.length} of ${vs.length})`;
+}
+
 function meanSem(xs: number[]): string {
   const n = xs.length;
   const m = xs.reduce((a, b) => a + b, 0) / n;
@@ -42,9 +49,13 @@ function meanSem(xs: number[]): string {
   return `${fmt(m)} ± ${fmt(sd / Math.sqrt(n))}`;
 }
 
+/** A stored metric that is a number, or a number JSON could not hold ('NaN': undefined for that run). */
+const numberLike = (v: unknown) =>
+  typeof v === 'number' || v === 'NaN' || v === 'Infinity' || v === '-Infinity';
+
 /** Headline metrics: the experiment's own choice, else the first documented numeric ones. */
 function headline(e: Experiment, m: Measurement): string[] {
-  const numeric = (k: string) => m.runs.every((r) => typeof r.metrics[k] === 'number');
+  const numeric = (k: string) => m.runs.every((r) => numberLike(r.metrics[k]));
   const keys = (e.headline ?? Object.keys(e.metrics)).filter(numeric);
   const crit = e.criteria?.length && m.runs.every((r) => 'criteria_met' in r.metrics) ? ['criteria_met'] : [];
   return [...crit, ...keys.slice(0, MAX_COLUMNS)];
@@ -93,7 +104,7 @@ function resultsSection(e: Experiment, stored: Measurement | null, pageDir: stri
         .map((k) =>
           k === 'criteria_met'
             ? `${m.runs.filter((r) => r.metrics[k] === true).length} of ${m.runs.length}`
-            : meanSem(m.runs.map((r) => r.metrics[k] as number)),
+            : meanOfFinite(m.runs.map((r) => r.metrics[k])),
         )
         .join(' | ')} | |`,
     );

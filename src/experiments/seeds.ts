@@ -17,6 +17,8 @@ export const SEED_STREAMS = {
   valenceBleedingTest: 25000,
   /** brain/cortical-override: the approach and fear trials beside the snake. */
   corticalOverrideTest: 27000,
+  /** brain/devaluation: the extinction and consumption trials. */
+  devaluationTest: 29000,
   /** brain/wirehead: the test trials near the lever. */
   wireheadTest: 11000,
   /** brain/drug-room: the test trials on the haze's row. */

@@ -72,6 +72,12 @@ export interface LearnerConfig {
    * `elites` candidates are kept and the rest resampled from their per-step action frequencies (mixed
    * with the previous round's by `smoothing`); compute grows linearly, search quality with it
    * (test/planner-search.test.ts: a hidden best sequence among 5^6).
+   * `habitAfter` N (0: off): arbitration between the planner and the habit. Where the brain has lived
+   * at least N ticks in its present cell, the planner is not consulted and the actor (with its habit
+   * prior) acts. The cached system's uncertainty about a state falls as 1/(1+n) with the n times it was
+   * lived (the posterior variance of a mean, as in Daw, Niv & Dayan 2005's Bayesian cached values),
+   * while the planner's stays that of its model; once the cached estimate is the surer, deliberating
+   * costs time for nothing (Keramati, Dezfouli & Piray 2011). N is where the two cross.
    */
   planner: {
     candidates: number;
@@ -85,6 +91,7 @@ export interface LearnerConfig {
     iterations: number;
     elites: number;
     smoothing: number;
+    habitAfter: number;
   };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
@@ -126,6 +133,7 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
     iterations: 1,
     elites: 6,
     smoothing: 0.25,
+    habitAfter: 0,
   },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },

@@ -190,22 +190,36 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
     const afterGap = this.unrecorded;
     this.unrecorded = false;
     this.tick = this.replay.push(this.x, this.hPrev, this.h, this.prevAction);
-    if (this.visits.length > 0) {
-      const p0 = this.dims.pos.start;
-      let bj = 0;
-      for (let j = 1; j < this.visits.length; j++) if (this.x[p0 + j]! > this.x[p0 + bj]!) bj = j;
-      this.visits[bj]!++;
-    }
+    if (this.visits.length > 0) this.visits[this.cell()]!++;
     this.afterGap = afterGap;
+  }
+
+  /** The present cell of the position code (its largest entry). */
+  private cell(): number {
+    const p0 = this.dims.pos.start;
+    let bj = 0;
+    for (let j = 1; j < this.visits.length; j++) if (this.x[p0 + j]! > this.x[p0 + bj]!) bj = j;
+    return bj;
   }
   private afterGap = true;
 
-  /** Learning proposes: the planner's choice when it has a preference, else a sample from the actor. */
+  /**
+   * Whether the last proposal was left to habit: planning was on but the present cell is practised
+   * beyond `planner.habitAfter` (see LearnerConfig). Recomputed every tick; nothing to save.
+   */
+  habitual = false;
+
+  /**
+   * Learning proposes: the planner's choice when it has a preference, else a sample from the actor —
+   * unless the present cell is practised enough that the habit is trusted without deliberating.
+   */
   propose(planning: boolean): number {
     const probs = this.actor.propose(this.s);
     this.plan.action = -1;
     this.plan.imagined.fill(0);
-    if (planning) this.planner.plan(this.x, this.h, this.rng, this.plan);
+    const N = this.cfg.planner.habitAfter;
+    this.habitual = planning && N > 0 && this.visits.length > 0 && this.visits[this.cell()]! >= N;
+    if (planning && !this.habitual) this.planner.plan(this.x, this.h, this.rng, this.plan);
     this.proposal = this.plan.action >= 0 ? this.plan.action : this.rng.categorical(probs, probs.length);
     return this.proposal;
   }

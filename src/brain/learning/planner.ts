@@ -107,6 +107,10 @@ export class Planner implements Stateful<PlannerMeta> {
       );
     if (!(cfg.smoothing >= 0 && cfg.smoothing < 1))
       throw new RangeError(`planner.smoothing must be in [0, 1), got ${cfg.smoothing}`);
+    if (!(Number.isInteger(cfg.habitAfter) && cfg.habitAfter >= 0))
+      throw new RangeError(`planner.habitAfter must be a non-negative integer, got ${cfg.habitAfter}`);
+    if (cfg.habitAfter > 0 && !(visits && visits.length === pos.len && pos.len > 0))
+      throw new RangeError('planner.habitAfter needs the per-cell visit counts of a position code');
     if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0))
       throw new RangeError('planner.familiarity needs the per-cell visit counts of a position code');
     this.visits = cfg.familiarity > 0 ? visits! : null;

@@ -12,6 +12,7 @@ import { coinEnd } from './coin-end.js';
 import { overshadowing } from './overshadowing.js';
 import { valenceBleeding } from './valence-bleeding.js';
 import { corticalOverride } from './cortical-override.js';
+import { devaluation } from './devaluation.js';
 
 export const brainExperiments: Experiment[] = [
   spiderFear,
@@ -26,6 +27,7 @@ export const brainExperiments: Experiment[] = [
   overshadowing,
   valenceBleeding,
   corticalOverride,
+  devaluation,
 ] as unknown as Experiment[];
 // `grid/World-v0` is registered by the gridworld module; brain experiments are what use it.
 import '../../envs/gridworld/index.js';
