@@ -33,7 +33,7 @@ import {
   type WmProbed,
 } from './lifetime.js';
 import { WM_METRICS } from '../../probes/world-model.js';
-import { cellsAt, enter, live, withoutLearning } from './protocol.js';
+import { assessorsAt, cellsAt, enter, live, withoutLearning } from './protocol.js';
 import { spreadPick, streamSeed } from '../seeds.js';
 import { round } from '../../math/stats.js';
 
@@ -121,6 +121,8 @@ interface Acc extends WmProbed {
   fearCurve: { tick: number; harmless: Fear; biting: Fear }[];
   /** Learned fear one step from the cinema snake (within the bite's reach, were it the wild one): before, after. */
   besideHarmless: Fear[];
+  /** The critic's value and "reward is coming" one step from each snake, after living (learning off). */
+  critic: Partial<Record<Place, { value: number; reward: number }>>;
   before: Partial<Record<Place, Tested>>;
   after: Partial<Record<Place, Tested>>;
   bites: number;
@@ -179,6 +181,22 @@ function fearNear(a: Agent, place: Place, c: Config, distance = c.fearDistance):
     a.switches.frozen = false;
     return { cortisol: cortisol / n, prediction: prediction / n, startle: startled / c.fearTrials };
   });
+}
+
+/** The critic's value and the reward assessor standing one step from the snake of `place` (mean over the cells around it). */
+function criticBeside(a: Agent, place: Place): { value: number; reward: number } {
+  const room = CORTICAL_OVERRIDE.rooms[place];
+  enter(a, room);
+  const o = a.world.find(CORTICAL_OVERRIDE.snake[place])[0]!;
+  const cells = cellsAt(a, o.x, o.y, 1);
+  let value = 0,
+    reward = 0;
+  cells.forEach((at, i) => {
+    const p = assessorsAt(a, () => enter(a, room, at, streamSeed('corticalOverrideTest', 6000 + i)));
+    value += p['value'] ?? 0;
+    reward += p['reward'] ?? 0;
+  });
+  return { value: value / cells.length, reward: reward / cells.length };
 }
 
 /** Approach trials beside the snake of `place` (learning off): how often the agent comes within a step, and how often the startle fires early. */
@@ -265,6 +283,7 @@ function protocol(c: Config): LifeStep<Acc>[] {
       if (last.tick !== c.train) measureFear(a, acc, c, c.train);
       acc.besideHarmless.push(fearNear(a, 'harmless', c, 1));
       for (const p of PLACES) acc.after[p] = approachTrials(a, p, c);
+      for (const p of PLACES) acc.critic[p] = criticBeside(a, p);
     },
   });
   return steps;
@@ -328,6 +347,11 @@ export const corticalOverride = defineExperiment({
     'near_rate.harmless':
       'share of the ticks lived in the cinema within one step of the snake, over the last quarter of living (learning on)',
     'near_rate.biting': 'the same in the wild',
+    'value.harmless':
+      "the critic's value one step from the cinema snake (mean over the cells around it), after living, learning off",
+    'value.biting': 'the same one step from the wild snake',
+    'reward_assessor.harmless': '"reward is coming" one step from the cinema snake, after living',
+    'reward_assessor.biting': 'the same one step from the wild snake',
     bites: 'ticks of pain from the biting snake while living',
     'eaten.harmless': 'berries eaten in the cinema while living with the snakes',
     'eaten.biting': 'berries eaten in the wild while living with the snakes',
@@ -340,6 +364,7 @@ export const corticalOverride = defineExperiment({
       wmProbe: [],
       fearCurve: [],
       besideHarmless: [],
+      critic: {},
       before: {},
       after: {},
       bites: 0,
@@ -384,6 +409,10 @@ export const corticalOverride = defineExperiment({
       'startle_rate.biting': r4(last.biting.startle),
       'startle_rate.harmless_approach': r4(after.harmless.startle),
       'startle_rate.harmless_approach_before': r4(before.harmless.startle),
+      'value.harmless': r4(acc.critic.harmless!.value),
+      'value.biting': r4(acc.critic.biting!.value),
+      'reward_assessor.harmless': r4(acc.critic.harmless!.reward),
+      'reward_assessor.biting': r4(acc.critic.biting!.reward),
       bites: acc.bites,
       'near_rate.harmless': r4(acc.late.harmless.near / Math.max(1, acc.late.harmless.ticks)),
       'near_rate.biting': r4(acc.late.biting.near / Math.max(1, acc.late.biting.ticks)),
