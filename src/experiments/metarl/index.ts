@@ -185,6 +185,8 @@ interface Row {
   extra: z.ZodRawShape;
   defaults: Partial<A2CConfig> & { episodes?: number };
   metrics: Record<string, string>;
+  /** The metrics its docs page tabulates per seed (default: the first documented numeric ones). */
+  headline?: string[];
   task: (c: Record<string, unknown>) => TaskSpec;
   /** Task used for frozen-weight evaluation when it differs from training (Harlow's held-out pool). */
   evalTask?: (c: Record<string, unknown>) => TaskSpec;
@@ -542,6 +544,13 @@ const TABLE: Row[] = [
       episodes: 'evaluation episodes',
       fixation_rate: 'P(fixated)',
     },
+    headline: [
+      'trial_accuracy.0',
+      'trial_accuracy.1',
+      'trial_accuracy.2',
+      'trial_accuracy.5',
+      'fixation_rate',
+    ],
     task: (c) => taskSpec(() => new HarlowTask({ pool: 'train', ...harlowDesign(c) })),
     evalTask: (c) =>
       taskSpec(() => new HarlowTask({ pool: c['pool'] as 'train' | 'eval', ...harlowDesign(c) })),
@@ -588,6 +597,7 @@ function build(row: Row): Experiment {
     metrics: row.metrics,
     shippedCheckpoint: `checkpoints/${row.id}.ckpt`,
     ...(row.summary ? { summary: row.summary } : {}),
+    ...(row.headline ? { headline: row.headline } : {}),
     ...(row.variants ? { shippedVariants: row.variants } : {}),
     run: (ctx) =>
       trainAndEvaluate(
