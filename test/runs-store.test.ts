@@ -373,3 +373,35 @@ const s = new RunStore(process.argv[1]); s.create({ experiment: 'e', seed: 1, co
   s.close();
   assert.equal(rows(root).length, 8);
 });
+
+test('a store opened while another process holds the new database locked past the busy timeout opens once it is released', async () => {
+  const root = tmp();
+  const db = path.join(root, 'runs.db');
+  const { spawn } = await import('node:child_process');
+  // Another process creates the database and holds it exclusively for 7 s (the busy timeout is 5 s).
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import Database from 'better-sqlite3'; const d = new Database(process.argv[1]); d.exec('BEGIN EXCLUSIVE'); process.stdout.write('locked\\n'); setTimeout(() => { d.exec('COMMIT'); d.close(); }, 7000);",
+      db,
+    ],
+    {
+      cwd: path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((res, rej) => {
+    holder.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && res());
+    holder.on('exit', (c) => rej(new Error(`the lock holder exited (${c}) before locking`)));
+  });
+  const t0 = Date.now();
+  const store = new RunStore(root);
+  const waited = Date.now() - t0;
+  assert.ok(waited >= 5000, `opened after ${waited} ms: the lock was not held past the busy timeout`);
+  assert.equal(store.journalMode(), 'wal');
+  const run = store.create({ experiment: 'bandit', seed: 1, config: {} });
+  assert.ok(fs.existsSync(run.dir));
+  await new Promise((res) => holder.on('close', res));
+});

@@ -154,25 +154,44 @@ function readRunInfo(dir: string): RunInfo {
   return info;
 }
 
+/** How long an open that finds the new database locked keeps trying. */
+const OPEN_RETRY_MS = 15_000;
+
+/** Block this thread for `ms` (an open runs inside a constructor, so it cannot await). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export class RunStore implements RunRowSink {
   readonly root: string;
   readonly dbPath: string;
-  private readonly db: Database.Database;
+  private db!: Database.Database;
 
   constructor(root = './runs') {
     this.root = path.resolve(root);
     fs.mkdirSync(this.root, { recursive: true });
     this.dbPath = path.join(this.root, DB_FILE);
-    this.db = new Database(this.dbPath);
-    try {
-      this.db.pragma('busy_timeout = 5000');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.migrate();
-    } catch (e) {
-      this.db.close();
-      if (e instanceof RunStoreError) throw e;
-      throw new RunStoreError(`cannot open run database ${this.dbPath}: ${(e as Error).message}`);
+    // Processes that open a new database at the same moment (a sweep's first runs) can find it locked
+    // while one of them switches it to WAL or recovers its index: SQLite answers that at once, without
+    // the busy handler. Such an open is tried again for a while; any other failure is reported at once.
+    const deadline = Date.now() + OPEN_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      const db = new Database(this.dbPath);
+      try {
+        db.pragma('busy_timeout = 5000');
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        this.db = db;
+        this.migrate();
+        break;
+      } catch (e) {
+        db.close();
+        if (e instanceof RunStoreError) throw e;
+        const busy = /database is locked|SQLITE_BUSY/i.test((e as Error).message);
+        if (!busy || Date.now() > deadline)
+          throw new RunStoreError(`cannot open run database ${this.dbPath}: ${(e as Error).message}`);
+        sleepSync(Math.min(200, 10 * 2 ** attempt));
+      }
     }
   }
 
