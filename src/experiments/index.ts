@@ -4,6 +4,7 @@ import { metarlExperiments } from './metarl/index.js';
 import { brainExperiments } from './brain/index.js';
 import { alignmentOracleExperiments } from './alignment/index.js';
 import { conditioningExperiments } from './conditioning/index.js';
+import { scenarioExperiments } from './scenarios/index.js';
 
 export class UnknownExperimentError extends Error {
   override name = 'UnknownExperimentError';
@@ -14,6 +15,7 @@ const ALL: Experiment[] = [
   ...brainExperiments,
   ...alignmentOracleExperiments,
   ...conditioningExperiments,
+  ...scenarioExperiments,
 ];
 
 export function listExperiments(): readonly Experiment[] {
