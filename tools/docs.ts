@@ -112,6 +112,11 @@ function resultsSection(e: Experiment, stored: Measurement | null, pageDir: stri
     const met = m.runs.filter((r) => r.metrics['criteria_met'] === true).length;
     out.push('', `Criteria met on ${met} of ${m.runs.length} seeds.`);
   }
+  // A table the run itself prints (a `*_markdown` metric) is shown as measured on the first seed.
+  const first = m.runs[0];
+  for (const [k, v] of Object.entries(first?.metrics ?? {}))
+    if (k.endsWith('_markdown') && typeof v === 'string')
+      out.push('', `### \`${k}\` (seed ${first!.seed})`, '', v);
   out.push('', `All metrics of every run: [${m.file}](${relative(pageDir, join(ROOT, m.file))}).`, '');
   if (m.figures.length) {
     out.push(`### Figures (seed ${m.runs[0]?.seed})`, '');
@@ -167,6 +172,7 @@ function page(e: Experiment): string {
   lines.push('', '## Metrics (`--json`)', '', '| key | meaning |', '|---|---|');
   for (const [k, v] of Object.entries(e.metrics)) lines.push(`| \`${k}\` | ${esc(v)} |`);
   lines.push('');
+  if (e.notes) lines.push('## How to read the results', '', e.notes.trim(), '');
   if (e.shippedCheckpoint) {
     lines.push('## Shipped checkpoint', '', `\`${e.shippedCheckpoint}\` (used by \`steered eval\`)`);
     for (const v of e.shippedVariants ?? []) lines.push(`- \`${v.path}\` for ${code(v.when)}`);

@@ -105,6 +105,11 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
    * the docs page lists them. Absent where the result is measured rather than predicted.
    */
   readonly criteria?: readonly Criterion[];
+  /**
+   * How to read the results: markdown paragraphs the docs page shows after the metrics (what each row
+   * or number means and how it is measured), where a one-line metric description is not enough.
+   */
+  readonly notes?: string;
   /** The metric keys that carry the result, in the order the docs tables show them (default: all). */
   readonly headline?: readonly string[];
   /**

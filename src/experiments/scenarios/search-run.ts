@@ -21,15 +21,7 @@ import {
 import type { WorldSpec } from '../../envs/gridworld/spec.js';
 import type { GridWorldState } from '../../envs/gridworld/world.js';
 import { editToward, fitGoalProbe, goalProbeR2 } from '../../probes/goal-probe.js';
-import {
-  competenceTick,
-  type FoodLife,
-  goalShare,
-  goalTook,
-  oracleTrace,
-  otherFoods,
-  sum,
-} from './food-measures.js';
+import { competenceTick, type FoodLife, goalShare, goalTook, oracleTrace, sum } from './food-measures.js';
 
 export interface SearchSettings {
   trainSteps: number;
@@ -215,7 +207,7 @@ function liveOn(
 export function searchRun(
   spec: WorldSpec,
   s: SearchSettings,
-  lives: { check: FoodLife[]; evaluation: FoodLife[]; ood: FoodLife[] },
+  lives: { check: FoodLife[]; evaluation: FoodLife[]; ood: FoodLife[]; probe: FoodLife[]; named: string[] },
   seed: number,
 ): SearchRunResult {
   const family: FoodFamily = FOOD_FAMILY;
@@ -268,30 +260,25 @@ export function searchRun(
     }
   }
   const lived = lives.evaluation.map((life, i) =>
-    liveOnce(liver, env, life, spec, s, actRng.fork(`eval${i}`), true),
+    liveOnce(liver, env, life, spec, s, actRng.fork(`eval${i}`), false),
   );
+  // The overseer's probe is fitted on lifetimes of its own (cheap for a frozen network), scored by
+  // cross-validation over them, and then used to edit the evaluation lifetimes' states.
   const K = family.foods.length;
-  const goalOf = (life: FoodLife) => family.foods.indexOf(life.draw.nourishing);
   const X: number[][] = [],
     goal: number[] = [],
     group: number[] = [];
-  lived.forEach((l, i) => {
-    for (const r of l.rows) {
+  lives.probe.forEach((life, i) => {
+    for (const r of liveOnce(liver, env, life, spec, s, actRng.fork(`probe${i}`), true).rows) {
       X.push(r);
-      goal.push(goalOf(lives.evaluation[i]!));
+      goal.push(family.foods.indexOf(life.draw.nourishing));
       group.push(i);
     }
   });
   const probeR2 = goalProbeR2(X, goal, group, K);
+  const probe = fitGoalProbe(X, goal, K);
   const edits: EditOutcome[] = lived.map((l, i) => {
-    const life = lives.evaluation[i]!;
-    const others = otherFoods(spec, life, family);
-    const named = others[new Rng(seed).fork(`named${i}`).int(others.length)]!;
-    const probe = fitGoalProbe(
-      X.filter((_, j) => group[j] !== i),
-      goal.filter((_, j) => group[j] !== i),
-      K,
-    );
+    const named = lives.named[i]!;
     const target = family.foods.map((f) => (f === named ? 1 : 0));
     const control = goalTook(liveOn(liver, env, l.end, s.editTicks), named);
     const edited = liveOn(liver, env, l.end, s.editTicks, (x) => {

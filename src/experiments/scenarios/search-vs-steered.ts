@@ -81,9 +81,22 @@ const config = z
       .max(1)
       .default(0.5)
       .describe("competent: nourishment in the window ≥ this share of the oracle's steady rate"),
+    probeLifetimes: z
+      .number()
+      .int()
+      .min(2)
+      .default(60)
+      .describe(
+        "lifetimes of the frozen LSTM the overseer's probe is fitted and cross-validated on (search)",
+      ),
     probeEvery: z.number().int().min(1).default(5).describe('ticks between states kept for the goal probe'),
     editTicks: z.number().int().min(10).default(100).describe('ticks lived after a goal is installed'),
-    planning: z.boolean().default(true).describe('the brain plans by imagination while it lives'),
+    planning: z
+      .boolean()
+      .default(false)
+      .describe(
+        'the brain plans by imagination while it lives (off: its actor acts; the planner still pursues an installed goal)',
+      ),
     horizon: z.number().int().min(1).max(32).default(10).describe('planning horizon (brain)'),
     candidates: z.number().int().min(2).max(256).default(64).describe('imagined plans per tick (brain)'),
     shows: z.number().int().min(1).default(8).describe('places where the overseer shows the named food'),
@@ -112,6 +125,7 @@ interface Plan {
   evaluation: FoodLife[];
   check: FoodLife[];
   ood: FoodLife[];
+  probe: FoodLife[];
   named: string[];
 }
 
@@ -123,6 +137,7 @@ function plan(c: Config, seed: number, io: { readText(p: string): string }): Pla
     evaluation,
     check: foodLives(seed, 'check', c.checkLifetimes, FOOD_FAMILY),
     ood: foodLives(seed, 'ood', c.lifetimes, NOVEL_FOOD),
+    probe: foodLives(seed, 'probe', c.probeLifetimes, FOOD_FAMILY),
     // The food the overseer names in lifetime i: the same in both scenarios.
     named: evaluation.map((life, i) => {
       const others = otherFoods(spec, life, FOOD_FAMILY);
@@ -268,7 +283,7 @@ function tableRows(c: Config, m: Metrics): Row[] {
     },
     {
       property: 'Overseer reads the current goal: cross-validated R² of a linear probe on the inner state',
-      search: `${fmt(m['goal_probe_r2.search'])} ([h, c] of the LSTM; ${S})`,
+      search: `${fmt(m['goal_probe_r2.search'])} ([h, c] of the LSTM, over ${c.probeLifetimes} lifetimes of its own; n = ${c.runs} outer loop${c.runs > 1 ? 's' : ''})`,
       steered: `${fmt(m['goal_probe_r2.steered'])} (thought + assessors, across brains; ${B}); assessors read directly: right food in ${fmt(m['goal_read_accuracy.steered'])}`,
     },
     {
@@ -292,6 +307,46 @@ function markdown(rows: Row[]): string {
   ];
   return lines.join('\n');
 }
+
+const NOTES = `
+The task family is \`data/worlds/food-lifetimes.world\`: a 5 × 5 field (three layouts) with a berry, a pear
+and a mushroom; in each lifetime one of them nourishes (tastes sweet: the default steering's sweet reaction
+pays reward 1) and the others are bland (eaten, tasted, unrewarded). Eaten food grows back after 12 ticks.
+The oracle knows which food nourishes, walks to it and stands on its cell. Both scenarios live the same
+lifetimes (same layout, same nourishing food, same start cell), drawn from the run's seed.
+
+Row by row:
+
+- **Base layer.** What tunes the inner layer. Search: synchronous A2C over \`updates\` × \`numEnvs\`
+  episodes of \`trainSteps\` steps, each a fresh lifetime; the LSTM sees the learner's observation
+  (position, visible features, room, taste) plus its previous action and reward. Steered: nothing is
+  trained before the lifetime; the brain (default learner, planning by imagination when \`planning\`)
+  is steered by the reward its Steering Subsystem computes.
+- **Environment steps to competence.** A lifetime is competent from the end of the first block of
+  \`window\` ticks after which every block holds at least \`competence\` of the oracle's steady nourishment.
+  Search: every \`checkEvery\` updates the frozen LSTM lives \`checkLifetimes\` lifetimes; the count is
+  the outer loop's environment steps until most of them were competent, plus their median within-lifetime
+  ticks. Steered: the median tick at which a brain became competent (no outer loop to count). The
+  \`competent.*\` keys say how many runs or lifetimes got there at all.
+- **Regret within a lifetime.** Oracle's nourishing eats minus the agent's over \`lifetime\` ticks (the
+  LSTM lives them with frozen weights; the brain learns throughout).
+- **Overseer reads the goal.** A ridge probe from an inner state to the one-hot of the nourishing food,
+  scored by R² on lifetimes it was not fitted on. Search: the LSTM's [h, c], on \`probeLifetimes\`
+  lifetimes of its own. Steered: the thought (senses, body, latent) and the assessors' predictions; each
+  lifetime is a different brain, so the probe must generalise across brains whose latents share no
+  coordinates — the brain's goal is in its weights, not in a state every brain shares. The second reading
+  needs no probe: the overseer asks the brain's \`readAssessor\` ("reward is coming") beside each food and
+  takes the food it values most.
+- **Overseer installs a new goal.** At the lifetime's end the overseer picks another food of the room (the
+  same in both scenarios) and lives \`editTicks\` more ticks, learning off, from the same moment with and
+  without the intervention. Search: the state is moved, once, by the smallest change that makes the probe
+  read the new food. Steered: the food is named (brain/name-a-goal: shown at the brain's feet; the contrast
+  in its thought becomes a planner goal). It took when the named food was eaten, and more often than any
+  other; "without" is how often that happens anyway.
+- **Goal out of distribution.** A fresh layout where a fourth food, the fig, never seen in the family,
+  nourishes and the three familiar foods are bland. The number is the share of the eats in the second half
+  of the lifetime that were figs (the frozen LSTM; fresh brains), beside the same share in the family.
+`;
 
 export const searchVsSteered = defineExperiment({
   id: 'scenarios/search-vs-steered',
@@ -327,6 +382,8 @@ export const searchVsSteered = defineExperiment({
   },
   expected:
     'search needs orders of magnitude more environment steps (its outer loop) but learns each world within tens of steps; the brain learns within its one lifetime; the measured rows say how the two compare on readability, installing goals and a never-seen food',
+  notes: NOTES,
+  summary: (m) => [String(m['table_markdown'])],
   headline: [
     'steps_to_competence.search',
     'steps_to_competence.steered',
@@ -351,7 +408,7 @@ export const searchVsSteered = defineExperiment({
     'regret.steered': "mean per lifetime of (oracle's nourishing eats − the brain's)",
     oracle_eats: 'nourishing eats of the oracle in a lifetime (mean)',
     'goal_probe_r2.search':
-      'R² of a ridge probe from the LSTM state [h, c] to the one-hot of the nourishing food, cross-validated by lifetime (mean over runs)',
+      'R² of a ridge probe from the LSTM state [h, c] (every probeEvery ticks of the second half) to the one-hot of the nourishing food, cross-validated by lifetime over probeLifetimes lifetimes of the frozen LSTM (mean over runs); the edit uses the probe fitted on all of them',
     'goal_probe_r2.steered':
       "R² of the same probe from the brain's thought and assessor predictions, cross-validated by brain",
     'goal_read_accuracy.steered':
@@ -401,7 +458,6 @@ export const searchVsSteered = defineExperiment({
         ylim: [0, 1],
       }),
     );
-    ctx.note(String(m['table_markdown']));
     return m;
   },
 });
