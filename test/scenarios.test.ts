@@ -162,3 +162,44 @@ test('search-vs-steered: bad settings and files exit 2 with one line naming the 
     assert.match(lines[0]!, re);
   }
 });
+
+test('search-vs-steered: the numbers do not depend on how many threads compute the units', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-scen-threads-'));
+  const small = [
+    'updates=6',
+    'numEnvs=2',
+    'trainSteps=20',
+    'checkEvery=3',
+    'checkLifetimes=2',
+    'probeLifetimes=3',
+    'lifetimes=2',
+    'lifetime=200',
+    'runs=2',
+    'editTicks=20',
+    'shows=2',
+  ];
+  const line = (threads: number) => {
+    const r = steered(
+      [
+        'run',
+        'scenarios/search-vs-steered',
+        '--seed',
+        '3',
+        ...[...small, `threads=${threads}`].flatMap((s) => ['--set', s]),
+        '--out',
+        join(root, `t${threads}`),
+        '--json',
+        '--quiet',
+      ],
+      root,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    assert.match(
+      String(m['table_markdown']),
+      /^\| Property \| Search over algorithms \| Steered optimizer \|/,
+    );
+    return m;
+  };
+  assert.deepEqual(line(1), line(2));
+});
