@@ -60,6 +60,8 @@ export interface EditOutcome {
 export interface SearchRunResult {
   /** Environment steps of the outer loop (every training episode). */
   outerSteps: number;
+  /** Training episodes of the outer loop. */
+  episodes: number;
   /** Outer steps at the first check where most check lifetimes were competent (−1: never). */
   competentAtOuter: number;
   /** Median within-lifetime competence tick of the competent check lifetimes at that check. */
@@ -293,6 +295,7 @@ export function searchRun(
   );
   return {
     outerSteps: outer,
+    episodes: s.updates * s.numEnvs,
     competentAtOuter,
     competentWithin,
     checks,

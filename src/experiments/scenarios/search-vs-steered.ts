@@ -226,6 +226,8 @@ function assemble(c: Config, p: Plan, res: UnitResult[]): Metrics {
     'competent.search': reached.length / search.length,
     'competent.steered': brainTicks.length / brains.length,
     'outer_steps.search': mean(search.map((r) => r.outerSteps)),
+    'training_episodes.search': mean(search.map((r) => r.episodes)),
+    'training_episodes.steered': 0,
     'regret.search': mean(search.map((r) => regretOf(r.lives))),
     'regret.steered': regretOf(brains.map((b) => b.outcome)),
     oracle_eats: mean(brains.map((b) => b.outcome.oracle)),
@@ -267,9 +269,9 @@ function tableRows(c: Config, m: Metrics): Row[] {
     B = `n = ${c.lifetimes} lifetimes`;
   return [
     {
-      property: 'Base layer',
-      search: `A2C over ${c.updates} × ${c.numEnvs} episodes of ${c.trainSteps} steps tunes an LSTM`,
-      steered: 'the Steering Subsystem (innate sweet reaction) sends reward as the brain lives',
+      property: 'Training episodes before a lifetime is lived (the base layer)',
+      search: `${steps(m['training_episodes.search'])} episodes of ${c.trainSteps} steps (A2C tunes the LSTM; ${S})`,
+      steered: `${steps(m['training_episodes.steered'])} (the Steering Subsystem steers one lifetime as it goes; ${B})`,
     },
     {
       property: 'Environment steps to competence (incl. every outer-loop step)',
@@ -317,7 +319,7 @@ lifetimes (same layout, same nourishing food, same start cell), drawn from the r
 
 Row by row:
 
-- **Base layer.** What tunes the inner layer. Search: synchronous A2C over \`updates\` × \`numEnvs\`
+- **Training episodes (the base layer).** What tunes the inner layer before the lifetime. Search: synchronous A2C over \`updates\` × \`numEnvs\`
   episodes of \`trainSteps\` steps, each a fresh lifetime; the LSTM sees the learner's observation
   (position, visible features, room, taste) plus its previous action and reward. Steered: nothing is
   trained before the lifetime; the brain (default learner, planning by imagination when \`planning\`)
@@ -404,6 +406,8 @@ export const searchVsSteered = defineExperiment({
     'competent.search': 'share of outer loops that reached competence',
     'competent.steered': 'share of brain lifetimes that became competent',
     'outer_steps.search': 'environment steps of a whole outer loop (every training episode)',
+    'training_episodes.search': 'episodes the outer loop trained on before the evaluated lifetimes',
+    'training_episodes.steered': 'the same for the brain: 0, it lives one lifetime and learns as it goes',
     'regret.search': "mean over runs of the mean per lifetime of (oracle's nourishing eats − the LSTM's)",
     'regret.steered': "mean per lifetime of (oracle's nourishing eats − the brain's)",
     oracle_eats: 'nourishing eats of the oracle in a lifetime (mean)',
