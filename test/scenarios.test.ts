@@ -203,3 +203,15 @@ test('search-vs-steered: the numbers do not depend on how many threads compute t
   };
   assert.deepEqual(line(1), line(2));
 });
+
+test('food lifetimes are registered: make() builds a checked env from the world text', async () => {
+  const { make } = await import('../src/api/envs.js');
+  const env = make('grid/FoodLifetimes-v0', { source: readFileSync(FILE, 'utf8'), file: FILE, steps: 30 });
+  checkEnv(env, { seed: 1 });
+  const novel = make('grid/FoodLifetimes-v0', { source: readFileSync(FILE, 'utf8'), novel: true });
+  assert.equal(novel.reset({ seed: 0 }).info['nourishing'], 'fig');
+  assert.throws(
+    () => make('grid/FoodLifetimes-v0', { source: readFileSync(FILE, 'utf8'), steps: 0 }),
+    /steps/,
+  );
+});
