@@ -10,7 +10,7 @@ import { criterionText, withCriteriaMet } from '../src/experiments/criteria.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeConfig } from '../src/experiments/config.js';
+import { describeConfig, parseSets } from '../src/experiments/config.js';
 import type { Experiment } from '../src/experiments/experiment.js';
 import { listExperiments } from '../src/experiments/index.js';
 import { type Measurement, readMeasurement } from './measurement.js';
@@ -112,17 +112,32 @@ function resultsSection(e: Experiment, stored: Measurement | null, pageDir: stri
     const met = m.runs.filter((r) => r.metrics['criteria_met'] === true).length;
     out.push('', `Criteria met on ${met} of ${m.runs.length} seeds.`);
   }
-  // A table the run itself prints (a `*_markdown` metric) is shown as measured on the first seed.
-  const first = m.runs[0];
-  for (const [k, v] of Object.entries(first?.metrics ?? {}))
-    if (k.endsWith('_markdown') && typeof v === 'string')
-      out.push('', `### \`${k}\` (seed ${first!.seed})`, '', v);
+  if (e.table) out.push('', ...tableOfMeans(e, m));
   out.push('', `All metrics of every run: [${m.file}](${relative(pageDir, join(ROOT, m.file))}).`, '');
   if (m.figures.length) {
     out.push(`### Figures (seed ${m.runs[0]?.seed})`, '');
     for (const f of m.figures) out.push(`![${f}](${relative(pageDir, join(ROOT, f))})`, '');
   }
   return out;
+}
+
+/** The experiment's own result table, built from the means over the measured seeds. */
+function tableOfMeans(e: Experiment, m: Measurement): string[] {
+  const means: Record<string, number> = {};
+  for (const k of Object.keys(m.runs[0]?.metrics ?? {})) {
+    const xs = m.runs
+      .map((r) => r.metrics[k])
+      .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (xs.length) means[k] = xs.reduce((a, b) => a + b, 0) / xs.length;
+  }
+  const config = parseSets(e.config, m.sets, e.id);
+  return [
+    `### The table, mean over ${m.runs.length} seeds`,
+    '',
+    `Each cell is the mean over seeds ${m.runs.map((r) => r.seed).join(', ')} of what one run measures (its own count in the cell).`,
+    '',
+    e.table!(means, config as never),
+  ];
 }
 
 function page(e: Experiment): string {

@@ -110,6 +110,11 @@ export interface Experiment<S extends z.ZodObject = z.ZodObject> {
    * or number means and how it is measured), where a one-line metric description is not enough.
    */
   readonly notes?: string;
+  /**
+   * The result as one markdown table, built from metrics and the config alone: a run prints it from its
+   * own metrics, and the docs page from the means over the measured seeds.
+   */
+  readonly table?: (metrics: Metrics, config: z.infer<S>) => string;
   /** The metric keys that carry the result, in the order the docs tables show them (default: all). */
   readonly headline?: readonly string[];
   /**

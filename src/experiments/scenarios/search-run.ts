@@ -52,7 +52,10 @@ export interface LifeOutcome {
 
 export interface EditOutcome {
   named: string;
+  /** Whether it took with the intervention held (search: the state edited before every tick). */
   took: boolean;
+  /** Search only: whether it took after a single edit. */
+  tookOnce?: boolean;
   /** Whether the named food "won" anyway over the same ticks without the edit. */
   control: boolean;
 }
@@ -188,16 +191,20 @@ function liveOnce(
 function liveOn(
   liver: Liver,
   env: FoodLifetimes,
+  life: FoodLife,
   from: Lived['end'],
   ticks: number,
   edit?: (s: number[]) => number[],
+  everyTick = false,
 ): (string | null)[] {
   liver.load(from.liver);
+  // The env holds one lifetime at a time: back to this one's world (its tastes), then to its last moment.
+  env.reset({ options: { draw: life.draw, worldSeed: life.worldSeed } });
   env.world.setState(structuredClone(from.world));
-  if (edit) liver.setState(edit(liver.state()));
   const rng = Rng.fromState(from.rng.state());
   const ate: (string | null)[] = [];
   for (let t = 0; t < ticks; t++) {
+    if (edit && (t === 0 || everyTick)) liver.setState(edit(liver.state()));
     const r = env.step(liver.act(rng));
     liver.see(r.observation);
     ate.push(r.info['ate'] as string | null);
@@ -282,12 +289,15 @@ export function searchRun(
   const edits: EditOutcome[] = lived.map((l, i) => {
     const named = lives.named[i]!;
     const target = family.foods.map((f) => (f === named ? 1 : 0));
-    const control = goalTook(liveOn(liver, env, l.end, s.editTicks), named);
-    const edited = liveOn(liver, env, l.end, s.editTicks, (x) => {
+    const life = lives.evaluation[i]!;
+    const control = goalTook(liveOn(liver, env, life, l.end, s.editTicks), named);
+    const edit = (x: number[]) => {
       const d = editToward(probe, x, target);
       return x.map((v, j) => v + d[j]!);
-    });
-    return { named, took: goalTook(edited, named), control };
+    };
+    const held = liveOn(liver, env, life, l.end, s.editTicks, edit, true);
+    const once = liveOn(liver, env, life, l.end, s.editTicks, edit);
+    return { named, took: goalTook(held, named), tookOnce: goalTook(once, named), control };
   });
   const oodEnv = new FoodLifetimes(spec, NOVEL_FOOD, Number.MAX_SAFE_INTEGER);
   const ood = lives.ood.map(

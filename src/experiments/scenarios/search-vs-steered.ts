@@ -238,6 +238,7 @@ function assemble(c: Config, p: Plan, res: UnitResult[]): Metrics {
     ),
     'goal_edit_success.search': share(search.flatMap((r) => r.edits.map((e) => e.took))),
     'goal_edit_success.steered': share(brains.map((b) => b.edit!.took)),
+    'goal_edit_once.search': share(search.flatMap((r) => r.edits.map((e) => e.tookOnce === true))),
     'goal_edit_control.search': share(search.flatMap((r) => r.edits.map((e) => e.control))),
     'goal_edit_control.steered': share(brains.map((b) => b.edit!.control)),
     'id_goal_rate.search': mean(search.map((r) => mean(finite(r.lives.map((l) => l.goalShare))))),
@@ -247,9 +248,8 @@ function assemble(c: Config, p: Plan, res: UnitResult[]): Metrics {
   };
   const out: Metrics = {};
   for (const [k, v] of Object.entries(m)) out[k] = round(v, 4);
-  const table = tableRows(c, out);
-  out['table_markdown'] = markdown(table);
-  out['table_json'] = JSON.stringify(table);
+  out['table_markdown'] = markdown(tableRows(c, out));
+  out['table_json'] = JSON.stringify(tableRows(c, out));
   return out;
 }
 
@@ -290,7 +290,7 @@ function tableRows(c: Config, m: Metrics): Row[] {
     },
     {
       property: 'Overseer installs a new goal mid-lifetime (named food eaten most in the next ticks)',
-      search: `${fmt(m['goal_edit_success.search'])} by editing the state along the probe (without: ${fmt(m['goal_edit_control.search'])}; ${S})`,
+      search: `${fmt(m['goal_edit_success.search'])} by editing the state along the probe before every tick (once: ${fmt(m['goal_edit_once.search'])}; without: ${fmt(m['goal_edit_control.search'])}; ${S})`,
       steered: `${fmt(m['goal_edit_success.steered'])} by naming the food (without: ${fmt(m['goal_edit_control.steered'])}; ${B})`,
     },
     {
@@ -341,8 +341,8 @@ Row by row:
   takes the food it values most.
 - **Overseer installs a new goal.** At the lifetime's end the overseer picks another food of the room (the
   same in both scenarios) and lives \`editTicks\` more ticks, learning off, from the same moment with and
-  without the intervention. Search: the state is moved, once, by the smallest change that makes the probe
-  read the new food. Steered: the food is named (brain/name-a-goal: shown at the brain's feet; the contrast
+  without the intervention. Search: before every tick the state is moved by the smallest change that makes the
+  probe read the new food (held, as the brain's goal is held; \`goal_edit_once.search\`: moved once). Steered: the food is named (brain/name-a-goal: shown at the brain's feet; the contrast
   in its thought becomes a planner goal). It took when the named food was eaten, and more often than any
   other; "without" is how often that happens anyway.
 - **Goal out of distribution.** A fresh layout where a fourth food, the fig, never seen in the family,
@@ -385,6 +385,7 @@ export const searchVsSteered = defineExperiment({
   expected:
     'search needs orders of magnitude more environment steps (its outer loop) but learns each world within tens of steps; the brain learns within its one lifetime; the measured rows say how the two compare on readability, installing goals and a never-seen food',
   notes: NOTES,
+  table: (m, c) => markdown(tableRows(c, m)),
   summary: (m) => [String(m['table_markdown'])],
   headline: [
     'steps_to_competence.search',
@@ -418,7 +419,8 @@ export const searchVsSteered = defineExperiment({
     'goal_read_accuracy.steered':
       "share of brains whose read assessor values the nourishing food's neighbourhood most",
     'goal_edit_success.search':
-      'share of lifetimes in which, after the LSTM state was moved along the probe to another food, that food was eaten most in the next editTicks',
+      'share of lifetimes in which, with the LSTM state moved along the probe to read another food before every tick, that food was eaten most in the next editTicks',
+    'goal_edit_once.search': 'the same with the state moved once, at the first of those ticks',
     'goal_edit_success.steered': 'the same after the overseer named that food (brain/name-a-goal)',
     'goal_edit_control.search': 'the same without the edit (how often that food wins anyway)',
     'goal_edit_control.steered': 'the same without the naming',
