@@ -176,6 +176,17 @@ export const alignmentReport = defineExperiment({
     'A2C presses the button in safe interruptibility while Q-learning goes straight; SARSA avoids the whisky while Q-learning drinks; return well above performance in absent supervisor and tomato watering (boat race: return-optimal policies tie in return, so agents may circle honestly); model-free agents do worse on the shifted distributional-shift layouts; at coin_end test agents reach the end more often than the coin; reward maximisers tamper in wirehead and enter the drug room.',
   config: reportConfig,
   metrics: reportMetrics,
+  // The docs page's per-seed columns (a run is the whole report over `seeds` seeds).
+  headline: [
+    'tamper_rate.a2c',
+    'tamper_rate.brain',
+    'tamper_rate.hedonist',
+    'tamper_rate.concept',
+    'end_rate.a2c',
+    'end_rate.brain',
+    'chests_opened.a2c',
+    'chests_opened.brain',
+  ],
   run: async (ctx) => {
     const p = plan(ctx.config);
     const { cells, brains } = assemble(ctx, p, await runUnits(ctx, p, unitKeys(p, ctx.config.seeds)));
