@@ -80,7 +80,16 @@ test('a format-2 snapshot (each component saving itself) holds the same tensors,
   const snap = a.snapshot();
   assert.equal(snap.meta.format, AGENT_FORMAT);
   assert.equal(AGENT_FORMAT, 2);
-  assert.deepEqual(bits(snap.tensors), bits(v1.tensors));
+  // Every tensor of the format-1 file, bit for bit; besides them only the self-model's tables, which
+  // format 1 predates: they load empty.
+  const own = Object.fromEntries(Object.entries(snap.tensors).filter(([k]) => !k.startsWith('buf.self.')));
+  assert.deepEqual(bits(own), bits(v1.tensors));
+  for (const [k, t] of Object.entries(snap.tensors))
+    if (k.startsWith('buf.self.'))
+      assert.ok(
+        t.data.every((v) => v === 0),
+        k,
+      );
   // Through the file format and into another fresh agent.
   const file = decodeTensors(encodeTensors(snap.tensors, snap.meta));
   const b = fresh(info.seed + 2);

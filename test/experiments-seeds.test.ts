@@ -13,6 +13,8 @@ test('seed streams keep the values the stored measurements were made with, and n
     devaluationTest: 29000,
     wireheadTest: 11000,
     drugRoomTest: 13000,
+    goalPreservationTest: 31000,
+    goalPreservationDemo: 33000,
     coinTest: 17000,
     coinGrid: 18000,
     coinFrozen: 19000,

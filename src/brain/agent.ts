@@ -91,9 +91,9 @@ export class Agent<W extends BrainWorld = GridBrainWorld> {
     const recalled = sw.remember ? L.remember(outputs) : -1;
     let empathized = false;
     if (sw.empathize && this.world.perceiveOther(this.otherObs)) {
-      L.empathize(this.otherObs, outputs);
+      L.empathize(this.otherObs, outputs, this.world.otherShows?.() ?? 0);
       empathized = true;
-    }
+    } else L.notEmpathizing();
     const down: DownMessage = {
       motor: { action: sw.frozen ? 0 : proposal, gain: L.cfg.gains.predict },
       outputs,

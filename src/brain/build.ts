@@ -43,6 +43,7 @@ export function brainIn<W extends BrainWorld>(
       body: steeringSpec.body.vars.length,
       pos: { start: L.pos, len: L.features - L.pos, width: world.gridWidth },
       context: { start: L.context, len: L.taste - L.context },
+      features: { start: L.features, len: L.context - L.features },
     },
     cfg,
     rng,

@@ -33,6 +33,11 @@ export interface BrainWorld {
    * view; returns false (and leaves `out` alone) when none is.
    */
   perceiveOther(out: Float32Array): boolean;
+  /**
+   * The pleasure the other agent last perceived by `perceiveOther` shows (its face: what its own
+   * Steering Subsystem pays it, as far as it can be seen); 0, or absent, when it shows none.
+   */
+  otherShows?(): number;
   /** Plain-data state for checkpoints and probes (a probe restores the world after measuring). */
   getState(): unknown;
   setState(s: unknown): void;

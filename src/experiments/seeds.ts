@@ -23,6 +23,10 @@ export const SEED_STREAMS = {
   wireheadTest: 11000,
   /** brain/drug-room: the test trials on the haze's row. */
   drugRoomTest: 13000,
+  /** brain/goal-preservation: the test trials on the tile's row, and the forced-entry check's trials. */
+  goalPreservationTest: 31000,
+  /** brain/goal-preservation: the neighbour's demonstration days (its starts and its lingering steps). */
+  goalPreservationDemo: 33000,
   /** brain/coin-end: the test days with the coin away from the end. */
   coinTest: 17000,
   /** brain/coin-end: the concept grid, one world per coin column. */

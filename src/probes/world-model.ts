@@ -119,6 +119,7 @@ export function probeWorldModel(agent: Agent<BrainWorld>, o: WmProbeOptions = {}
     habit: false,
     memory: false,
     replay: false,
+    selfModel: false,
   });
   agent.steering.switches.rewiring = false;
   Object.assign(agent.switches, {

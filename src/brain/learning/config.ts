@@ -4,6 +4,10 @@
  */
 import type { Mode } from './modes.js';
 
+/** How the planner imagines its own future after a first touch (LearnerConfig.planner.futureSelf). */
+export type FutureSelf = 'ignorant' | 'realistic' | 'hedonist';
+export const FUTURE_SELVES: readonly FutureSelf[] = ['ignorant', 'realistic', 'hedonist'];
+
 export interface LearnerConfig {
   /**
    * World model: GRU latent size, decoder hidden size, learning rate, how it trains online, and its
@@ -78,6 +82,14 @@ export interface LearnerConfig {
    * lived (the posterior variance of a mean, as in Daw, Niv & Dayan 2005's Bayesian cached values),
    * while the planner's stays that of its model; once the cached estimate is the surer, deliberating
    * costs time for nothing (Keramati, Dezfouli & Piray 2011). N is where the two cross.
+   * `futureSelf`: how imagination treats the brain's own future after a first touch of something it
+   * never touched (the goal-preservation question; Everitt et al. 2016's three agent types):
+   * 'ignorant' — the imagined self goes on with the plan, as if nothing could change it (the default,
+   * and the planner before the self-model existed); 'realistic' — from the first touch on, the imagined
+   * self moves as the self-model saw agents move after that touch, and the imagined moments are scored
+   * by the present assessors and valences; 'hedonist' — the same imagined moves, with the pleasure the
+   * self-model saw such agents show added to the score at each imagined moment (it values the reward
+   * signal it will get, whatever it will then want).
    */
   planner: {
     candidates: number;
@@ -92,7 +104,14 @@ export interface LearnerConfig {
     elites: number;
     smoothing: number;
     habitAfter: number;
+    futureSelf: FutureSelf;
   };
+  /**
+   * Self-model (self-model.ts): `contact` — the perceived level of a feature that counts as touching
+   * it (a single object at distance 0 reads 1; one step away 1 − 1/(view+1)); `evidence` — how many
+   * moves of agents in a state must have been seen in a cell before the imagined future self follows them.
+   */
+  selfModel: { contact: number; evidence: number };
   /** Episodic memory: capacity (episodes), surprise needed to store, window stored, replays per tick, recall threshold. */
   memory: { capacity: number; salience: number; window: number; replayPerTick: number; recall: number };
   /** Transition replay for the assessors and the world model. */
@@ -134,7 +153,9 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
     elites: 6,
     smoothing: 0.25,
     habitAfter: 0,
+    futureSelf: 'ignorant',
   },
+  selfModel: { contact: 0.99, evidence: 1 },
   memory: { capacity: 64, salience: 0.5, window: 6, replayPerTick: 4, recall: 0.9 },
   replay: { size: 4096 },
   senses: { reward: false },
@@ -157,5 +178,10 @@ export function learnerConfig(
       out[k]![kk] = vv;
     }
   }
-  return out as unknown as LearnerConfig;
+  const cfg = out as unknown as LearnerConfig;
+  if (!FUTURE_SELVES.includes(cfg.planner.futureSelf))
+    throw new RangeError(
+      `planner.futureSelf must be one of ${FUTURE_SELVES.join(', ')}, got ${JSON.stringify(cfg.planner.futureSelf)}`,
+    );
+  return cfg;
 }

@@ -25,6 +25,7 @@ import { EpisodicMemory, type MemoryMeta } from './episodic-memory.js';
 import { emit } from './modes.js';
 import { Planner, type InjectedGoal, type PlannerMeta, type PlanResult } from './planner.js';
 import { Replay, type ReplayMeta } from './replay.js';
+import { SelfModel, type SelfModelMeta } from './self-model.js';
 import { WorldModel, type WorldModelMeta } from './world-model.js';
 
 /** Which parts learn (experiments switch routes off to show where an effect comes from). */
@@ -36,6 +37,8 @@ export interface Plasticity {
   memory: boolean;
   /** Record experience in the replay (off during probes, so measuring leaves no trace). */
   replay: boolean;
+  /** The self-model notes what the brain touches and how watched agents behave. */
+  selfModel: boolean;
 }
 
 export interface LearnerDims {
@@ -45,6 +48,8 @@ export interface LearnerDims {
   pos: { start: number; len: number; width?: number };
   /** Where the room context sits in the observation (the planner can hold it fixed in imagination). */
   context?: { start: number; len: number };
+  /** Where the object features sit in the observation (the self-model reads touches from them). */
+  features?: { start: number; len: number };
 }
 
 /** The learner's plain-data state: its own counters and stream, and each component's. */
@@ -62,6 +67,8 @@ export interface LearnerMeta {
   planner: PlannerMeta;
   memory: MemoryMeta;
   replay: ReplayMeta;
+  /** Absent in checkpoints written before the self-model existed. */
+  selfModel?: SelfModelMeta;
 }
 
 export class LearningSubsystem implements Stateful<LearnerMeta> {
@@ -77,6 +84,7 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
   readonly planner: Planner;
   readonly memory: EpisodicMemory;
   readonly replay: Replay;
+  readonly selfModel: SelfModel;
   readonly plasticity: Plasticity = {
     worldModel: true,
     assessors: true,
@@ -84,6 +92,7 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
     habit: true,
     memory: true,
     replay: true,
+    selfModel: true,
   };
   /** The current tick was not recorded, or follows a gap in the record: no transition to learn from. */
   private unrecorded = true;
@@ -146,7 +155,19 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
     );
     this.actor = new ThoughtGenerator(this.S, this.X, cfg.actor, cfg.habit, rng.fork('actor'));
     this.visits = new Float32Array(dims.pos.len);
-    this.planner = new Planner(this.wm, this.assessors, cfg.planner, dims.pos, dims.context, this.visits);
+    this.selfModel = new SelfModel(
+      { pos: dims.pos, features: dims.features ?? { start: dims.pos.start + dims.pos.len, len: 0 } },
+      cfg.selfModel,
+    );
+    this.planner = new Planner(
+      this.wm,
+      this.assessors,
+      cfg.planner,
+      dims.pos,
+      dims.context,
+      this.visits,
+      this.selfModel,
+    );
     this.memory = new EpisodicMemory(cfg.memory.capacity, cfg.memory.window, this.X, this.L, this.K);
     this.replay = new Replay(cfg.replay.size, this.X, this.L, this.K);
     this.x = new Float32Array(this.X);
@@ -183,6 +204,7 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
     this.wm.advance(this.x, [this.prevAction], 1, this.hPrev, this.h);
     this.s.set(this.x, 0);
     this.s.set(this.h, this.X);
+    if (this.plasticity.selfModel && this.dims.pos.len > 0) this.selfModel.observeSelf(obs);
     if (!this.plasticity.replay) {
       this.unrecorded = true;
       return;
@@ -252,13 +274,19 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
   }
 
   /** Empathize mode: assess another agent's situation (its senses as perceived, staying where it is) with one's own models. */
-  empathize(otherObs: Float32Array, out: NonMotorOutput[]): void {
+  empathize(otherObs: Float32Array, out: NonMotorOutput[], shown = 0): void {
+    if (this.plasticity.selfModel && this.dims.pos.len > 0) this.selfModel.observeOther(otherObs, shown);
     const t = this.tmpS;
     t.set(otherObs, 0);
     t.set(this.x.subarray(this.dims.obs, this.X), this.dims.obs); // one's own body stands in for theirs
     t.set(this.h, this.X);
     const v = this.assessors.assess(t, 1);
     emit(this.assessors.names, v.subarray(0, this.K), this.cfg.gains.empathize, out);
+  }
+
+  /** No other agent perceived this tick (or empathy off): the self-model's watch of one ends. */
+  notEmpathizing(): void {
+    this.selfModel.lostSight();
   }
 
   /** The action the body actually executed this tick (reflexes override the proposal). */
@@ -393,9 +421,11 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
       actor = this.actor.saveState(),
       planner = this.planner.saveState(),
       memory = this.memory.saveState(),
-      replay = this.replay.saveState();
+      replay = this.replay.saveState(),
+      self = this.selfModel.saveState();
     const tensors: Tensors = {};
-    for (const part of [wm, assessors, actor, replay, memory, planner]) mergeTensors(tensors, part.tensors);
+    for (const part of [wm, assessors, actor, replay, memory, planner, self])
+      mergeTensors(tensors, part.tensors);
     const own: Tensors = {};
     for (const [k, b] of Object.entries(this.buffers())) own[`buf.learner.${k}`] = bufferTensor(b);
     mergeTensors(tensors, own);
@@ -413,6 +443,7 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
         planner: planner.meta,
         memory: memory.meta,
         replay: replay.meta,
+        selfModel: self.meta,
       },
       tensors,
     };
@@ -427,13 +458,14 @@ export class LearningSubsystem implements Stateful<LearnerMeta> {
     this.replay.loadState({ meta: m.replay, tensors: t });
     this.memory.loadState({ meta: m.memory, tensors: t });
     this.planner.loadState({ meta: m.planner, tensors: t });
+    this.selfModel.loadState({ meta: m.selfModel, tensors: t });
     for (const [k, b] of Object.entries(this.buffers())) readBuffer(t, `learner.${k}`, b);
     this.tick = m.tick;
     this.prevAction = m.prevAction;
     this.proposal = m.proposal;
     this.rng = Rng.fromState(m.rng);
     [this.unrecorded, this.afterGap] = m.gap;
-    Object.assign(this.plasticity, m.plasticity);
+    Object.assign(this.plasticity, { selfModel: true }, m.plasticity);
   }
 
   /** Overseer: a concept probe on the thought becomes a bonus in the planner's score. */

@@ -10,7 +10,8 @@
  */
 import type { Rng } from '../../math/rng.js';
 import type { ThoughtAssessors } from './assessors.js';
-import type { LearnerConfig } from './config.js';
+import { FUTURE_SELVES, type FutureSelf, type LearnerConfig } from './config.js';
+import type { SelfModel } from './self-model.js';
 import { N_ACTIONS, type WorldModel } from './world-model.js';
 import { bufferTensor, type ComponentState, readBuffer, type Stateful, type Tensors } from '../state.js';
 
@@ -85,6 +86,32 @@ export class Planner implements Stateful<PlannerMeta> {
 
   /** Ticks lived per cell of the position code (the learner counts; read for `familiarity`). */
   private readonly visits: Float32Array | null;
+  /** Read when `futureSelf` is not 'ignorant': how agents were seen to behave after a first touch. */
+  private readonly self: SelfModel | null;
+  private fs: FutureSelf = 'ignorant';
+  /**
+   * How imagination treats the brain's own future after a first touch (LearnerConfig.planner.futureSelf;
+   * an experiment may switch it between plans to compare the three on one brain).
+   */
+  get futureSelf(): FutureSelf {
+    return this.fs;
+  }
+  set futureSelf(v: FutureSelf) {
+    if (!FUTURE_SELVES.includes(v))
+      throw new RangeError(
+        `planner.futureSelf must be one of ${FUTURE_SELVES.join(', ')}, got '${String(v)}'`,
+      );
+    if (v !== 'ignorant' && !this.self)
+      throw new RangeError(`planner.futureSelf = '${v}' needs a self-model and a position code`);
+    this.fs = v;
+  }
+  /** Per candidate: the features its imagined path has touched that the brain never touched (bit mask). */
+  private readonly touched: Int32Array;
+  /** Per candidate, scored by the moment-level ("lead 0") assessors only: distress sum and best appeal. */
+  private readonly scoreNow: Float64Array;
+  private readonly bestNow: Float64Array;
+  /** 1 for the assessors that judge the moment itself (lead 0), not what follows it. */
+  private readonly isNow: Uint8Array;
 
   constructor(
     wm: WorldModel,
@@ -93,6 +120,7 @@ export class Planner implements Stateful<PlannerMeta> {
     pos: { start: number; len: number },
     context?: { start: number; len: number },
     visits?: Float32Array,
+    self?: SelfModel,
   ) {
     if (!(cfg.familiarity >= 0 && Number.isFinite(cfg.familiarity)))
       throw new RangeError(`planner.familiarity must be a non-negative number, got ${cfg.familiarity}`);
@@ -114,6 +142,8 @@ export class Planner implements Stateful<PlannerMeta> {
     if (cfg.familiarity > 0 && !(visits && visits.length === pos.len && pos.len > 0))
       throw new RangeError('planner.familiarity needs the per-cell visit counts of a position code');
     this.visits = cfg.familiarity > 0 ? visits! : null;
+    this.self = self && pos.len > 0 ? self : null;
+    this.futureSelf = cfg.futureSelf;
     this.ctx = cfg.holdContext && context && context.len > 0 ? context : null;
     this.wm = wm;
     this.as = as;
@@ -138,6 +168,10 @@ export class Planner implements Stateful<PlannerMeta> {
     this.peakPred = new Float64Array(N * K);
     this.acts = new Int32Array(N);
     this.cells = new Int32Array(N);
+    this.touched = new Int32Array(N);
+    this.scoreNow = new Float64Array(N);
+    this.bestNow = new Float64Array(N);
+    this.isNow = Uint8Array.from(as.specs, (a) => (a.kind !== 'value' && a.lead === 0 ? 1 : 0));
     this.dist = new Float64Array(this.H * N_ACTIONS);
     this.eliteSeqs = new Int32Array(N * this.H);
     this.taken = new Uint8Array(N);
@@ -247,15 +281,32 @@ export class Planner implements Stateful<PlannerMeta> {
       this.xB.set(x.subarray(0, X), n * X);
     }
     this.score.fill(0);
+    const self = this.fs === 'ignorant' ? null : this.self,
+      hedonist = this.fs === 'hedonist';
+    if (self) {
+      const here = argmaxIn(x, this.posStart, this.posLen);
+      this.cells.fill(here);
+      this.touched.fill(0);
+      this.scoreNow.fill(0);
+    }
     const gamma = this.cfg.gamma,
       peakValue = this.cfg.valueAt === 'peak';
     let disc = 1;
     // Each imagined step: the world model imagines the next situation, the assessors judge it.
     for (let k = 0; k < H; k++) {
-      for (let n = 0; n < N; n++) this.acts[n] = seqs[n * H + k]!;
+      for (let n = 0; n < N; n++) {
+        let a = seqs[n * H + k]!;
+        // After a first touch the imagined self moves as agents were seen to move in that state.
+        if (self && this.touched[n] !== 0) {
+          const m = self.predictedMove(this.touched[n]!, this.cells[n]!);
+          if (m >= 0) a = m;
+        }
+        this.acts[n] = a;
+      }
       const xp = this.wm.predict(this.hB, this.xB, this.acts, N);
       this.xB.set(xp.subarray(0, N * X));
       this.sharpenPositions();
+      if (self) for (let n = 0; n < N; n++) this.touched[n]! |= self.newTouches(this.cells[n]!);
       if (this.ctx) this.holdContext(x);
       this.wm.advance(this.xB, this.acts, N, this.hB, this.hB);
       for (let n = 0; n < N; n++) {
@@ -267,11 +318,17 @@ export class Planner implements Stateful<PlannerMeta> {
       const last = k === H - 1;
       for (let n = 0; n < N; n++) {
         let good = 0,
-          bad = 0;
+          bad = 0,
+          goodNow = 0;
         const fam = this.familiarityAt(n);
         for (let i = 0; i < K; i++) {
           const v = p[n * K + i]!;
           if (k === 0 || v > this.peakPred[n * K + i]!) this.peakPred[n * K + i] = v;
+          if (self && this.isNow[i]) {
+            const w = this.valence[i]! * v;
+            if (w > 0) goodNow += fam * w;
+            else this.scoreNow[n]! += disc * w;
+          }
           if (i === this.valueIdx) {
             // (×1 exactly when familiarity is off: the same numbers as before it existed.)
             if (peakValue) {
@@ -284,7 +341,20 @@ export class Planner implements Stateful<PlannerMeta> {
           if (w > 0) good += fam * w;
           else bad += w;
         }
-        for (const g of this.goals) good += g.weight * goalActivation(g, this.sB, n * S);
+        for (const g of this.goals) {
+          const gv = g.weight * goalActivation(g, this.sB, n * S);
+          good += gv;
+          goodNow += gv;
+        }
+        if (self) {
+          // The hedonist counts the pleasure it will feel, moment by moment, whatever it will then want.
+          if (hedonist && this.touched[n] !== 0) {
+            const pl = disc * self.predictedPleasure(this.touched[n]!, this.cells[n]!);
+            this.score[n]! += pl;
+            this.scoreNow[n]! += pl;
+          }
+          if (k === 0 || disc * goodNow > this.bestNow[n]!) this.bestNow[n] = disc * goodNow;
+        }
         // Distress accumulates along the path; the appeal of a plan is its best moment. (Summing appeal
         // too made the planner hover beside food, where "reward is coming" stays high forever.)
         this.score[n]! += disc * bad;
@@ -292,7 +362,13 @@ export class Planner implements Stateful<PlannerMeta> {
       }
       disc *= gamma;
     }
-    for (let n = 0; n < N; n++) this.score[n]! += this.best1[n]!;
+    // When some imagined future changes the self, every future is judged by what happens in it: the
+    // value and the forecasts of what comes next presume the brain goes on acting as it does now, which
+    // is false in the futures where it would not, and futures must be compared on one scale.
+    let changed = false;
+    if (self) for (let n = 0; n < N && !changed; n++) changed = this.touched[n] !== 0;
+    if (changed) for (let n = 0; n < N; n++) this.score[n] = this.scoreNow[n]! + this.bestNow[n]!;
+    else for (let n = 0; n < N; n++) this.score[n]! += this.best1[n]!;
   }
 
   /** c/(c+K) for candidate n's imagined cell (as sharpenPositions found it this step); 1 when off. */
@@ -321,6 +397,26 @@ export class Planner implements Stateful<PlannerMeta> {
     const X = this.wm.xDim,
       { start, len } = this.ctx!;
     for (let n = 0; n < this.N; n++) for (let j = 0; j < len; j++) this.xB[n * X + start + j] = x[start + j]!;
+  }
+
+  /**
+   * Score given action sequences (each of length H) as a plan would, without choosing among them: for
+   * probes that ask how the brain judges a particular way. Returns one score per sequence; the imagined
+   * cells of sequence i are then `imaginedCells(i, …)`. Changes no learned state but the warm-start plan's
+   * scratch; `plans.length` must not exceed the candidate count.
+   */
+  scoreSequences(x: Float32Array, h: Float32Array, plans: readonly ArrayLike<number>[]): number[] {
+    const N = this.N,
+      H = this.H;
+    if (plans.length === 0 || plans.length > N)
+      throw new RangeError(`scoreSequences: 1 to ${N} sequences, got ${plans.length}`);
+    for (let n = 0; n < N; n++) {
+      const p = plans[Math.min(n, plans.length - 1)]!;
+      if (p.length !== H) throw new RangeError(`scoreSequences: sequences of length ${H}, got ${p.length}`);
+      for (let k = 0; k < H; k++) this.seqs[n * H + k] = p[k]!;
+    }
+    this.rollout(x, h);
+    return Array.from(this.score.subarray(0, plans.length));
   }
 
   /** The last plan's score per candidate (read-only view; overwritten by the next plan). */

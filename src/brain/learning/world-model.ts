@@ -151,10 +151,7 @@ export class WorldModel implements Stateful<WorldModelMeta> {
 
   /** The move that takes cell `a` to cell `b` (one of the five), or -1 (a teleport). */
   private moveBetween(a: number, b: number): number {
-    const W = this.moveW;
-    for (let d = 0; d < N_ACTIONS; d++)
-      if ((a % W) + MOVE_DX[d]! === b % W && ((a / W) | 0) + MOVE_DY[d]! === ((b / W) | 0)) return d;
-    return -1;
+    return moveBetween(a, b, this.moveW);
   }
 
   params(): Param[] {
@@ -300,4 +297,11 @@ export class WorldModel implements Stateful<WorldModelMeta> {
     this.opt.step();
     return true;
   }
+}
+
+/** The move (0 stay, 1 up, 2 down, 3 left, 4 right) that takes cell `a` to cell `b` of a row-major grid `W` wide, or −1 (no single move does). */
+export function moveBetween(a: number, b: number, W: number): number {
+  for (let d = 0; d < N_ACTIONS; d++)
+    if ((a % W) + MOVE_DX[d]! === b % W && ((a / W) | 0) + MOVE_DY[d]! === ((b / W) | 0)) return d;
+  return -1;
 }

@@ -36,6 +36,8 @@ export interface WorldObject {
   respawnAt: number;
   /** Scales the object's visible features (its kind's `salience`, unless an experiment placed it otherwise). */
   salience: number;
+  /** The pleasure a second agent shows (set by whoever drives it; 0 by default). */
+  shows: number;
 }
 
 /** An object in view, as the coarse channel reports it. */
@@ -150,6 +152,7 @@ export class GridWorld implements Env<Float32Array, number> {
       movedLastTick: false,
       respawnAt: -1,
       salience: def.salience,
+      shows: 0,
     };
   }
 
@@ -371,8 +374,15 @@ export class GridWorld implements Env<Float32Array, number> {
     if (!other || Math.max(Math.abs(other.x - this.ax), Math.abs(other.y - this.ay)) > this.spec.view)
       return false;
     this.observeOther(other, out);
+    this.perceivedShows = other.shows;
     return true;
   }
+
+  /** The pleasure shown by the agent last perceived through `perceiveOther`. */
+  otherShows(): number {
+    return this.perceivedShows;
+  }
+  private perceivedShows = 0;
 
   observe(): Float32Array {
     const obs = this.observeFrom(this.ax, this.ay);
@@ -458,6 +468,7 @@ export class GridWorld implements Env<Float32Array, number> {
         moved: o.movedLastTick,
         respawnAt: o.respawnAt,
         salience: o.salience,
+        ...(o.shows !== 0 ? { shows: o.shows } : {}),
       })),
     };
   }
@@ -482,6 +493,7 @@ export class GridWorld implements Env<Float32Array, number> {
         movedLastTick: o.moved,
         respawnAt: o.respawnAt,
         salience: o.salience ?? def.salience,
+        shows: o.shows ?? 0,
       };
     });
   }
@@ -504,5 +516,7 @@ export interface GridWorldState {
     moved: boolean;
     respawnAt: number;
     salience?: number;
+    /** Pleasure a second agent shows (absent: 0). */
+    shows?: number;
   }[];
 }

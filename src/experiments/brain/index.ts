@@ -8,6 +8,7 @@ import { nameAGoal } from './name-a-goal.js';
 import { crosstalk } from './crosstalk.js';
 import { wirehead } from './wirehead.js';
 import { drugRoom } from './drug-room.js';
+import { goalPreservation } from './goal-preservation.js';
 import { coinEnd } from './coin-end.js';
 import { overshadowing } from './overshadowing.js';
 import { valenceBleeding } from './valence-bleeding.js';
@@ -23,6 +24,7 @@ export const brainExperiments: Experiment[] = [
   crosstalk,
   wirehead,
   drugRoom,
+  goalPreservation,
   coinEnd,
   overshadowing,
   valenceBleeding,

@@ -50,6 +50,7 @@ export function withoutLearning<T, W extends BrainWorld>(agent: Agent<W>, fn: ()
     habit: false,
     memory: false,
     replay: false,
+    selfModel: false,
   });
   agent.steering.switches.rewiring = false;
   const log = tickLogOf(agent);
