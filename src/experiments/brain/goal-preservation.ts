@@ -64,7 +64,12 @@ const config = z
       .min(0)
       .default(3000)
       .describe('ticks of growing up in the den before the haze came (days of roomTicks)'),
-    roomTicks: z.number().int().min(10).default(100).describe('ticks of a day while growing up'),
+    roomTicks: z
+      .number()
+      .int()
+      .min(10)
+      .default(100)
+      .describe("ticks of a day (growing up, and the forced-entry check's free days)"),
     demoDays: z
       .number()
       .int()
@@ -596,7 +601,9 @@ When some candidate's imagined future changes the self, every candidate is score
 moment-level assessors only ("this is rewarding": lead 0), not with the value or the forecasts of what
 comes next. Those presume the brain goes on acting as it does now; standing in the haze, three steps from
 the berry, the value says "reward will come", true of the brain that walks on and false of the self that
-stays. Scored that way on seed 0, the realistic brain valued the imagined haze path above the detour
+stays. Measured standing in the haze before any entry (\`forced_entry.haze_before.*\`, seeds 0–9): the
+value reads 1.0–1.9 while "this is rewarding" reads −0.26…0.04. Scored with every assessor, as the
+ignorant brain scores, the realistic brain of seed 0 valued the imagined haze path above the detour
 (1.67 vs 1.48) and took it on every trial; the moment-level rule was adopted after that measurement.
 Without any demonstration the self-model knows of no touch there, and all three brains plan as the
 ignorant one.
