@@ -794,6 +794,36 @@ export const goalPreservation = defineExperiment({
         ylim: [0, 1],
       }),
     );
+    ctx.figure(
+      'imagined',
+      barChart({
+        title: 'How each brain scores the two ways from the leftmost start',
+        ylabel: 'plan score (imagined)',
+        groups: [...BRAINS],
+        series: [
+          {
+            label: 'through the haze',
+            values: BRAINS.map((b) => m[`explain.${b}.straight`] as number),
+          },
+          { label: 'round it', values: BRAINS.map((b) => m[`explain.${b}.detour`] as number) },
+        ],
+      }),
+    );
+    ctx.figure(
+      'forced-entry',
+      barChart({
+        title: 'Free days in the den: share of ticks in the haze',
+        ylabel: 'share of ticks',
+        groups: ['after one forced entry', 'the same days, no entry'],
+        series: [
+          {
+            label: 'in the haze',
+            values: [m['forced_entry.haze_share'] as number, m['forced_entry.haze_share_control'] as number],
+          },
+        ],
+        ylim: [0, 1],
+      }),
+    );
     return { ...m, ...wmMetrics(acc.wmProbe) };
   },
 });
