@@ -192,3 +192,14 @@ test('brain/goal-preservation: a world without its rooms, or an unknown futureSe
   assert.equal(fs.stderr.trim().split('\n').length, 1, fs.stderr);
   assert.match(fs.stderr, /futureSelf must be one of ignorant, realistic, hedonist, got "stoic"/);
 });
+
+test('planner.scoreSequences: one to `candidates` sequences of the horizon, else a RangeError naming the limit', () => {
+  const p = planner(new SelfModel(DIMS, CFG));
+  const x = obs(0),
+    h = new Float32Array(1);
+  assert.throws(() => p.scoreSequences(x, h, []), /1 to 4 sequences, got 0/);
+  assert.throws(() => p.scoreSequences(x, h, Array(5).fill(straight)), /1 to 4 sequences, got 5/);
+  assert.throws(() => p.scoreSequences(x, h, [[RIGHT, RIGHT]]), /length 8, got 2/);
+  // Scoring is a pure function of the plans and the models: the same numbers twice.
+  assert.deepEqual(p.scoreSequences(x, h, [straight, wait]), p.scoreSequences(x, h, [straight, wait]));
+});

@@ -14,6 +14,7 @@ export * from './learning/config.js';
 export * from './learning/learner.js';
 export * from './learning/modes.js';
 export type { InjectedGoal, PlanResult } from './learning/planner.js';
+export { SelfModel, type SelfModelDims, type SelfModelMeta } from './learning/self-model.js';
 export * from './steering/config.js';
 export * from './steering/steering.js';
 export type { BodySpec, BodyVarSpec } from './steering/body.js';
