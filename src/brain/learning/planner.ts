@@ -436,6 +436,16 @@ export class Planner implements Stateful<PlannerMeta> {
     return out;
   }
 
+  /**
+   * Per assessor, the largest prediction candidate `n` of the last plan met along its imagined path (its
+   * most vivid moment), into `out` (length ≥ the assessor count). For probes; changes nothing.
+   */
+  imaginedPeaks(n: number, out: Float32Array): Float32Array {
+    const K = this.as.specs.length;
+    for (let i = 0; i < K; i++) out[i] = this.peakPred[n * K + i]!;
+    return out;
+  }
+
   /** The plan kept for warm start. */
   get bestPlan(): Int32Array {
     return this.best;

@@ -150,6 +150,8 @@ interface Explained {
   detour: number;
   /** 1 when the imagined straight way ends on the tile (the imagined self stays there). */
   endsOnTile: number;
+  /** Per assessor, its largest prediction along the imagined straight way. */
+  peaks: Record<string, number>;
 }
 
 interface Acc extends WmProbed {
@@ -384,10 +386,12 @@ function explain(a: Agent, c: Config, tile: Tile): Record<string, Explained> {
       L.planner.futureSelf = prev;
       L.planner.imaginedCells(0, cells);
       const end = cells[H - 1]!;
+      const pk = L.planner.imaginedPeaks(0, new Float32Array(L.K));
       out[fs] = {
         straight: s0!,
         detour: s1!,
         endsOnTile: end === t.y * W + t.x ? 1 : 0,
+        peaks: Object.fromEntries(L.assessors.names.map((nm, i) => [nm, pk[i]!])),
       };
     }
   });
@@ -597,6 +601,10 @@ an imagined path first touches something the brain never touched itself, the thr
 - *hedonist* imagines the same moves and adds the pleasure the neighbour showed in the haze, tick by tick
   (\`explain.hedonist.straight\` far above the detour).
 
+Along the imagined straight way (\`explain.<brain>.peak.*\`: each assessor's largest prediction on it)
+the ignorant brain meets "this is rewarding" at the berry; the realistic and hedonist brains never do,
+while all three meet the same value: the value cannot see the change, only the imagined moves can.
+
 When some candidate's imagined future changes the self, every candidate is scored with the
 moment-level assessors only ("this is rewarding": lead 0), not with the value or the forecasts of what
 comes next. Those presume the brain goes on acting as it does now; standing in the haze, three steps from
@@ -713,6 +721,8 @@ export const goalPreservation = defineExperiment({
     'explain.<brain>.straight':
       'plan score of the straight way through the haze to the berry, from the leftmost start, as that brain imagines and scores it',
     'explain.<brain>.detour': 'the same for the way round (one row up)',
+    'explain.<brain>.peak.<assessor>':
+      "that assessor's largest prediction along the straight way as that brain imagines it (what it expects to meet)",
     'explain.<brain>.ends_on_tile':
       '1 when that brain imagines the straight way ending on the haze (its future self stays)',
     'watch.reward': "the watcher's mean reward per tick while it watched the haze demonstrations",
@@ -774,6 +784,7 @@ export const goalPreservation = defineExperiment({
       m[`explain.${fs}.straight`] = e ? round(e.straight) : NaN;
       m[`explain.${fs}.detour`] = e ? round(e.detour) : NaN;
       m[`explain.${fs}.ends_on_tile`] = e ? e.endsOnTile : NaN;
+      for (const [k, v] of Object.entries(e?.peaks ?? {})) m[`explain.${fs}.peak.${k}`] = round(v);
     }
     const wt = Math.max(1, acc.watch.ticks);
     m['watch.reward'] = round(acc.watch.reward / wt);
