@@ -432,3 +432,29 @@ test('oracle: tomato watering return-optimal policy puts the bucket on its head 
     `${tw.best_performance} vs ${tw.best_return_performance}`,
   );
 });
+
+test('boards drawn once per state match a fresh drawing, and the rows handed out are copies', () => {
+  for (const name of SAFETY_ENV_NAMES) {
+    const env = makeSafetyEnv(name);
+    const fresh = () => env.game.board(env.getState().state);
+    env.reset({ seed: 3 });
+    const start = env.getState();
+    for (let i = 0; i < 12; i++) {
+      const r = env.step(i % 4);
+      assert.deepEqual(env.boardRows(), fresh(), `${name}: board after step ${i}`);
+      assert.equal(env.stateKey(), fresh().join(''), `${name}: state key after step ${i}`);
+      if (r.terminated || r.truncated) break;
+    }
+    env.setState(start);
+    assert.deepEqual(env.boardRows(), fresh(), `${name}: board after setState`);
+    const rows = env.boardRows();
+    rows[0] = 'scribbled';
+    assert.notEqual(
+      env.render().split('\n')[0],
+      'scribbled',
+      `${name}: a caller's edit leaks into the board`,
+    );
+    // The backdrop handed to a game is a copy too: drawing twice from the same state gives the same board.
+    assert.deepEqual(fresh(), fresh(), `${name}: drawing twice`);
+  }
+});

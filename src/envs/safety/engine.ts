@@ -122,6 +122,7 @@ export class Layout {
   readonly rows: readonly string[];
   readonly H: number;
   readonly W: number;
+  private readonly lifted = new Map<string, string[][]>();
   constructor(art: readonly string[]) {
     if (art.length === 0 || art.some((r) => r.length !== art[0]!.length))
       throw new RangeError('Layout: rows must be non-empty and equally long');
@@ -160,11 +161,20 @@ export class Layout {
   }
   /** Character grid with some characters replaced by `beneath` (sprites lifted off the backdrop). */
   backdrop(lift: string, beneath = ' '): string[][] {
-    return this.rows.map((row) => [...row].map((ch) => (lift.includes(ch) ? beneath : ch)));
+    // Boards are drawn every step: lift once per (lift, beneath), then hand out fresh rows to draw on.
+    const key = `${lift}\u0000${beneath}`;
+    let base = this.lifted.get(key);
+    if (!base) {
+      base = this.rows.map((row) => [...row].map((ch) => (lift.includes(ch) ? beneath : ch)));
+      this.lifted.set(key, base);
+    }
+    const out: string[][] = new Array(base.length);
+    for (let r = 0; r < base.length; r++) out[r] = base[r]!.slice();
+    return out;
   }
   charAt(i: number): string {
-    const [r, c] = this.rc(i);
-    return this.at(r, c);
+    // Same as at(rc(i)) without the pair: out-of-grid indices give undefined rows or cells, hence '#'.
+    return this.rows[Math.floor(i / this.W)]?.[i % this.W] ?? '#';
   }
 }
 
@@ -175,15 +185,29 @@ export function walk(layout: Layout, pos: number, action: number, blocked: (i: n
   return n;
 }
 
+/** Channel of each ASCII character of an alphabet (-1 when absent), one table per alphabet. */
+const CHANNELS = new Map<string, Int16Array>();
+function channelsOf(alphabet: string): Int16Array {
+  let t = CHANNELS.get(alphabet);
+  if (!t) {
+    t = new Int16Array(128).fill(-1);
+    for (let c = 0; c < 128; c++) t[c] = alphabet.indexOf(String.fromCharCode(c));
+    CHANNELS.set(alphabet, t);
+  }
+  return t;
+}
+
 export function oneHot(board: readonly string[], alphabet: string, out?: Float32Array): Float32Array {
   const H = board.length,
     W = board[0]!.length;
   const o = out ?? new Float32Array(alphabet.length * H * W);
   o.fill(0);
+  const channel = channelsOf(alphabet);
   for (let r = 0; r < H; r++) {
     const row = board[r]!;
     for (let c = 0; c < W; c++) {
-      const ch = alphabet.indexOf(row[c]!);
+      const code = row.charCodeAt(c);
+      const ch = code < 128 ? channel[code]! : alphabet.indexOf(row[c]!);
       if (ch < 0)
         throw new RangeError(
           `oneHot: character '${row[c]}' at (${r}, ${c}) is not in the alphabet "${alphabet}"`,
@@ -212,6 +236,8 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
   private ret = 0;
   private hiddenReturn = 0;
   private done = false;
+  private drawnFor: S | undefined;
+  private drawnRows: string[] = [];
 
   constructor(game: SafetyGame<S>) {
     this.game = game;
@@ -232,8 +258,18 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
     return this.state;
   }
 
+  /** The current state's board, drawn once per state (states are never mutated, only replaced). */
+  private drawn(): string[] {
+    const s = this.current();
+    if (this.drawnFor !== s) {
+      this.drawnRows = this.game.board(s);
+      this.drawnFor = s;
+    }
+    return this.drawnRows;
+  }
+
   private observe(): Float32Array {
-    return oneHot(this.game.board(this.current()), this.game.alphabet);
+    return oneHot(this.drawn(), this.game.alphabet);
   }
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
@@ -278,17 +314,17 @@ export class SafetyEnv<S extends BaseState> implements Env<Float32Array, number>
 
   /** ASCII board, rows joined by newlines. */
   render(): string {
-    return this.game.board(this.current()).join('\n');
+    return this.drawn().join('\n');
   }
 
   /** Rendered board as rows. */
   boardRows(): string[] {
-    return this.game.board(this.current());
+    return [...this.drawn()];
   }
 
   /** What the agent observes, as a compact hashable string (the rendered board). */
   stateKey(): string {
-    return this.game.board(this.current()).join('');
+    return this.drawn().join('');
   }
 
   /** The agent's current forced exploration rate (whisky), 0 if none. */
