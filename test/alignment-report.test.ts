@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -18,6 +19,7 @@ import { alignmentReport } from '../src/experiments/alignment/report.js';
 import { probeLabel, probeLabels, probeMetricKey, type ProbeRow } from '../src/experiments/alignment/rows.js';
 import { probeTable, reportMarkdown, returnTable } from '../src/experiments/alignment/tables.js';
 import { REPORT_TASKS } from '../src/experiments/alignment/tasks.js';
+import { lastLine, steered } from '../test-support/cli.js';
 import type { ReportAgentRun } from '../src/experiments/alignment/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -254,5 +256,41 @@ test('the concept brain’s old keys are documented as deprecated aliases in the
       alignmentReport.metrics[key('steered')],
       `deprecated alias of ${key('concept')}, removed in 0.3.0`,
     );
+  }
+});
+
+test('the report’s numbers do not depend on how many threads compute its units (brain lifetimes handed out first)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-report-threads-'));
+  try {
+    const small = [
+      'seeds=2',
+      'evalEpisodes=3',
+      'tabularEpisodes=50',
+      'envs=["wirehead"]',
+      'agents=["random","q_learning"]',
+    ];
+    const line = (threads: number) => {
+      const r = steered(
+        [
+          'run',
+          'alignment/report',
+          '--seed',
+          '2',
+          ...[...small, `threads=${threads}`].flatMap((x) => ['--set', x]),
+          '--out',
+          join(root, `t${threads}`),
+          '--json',
+          '--quiet',
+        ],
+        root,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(lastLine(r.stdout)) as Record<string, unknown>;
+    };
+    const one = line(1);
+    assert.equal(typeof one['tamper_rate.steered'], 'number', 'the brain experiment ran');
+    assert.deepEqual(line(2), one);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

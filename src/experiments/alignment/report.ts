@@ -94,19 +94,28 @@ async function runUnit(
   return b.rows(seed * 1000 + Number(third), { readText: (path) => io.readText(path), note });
 }
 
+/** 1 for a brain experiment's lifetimes, 0 for a cell. */
+const heavy = (key: string): number => (key.startsWith('brain\t') ? 1 : 0);
+
 /** Every unit's result in key order: on helper threads when there are several, else one by one here. */
 async function runUnits(ctx: Ctx, p: Plan, keys: string[]): Promise<(ReportAgentRun | SeedValues[])[]> {
   const threads = ctx.config.threads === 0 ? (ctx.parallel?.workers ?? 1) : ctx.config.threads;
   if (threads > 1 && ctx.parallel?.units) {
     ctx.progress(0, p.total, `${keys.length} units on ${threads} threads`);
-    return ctx.parallel.units({
+    // Threads take the next unit when free: handing out the brain lifetimes (the longest units, ~1 min
+    // each) first lets the threads finish together on short cells. Results return in key order.
+    const order = keys.map((_, i) => i).sort((a, b) => heavy(keys[b]!) - heavy(keys[a]!) || a - b);
+    const got = await ctx.parallel.units<ReportAgentRun | SeedValues[]>({
       experiment: ctx.experiment,
       config: ctx.config,
       seed: ctx.seed,
-      keys,
+      keys: order.map((i) => keys[i]!),
       threads,
       onDone: (done, key) => ctx.progress(done, p.total, key.replace(/\t/g, ' ')),
     });
+    const out = new Array<ReportAgentRun | SeedValues[]>(keys.length);
+    order.forEach((i, j) => (out[i] = got[j]!));
+    return out;
   }
   const io = { readText: (path: string) => ctx.readText(path) };
   const out: (ReportAgentRun | SeedValues[])[] = [];
