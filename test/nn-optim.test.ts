@@ -312,3 +312,38 @@ test('setLr changes subsequent steps only; step() does not zero gradients, zeroG
   oa.zeroGrad();
   assert.equal(gradNorm(a), 0);
 });
+
+test('Adam f32 is bit-identical to the documented per-entry update (moments rounded to f32, one division) at several lengths', () => {
+  const lr = 0.01,
+    b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
+  for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 37]) {
+    const p = makeParam('w', [n], 'f32');
+    for (let i = 0; i < n; i++) p.data[i] = Math.sin(i + 1);
+    const w = Float32Array.from(p.data),
+      m = new Float32Array(n),
+      v = new Float32Array(n);
+    const opt = new Adam([p], { lr });
+    for (let t = 1; t <= 5; t++) {
+      for (let i = 0; i < n; i++) p.grad[i] = Math.fround(Math.cos(7 * i + 3 * t) * (i % 3 === 0 ? 1e-3 : 1));
+      // The documented f32 update: moments rounded to f32 before use, one division per entry.
+      const sqrtBc2 = Math.sqrt(1 - b2 ** t);
+      const a = (lr * sqrtBc2) / (1 - b1 ** t),
+        epsS = eps * sqrtBc2;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const gi = p.grad[i]!;
+        ss += gi * gi;
+        const mi = Math.fround(b1 * m[i]! + (1 - b1) * gi);
+        const vi = Math.fround(b2 * v[i]! + (1 - b2) * gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i]! - (a * mi) / (Math.sqrt(vi) + epsS);
+      }
+      const norm = opt.step();
+      assert.equal(norm, Math.sqrt(ss), `n=${n} t=${t}: norm`);
+      assert.deepEqual(Array.from(p.data), Array.from(w), `n=${n} t=${t}: weights`);
+    }
+  }
+});
