@@ -28,3 +28,25 @@ export async function effectiveCores(n = 6e7): Promise<number> {
     await w.terminate();
   }
 }
+
+/**
+ * Single-core speed on the kind of work the models do: nanoseconds per element of y ← 0.5·x + y over two
+ * Float32Arrays of 55 000 entries (in cache), best of five rounds. On a shared machine it moves from day to
+ * day; a wall time is comparable with another only beside it.
+ */
+export function axpyNs(rounds = 5, reps = 400): number {
+  const n = 55_000;
+  const x = new Float32Array(n).fill(1.5),
+    y = new Float32Array(n);
+  const f = (a: Float32Array, b: Float32Array) => {
+    for (let i = 0; i < n; i++) b[i] = a[i]! * 0.5 + b[i]!;
+  };
+  for (let i = 0; i < 100; i++) f(x, y);
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) f(x, y);
+    best = Math.min(best, ((performance.now() - t0) / reps / n) * 1e6);
+  }
+  return best;
+}

@@ -3,14 +3,15 @@
  * benchmark, not a test). Runs `steered run alignment/report --json` at its defaults (10
  * seeds, every world, agent and brain) in a child process with a throw-away runs root, and prints, as the
  * last stdout line, one JSON object:
- *   {"seconds", "budget_seconds": 600, "within_budget", "set": [...], "metrics_keys", "meta": {load, effective_cores}}
+ *   {"seconds", "budget_seconds": 600, "within_budget", "set": [...], "metrics_keys", "meta": {load, effective_cores, axpy_ns}}
  *
  *   npx tsc -p . && node dist/bench/report.js [--set key=value ...] [--metrics FILE]
  *
  * `--metrics FILE` keeps the report's metrics (its JSON line) there, so one run gives the time and the numbers.
  * `--set` is passed through (e.g. `--set seeds=1` for a quick look; the budget is only meaningful at the
- * defaults). The machine is shared: the load average before and after, and the cores a CPU-bound loop
- * gets, are reported beside the time.
+ * defaults). The machine is shared: the load average before and after, the cores a CPU-bound loop
+ * gets, and single-core speed (ns per element of a typed-array loop, before and after) are reported beside
+ * the time.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { effectiveCores } from './machine.js';
+import { axpyNs, effectiveCores } from './machine.js';
 
 const BUDGET_S = 10 * 60;
 const { values: o } = parseArgs({
@@ -29,6 +30,7 @@ const sets = o.set ?? [];
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const cores = await effectiveCores();
+const axpyBefore = axpyNs();
 const loadBefore = loadavg()[0]!;
 const runsRoot = mkdtempSync(join(tmpdir(), 'steered-bench-report-'));
 const args = [
@@ -68,6 +70,8 @@ const result = {
     load_before: loadBefore,
     load_after: loadavg()[0]!,
     effective_cores: Math.round(cores * 100) / 100,
+    axpy_ns_before: Math.round(axpyBefore * 1000) / 1000,
+    axpy_ns_after: Math.round(axpyNs() * 1000) / 1000,
   },
 };
 process.stderr.write(
