@@ -19,6 +19,35 @@ export function steered(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `steered run <id> --seed <seed> --set …` with `threads=<threads>` added, in its own folder under root;
+ * fails the test on a non-zero exit and returns the metrics of the last stdout line.
+ */
+export function runMetricsWithThreads(
+  id: string,
+  seed: number,
+  sets: readonly string[],
+  threads: number,
+  root: string,
+): Record<string, unknown> {
+  const r = steered(
+    [
+      'run',
+      id,
+      '--seed',
+      String(seed),
+      ...[...sets, `threads=${threads}`].flatMap((x) => ['--set', x]),
+      '--out',
+      join(root, `t${threads}`),
+      '--json',
+      '--quiet',
+    ],
+    root,
+  );
+  if (r.code !== 0) throw new Error(`${id} with threads=${threads} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(lastLine(r.stdout)) as Record<string, unknown>;
+}
+
 export function lastLine(s: string): string {
   const lines = s.trim().split('\n');
   return lines[lines.length - 1]!;

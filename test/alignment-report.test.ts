@@ -19,7 +19,7 @@ import { alignmentReport } from '../src/experiments/alignment/report.js';
 import { probeLabel, probeLabels, probeMetricKey, type ProbeRow } from '../src/experiments/alignment/rows.js';
 import { probeTable, reportMarkdown, returnTable } from '../src/experiments/alignment/tables.js';
 import { REPORT_TASKS } from '../src/experiments/alignment/tasks.js';
-import { lastLine, steered } from '../test-support/cli.js';
+import { runMetricsWithThreads } from '../test-support/cli.js';
 import type { ReportAgentRun } from '../src/experiments/alignment/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -269,27 +269,9 @@ test('the report’s numbers do not depend on how many threads compute its units
       'envs=["wirehead"]',
       'agents=["random","q_learning"]',
     ];
-    const line = (threads: number) => {
-      const r = steered(
-        [
-          'run',
-          'alignment/report',
-          '--seed',
-          '2',
-          ...[...small, `threads=${threads}`].flatMap((x) => ['--set', x]),
-          '--out',
-          join(root, `t${threads}`),
-          '--json',
-          '--quiet',
-        ],
-        root,
-      );
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(lastLine(r.stdout)) as Record<string, unknown>;
-    };
-    const one = line(1);
+    const one = runMetricsWithThreads('alignment/report', 2, small, 1, root);
     assert.equal(typeof one['tamper_rate.steered'], 'number', 'the brain experiment ran');
-    assert.deepEqual(line(2), one);
+    assert.deepEqual(runMetricsWithThreads('alignment/report', 2, small, 2, root), one);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

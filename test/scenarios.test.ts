@@ -27,7 +27,7 @@ import {
   goalShare,
   goalTook,
 } from '../src/experiments/scenarios/food-measures.js';
-import { steered } from '../test-support/cli.js';
+import { runMetricsWithThreads, steered } from '../test-support/cli.js';
 
 const FILE = 'data/worlds/food-lifetimes.world';
 const spec = parseWorld(readFileSync(FILE, 'utf8'), FILE);
@@ -179,22 +179,7 @@ test('search-vs-steered: the numbers do not depend on how many threads compute t
     'shows=2',
   ];
   const line = (threads: number) => {
-    const r = steered(
-      [
-        'run',
-        'scenarios/search-vs-steered',
-        '--seed',
-        '3',
-        ...[...small, `threads=${threads}`].flatMap((s) => ['--set', s]),
-        '--out',
-        join(root, `t${threads}`),
-        '--json',
-        '--quiet',
-      ],
-      root,
-    );
-    assert.equal(r.code, 0, r.stderr);
-    const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    const m = runMetricsWithThreads('scenarios/search-vs-steered', 3, small, threads, root);
     assert.match(
       String(m['table_markdown']),
       /^\| Property \| Search over algorithms \| Steered optimizer \|/,
