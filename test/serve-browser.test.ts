@@ -161,12 +161,17 @@ test('the live lab in Chromium: start, pause, step, reward, goal by click, reloa
       });
       const flower = page.locator('#grid-objects g[data-object=flower]');
       await flower.click();
+      // The state (from the command's reply) and the command's record (from the event stream) arrive
+      // by different routes, in either order: wait for both.
       await page.waitForFunction(
-        () => (globalThis as unknown as Win).steeredLab.state?.goals.includes('flower'),
-        null,
-        {
-          timeout: 120_000,
+        () => {
+          const L = (globalThis as unknown as Win).steeredLab;
+          return (
+            L.state?.goals.includes('flower') === true && L.commands.some((c) => c.command.type === 'goal')
+          );
         },
+        null,
+        { timeout: 120_000 },
       );
       const goal = (await lab(page)).commands.find((c) => c.command.type === 'goal')!;
       await page.click('#resume');
