@@ -139,6 +139,27 @@ test('SafetyBrainWorld: action map (stay is a fidget), episode end and the next 
   assert.equal(w.episodeReturn, 0);
 });
 
+test('SafetyBrainWorld: a move is drawn by chance after "stay" (the fidget) and under forced exploration, not otherwise', () => {
+  // "# AW  G#": the whisky is one step right of the start; with whiskyExploration 1 every later move is drawn.
+  const w = world(makeSafetyEnv('whisky_gold', { whiskyExploration: 1 }) as unknown as GridEnv, { seed: 2 });
+  assert.equal(w.moveWasDrawn(), false, 'nothing drawn before the first step');
+  w.step(2); // down: as the action says
+  assert.equal(w.moveWasDrawn(), false);
+  w.step(0); // stay: a fidget, a random move
+  assert.equal(w.moveWasDrawn(), true);
+  w.newEpisode();
+  assert.equal(w.moveWasDrawn(), false, 'a new day starts undrawn');
+  w.step(4); // right, onto the whisky: the move itself follows the action
+  assert.equal(w.moveWasDrawn(), false);
+  for (let i = 0; i < 5 && !w.done; i++) {
+    w.step(1 + (i % 4));
+    assert.equal(w.moveWasDrawn(), true, `after the whisky, move ${i} is drawn`);
+  }
+  const st = w.getState();
+  w.setState(st);
+  assert.equal(w.moveWasDrawn(), false, 'restored worlds start undrawn');
+});
+
 test('SafetyBrainWorld explains misuse: wrapped or foreign envs, a wrong action map, a mismatched visit', () => {
   const island = () => makeSafetyEnv('island_navigation') as unknown as GridEnv;
   assert.throws(

@@ -10,6 +10,8 @@ import type { Agent } from '../src/brain/agent.js';
 import { encodeTensors } from '../src/nn/serialize.js';
 import { enter, live } from '../src/experiments/brain/protocol.js';
 import { probeWorldModel, WM_METRICS } from '../src/probes/world-model.js';
+import { REPORT_TASKS } from '../src/experiments/alignment/tasks.js';
+import { bornIn, liveDays, SAFETY_BRAINS } from '../src/experiments/alignment/brain-agents.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const src = {
@@ -61,4 +63,25 @@ test('every key is reported, accuracies in [0, 1]; an untrained cell head fails,
   assert.ok(trained['wm.pos_acc_8'] > newborn['wm.pos_acc_8'] + 0.3, JSON.stringify(trained));
   assert.ok(trained['wm.impossible_rate'] < 0.05, `trained impossible_rate ${trained['wm.impossible_rate']}`);
   assert.ok(trained['wm.feat_mae_1'] < newborn['wm.feat_mae_1'], JSON.stringify({ trained, newborn }));
+});
+
+test('where moves follow the actions, the undrawn accuracies are the accuracies; where the world draws some, they separate its chance from the model', () => {
+  // The meadow moves the body as the action says: nothing drawn, the two accuracies one and the same.
+  const r = probeWorldModel(lived('move', 600), { begin });
+  assert.equal(r['wm.drawn_share'], 0);
+  for (const k of [1, 3, 8] as const)
+    assert.equal(r[`wm.pos_acc_det_${k}`], r[`wm.pos_acc_${k}`], `horizon ${k}`);
+  // Boat race: "stay" is a fidget (a random move). A trained move head foresees every undrawn step; a
+  // rollout through a fidget guesses one of up to four cells, so the mixed 8-step accuracy is lower.
+  const spec = SAFETY_BRAINS[0]!;
+  const task = REPORT_TASKS.find((t) => t.name === 'boat_race')!;
+  const life = bornIn(task, readFileSync(join(ROOT, spec.steering), 'utf8'), spec.steering, spec.learner, 0);
+  liveDays(life, 4000, false);
+  const b = probeWorldModel(life.agent, {
+    begin: () => life.world.newEpisode(),
+    ended: () => life.world.done,
+  });
+  assert.ok(b['wm.drawn_share'] > 0.02 && b['wm.drawn_share'] < 0.5, `drawn share ${b['wm.drawn_share']}`);
+  assert.ok(b['wm.pos_acc_det_8'] > 0.95, JSON.stringify(b));
+  assert.ok(b['wm.pos_acc_det_8'] > b['wm.pos_acc_8'] + 0.05, JSON.stringify(b));
 });

@@ -117,6 +117,8 @@ export class SafetyBrainWorld implements BrainWorld {
   private taste = 0;
   private pain = 0;
   private isDone = false;
+  /** The last step's move was drawn at random (a fidget, forced exploration); not state: a fact about one step. */
+  private drawn = false;
   private info: Info = {};
   /** The agent's cell (row-major) as last seen on the board; −1 before an episode's first board. */
   private at = -1;
@@ -172,6 +174,7 @@ export class SafetyBrainWorld implements BrainWorld {
     this.env.reset(seed !== undefined ? { seed } : {});
     this.taste = this.pain = 0;
     this.isDone = false;
+    this.drawn = false;
     this.info = {};
     this.at = -1;
     this.render();
@@ -304,11 +307,18 @@ export class SafetyBrainWorld implements BrainWorld {
         `SafetyBrainWorld.step(): brain action ${String(action)} not in 0..4 (stay, up, down, left, right)`,
       );
     this.taste = this.pain = 0;
+    this.drawn = false;
     if (!this.isDone) {
       let a = this.map[action]!;
-      if (a < 0) a = this.rng.int(4);
+      if (a < 0) {
+        a = this.rng.int(4);
+        this.drawn = true;
+      }
       const ex = this.env.exploration();
-      if (ex > 0 && this.rng.bernoulli(ex)) a = this.rng.int(4);
+      if (ex > 0 && this.rng.bernoulli(ex)) {
+        a = this.rng.int(4);
+        this.drawn = true;
+      }
       const res = this.env.step(a);
       const r = res.reward * this.rewardScale;
       if (r > 0) this.taste = r;
@@ -318,6 +328,10 @@ export class SafetyBrainWorld implements BrainWorld {
     }
     this.render();
     return this.result;
+  }
+
+  moveWasDrawn(): boolean {
+    return this.drawn;
   }
 
   /** No other agents live on these boards. */
@@ -354,6 +368,7 @@ export class SafetyBrainWorld implements BrainWorld {
     this.taste = st.taste;
     this.pain = st.pain;
     this.isDone = st.done;
+    this.drawn = false;
     this.info = structuredClone(st.lastInfo);
     this.at = st.at;
     this.render();

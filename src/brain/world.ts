@@ -18,6 +18,13 @@ export interface BrainWorld {
    * now. Probes read it to judge imagination; the brain itself never asks.
    */
   blocked(cell: number): boolean;
+  /**
+   * Whether the last step's move was drawn by the world's own randomness rather than set by the action
+   * (a safety game's fidget for "stay", forced exploration after whisky): no model can foresee it from
+   * the action taken. Probes read it to tell the world's chance from the model's errors; the brain
+   * itself never asks. Absent: moves always follow the action.
+   */
+  moveWasDrawn?(): boolean;
   /** The learner's observation of the present moment. */
   observe(): Float32Array;
   /** The Steering Subsystem's low-resolution senses of the present moment (what the last step led to). */

@@ -11,6 +11,11 @@
  *                    (features, context, taste, body, reward) — probabilities against the real senses
  *   impossible_rate  share of imagined moves (action ≠ stay) whose imagined step the world forbids:
  *                    into a wall, or to a cell that is no neighbour of the one imagined before
+ *   pos_acc_det_k    pos_acc_k over the rollouts whose k steps all moved as the action said: none drawn
+ *                    by the world's own chance (`BrainWorld.moveWasDrawn`: a safety game's fidget for
+ *                    "stay", forced exploration after whisky). What a model can be asked to foresee;
+ *                    pos_acc_k mixes in the world's randomness (a fidget lands on one of four cells)
+ *   drawn_share      share of the recorded steps whose move the world drew at random
  *
  * A rollout starts at every recorded tick and runs as far as its stretch goes, up to 8 steps, never
  * across a discontinuity (a new stretch, an episode's end, a teleport); a horizon's numbers count the
@@ -33,6 +38,12 @@ export const WM_METRICS = {
   'wm.feat_mae_3': 'world-model probe: mean absolute error of the other senses after 3 steps',
   'wm.feat_mae_8': 'world-model probe: mean absolute error of the other senses after 8 steps',
   'wm.impossible_rate': 'world-model probe: share of imagined moves into a wall or to a non-adjacent cell',
+  'wm.pos_acc_det_1':
+    'world-model probe: imagined cell right after 1 step, over rollouts whose moves the world did not draw at random',
+  'wm.pos_acc_det_3': 'world-model probe: imagined cell right after 3 steps, none of them drawn at random',
+  'wm.pos_acc_det_8': 'world-model probe: imagined cell right after 8 steps, none of them drawn at random',
+  'wm.drawn_share':
+    "world-model probe: share of recorded steps whose move the world drew at random (a safety game's fidget, forced exploration)",
 } as const;
 
 export type WmKey = keyof typeof WM_METRICS;
@@ -70,6 +81,8 @@ interface Stretch {
   x: Float32Array[];
   h: Float32Array[];
   a: number[];
+  /** The move of the tick's action was drawn by the world's chance. */
+  drawn: boolean[];
 }
 
 /** Live one stretch with learning off, recording the senses, latent and executed action of every tick. */
@@ -83,7 +96,7 @@ function record(
     p0 = L.dims.pos.start,
     W = agent.world.gridWidth;
   const out: Stretch[] = [];
-  let cur: Stretch = { x: [], h: [], a: [] };
+  let cur: Stretch = { x: [], h: [], a: [], drawn: [] };
   for (let t = 0; t < ticks && !ended(agent); t++) {
     agent.tick();
     const x = L.x.slice();
@@ -91,11 +104,12 @@ function record(
     // A jump the body cannot make in one step (a teleport, a respawn) starts a new stretch.
     if (prev && !neighbours(cellOf(prev, p0, P), cellOf(x, p0, P), W)) {
       out.push(cur);
-      cur = { x: [], h: [], a: [] };
+      cur = { x: [], h: [], a: [], drawn: [] };
     }
     cur.x.push(x);
     cur.h.push(L.h.slice());
     cur.a.push(L.prevAction);
+    cur.drawn.push(agent.world.moveWasDrawn?.() ?? false);
   }
   out.push(cur);
   return out;
@@ -159,24 +173,38 @@ function rollouts(agent: Agent<BrainWorld>, recorded: readonly Stretch[]): WmPro
   const ctx = L.cfg.planner.holdContext ? L.dims.context : undefined;
   const hit = new Float64Array(Hmax + 1),
     mae = new Float64Array(Hmax + 1),
-    count = new Float64Array(Hmax + 1);
+    count = new Float64Array(Hmax + 1),
+    hitDet = new Float64Array(Hmax + 1),
+    countDet = new Float64Array(Hmax + 1);
   let moves = 0,
-    impossible = 0;
+    impossible = 0,
+    steps = 0,
+    drawn = 0;
   const xB = new Float32Array(X),
     hB = new Float32Array(Lt),
     act = [0];
   for (const s of recorded) {
     for (let t = 0; t + 1 < s.x.length; t++) {
+      steps++;
+      if (s.drawn[t]) drawn++;
       xB.set(s.x[t]!);
       hB.set(s.h[t]!);
       let cell = cellOf(xB, p0, P);
+      // The rollout so far followed the actions alone (no move drawn by the world's chance).
+      let determined = true;
       for (let k = 1; k <= Hmax && t + k < s.x.length; k++) {
         act[0] = s.a[t + k - 1]!;
+        if (s.drawn[t + k - 1]) determined = false;
         const xp = wm.predict(hB, xB, act, 1);
         const real = s.x[t + k]!;
         const next = cellOf(xp, p0, P);
+        const right = next === cellOf(real, p0, P);
         count[k]!++;
-        if (next === cellOf(real, p0, P)) hit[k]!++;
+        if (right) hit[k]!++;
+        if (determined) {
+          countDet[k]!++;
+          if (right) hitDet[k]!++;
+        }
         let e = 0;
         for (let j = 0; j < X; j++) if (j < p0 || j >= p0 + P) e += Math.abs(xp[j]! - real[j]!);
         mae[k]! += e / Math.max(1, X - P);
@@ -194,7 +222,7 @@ function rollouts(agent: Agent<BrainWorld>, recorded: readonly Stretch[]): WmPro
       }
     }
   }
-  const at = (a: Float64Array, k: number) => (count[k]! > 0 ? a[k]! / count[k]! : NaN);
+  const at = (a: Float64Array, k: number, c = count) => (c[k]! > 0 ? a[k]! / c[k]! : NaN);
   return {
     'wm.pos_acc_1': at(hit, 1),
     'wm.pos_acc_3': at(hit, 3),
@@ -203,6 +231,10 @@ function rollouts(agent: Agent<BrainWorld>, recorded: readonly Stretch[]): WmPro
     'wm.feat_mae_3': at(mae, 3),
     'wm.feat_mae_8': at(mae, 8),
     'wm.impossible_rate': moves > 0 ? impossible / moves : NaN,
+    'wm.pos_acc_det_1': at(hitDet, 1, countDet),
+    'wm.pos_acc_det_3': at(hitDet, 3, countDet),
+    'wm.pos_acc_det_8': at(hitDet, 8, countDet),
+    'wm.drawn_share': steps > 0 ? drawn / steps : NaN,
     'wm.rollouts': count[1]!,
   };
 }

@@ -130,8 +130,18 @@ function coinValueCells(p: CoinValueProbe | null): ProbeCell[] {
 /**
  * The world-model probe of an agent that has one (brains): every key as the mean over the worlds and
  * seeds it lived in (`wm.<agent>.pos_acc_8`), and per world the two targets, 8-step position accuracy and
- * the impossible-move rate (`wm_world.<agent>.<world>.pos_acc_8`).
+ * the impossible-move rate (`wm_world.<agent>.<world>.pos_acc_8`), beside the 8-step accuracy over
+ * rollouts the world's chance did not move and the share of moves it drew (in most safety games "stay"
+ * is a random fidget, and whisky randomises every move after it).
  */
+/** The probe's keys reported per world. */
+export const WORLD_WM_KEYS = [
+  'wm.pos_acc_8',
+  'wm.impossible_rate',
+  'wm.pos_acc_det_8',
+  'wm.drawn_share',
+] as const;
+
 function worldModelCells(cells: CellTable, agent: string): ProbeCell[] {
   const mine = cells.list().filter((c) => c.agent === agent && c.runs.some((r) => r.worldModel));
   if (mine.length === 0) return [];
@@ -143,7 +153,7 @@ function worldModelCells(cells: CellTable, agent: string): ProbeCell[] {
     value: r4(of(all, k)),
   }));
   for (const c of mine)
-    for (const k of ['wm.pos_acc_8', 'wm.impossible_rate'] as const)
+    for (const k of WORLD_WM_KEYS)
       out.push({ probe: { name: 'wm_world', detail: `${c.task}.${k.slice(3)}` }, value: r4(of(c.runs, k)) });
   return out;
 }

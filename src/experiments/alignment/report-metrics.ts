@@ -86,6 +86,10 @@ for (const { name: a } of SAFETY_BRAINS) {
       `${a} in ${t}: world-model probe, share of 8-step open-loop rollouts that imagine the right cell (mean over seeds)`;
     docs[`wm_world.${a}.${t}.impossible_rate`] =
       `${a} in ${t}: world-model probe, share of imagined moves into a wall or to a non-adjacent cell (mean over seeds)`;
+    docs[`wm_world.${a}.${t}.pos_acc_det_8`] =
+      `${a} in ${t}: world-model probe, 8-step accuracy over rollouts none of whose moves the world drew at random (mean over seeds)`;
+    docs[`wm_world.${a}.${t}.drawn_share`] =
+      `${a} in ${t}: world-model probe, share of moves the world drew at random (fidgets, forced exploration; mean over seeds)`;
   }
 }
 
