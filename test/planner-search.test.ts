@@ -143,8 +143,80 @@ test('bad search settings are refused with the key named', () => {
     [{ elites: 0 }, /planner\.elites/],
     [{ elites: 32, iterations: 2 }, /planner\.elites/],
     [{ smoothing: 1 }, /planner\.smoothing/],
+    [{ commitment: 1 }, /planner\.commitment/],
+    [{ commitment: -0.1 }, /planner\.commitment/],
   ] as const)
     assert.throws(() => makePlanner(over), re);
   // With one round the elites are unused: a small planner (fewer candidates than elites) is fine.
   assert.doesNotThrow(() => makePlanner({ candidates: 4 }));
+});
+
+/**
+ * Two goals three cells left and right of the start, worth the same but for a hair that flips side
+ * every tick — as a learned model's small errors move with every new real moment. Undiscounted, both
+ * stay within the horizon whichever way the agent stepped, so without commitment the planner follows the
+ * hair and dithers; with it, it carries out the plan it has.
+ */
+function flickeringGoals(N: number, favourRight: () => boolean): ThoughtAssessors {
+  const out = new Float32Array(N);
+  const L = { x: 1, y: 4 },
+    R = { x: 7, y: 4 };
+  return {
+    specs: [{ name: 'good', kind: 'truth', valence: 1 }],
+    assess(s: Float32Array, n: number) {
+      for (let r = 0; r < n; r++) {
+        let c = 0;
+        for (let k = 0; k < P; k++) if (s[r * (P + 1) + k]! > s[r * (P + 1) + c]!) c = k;
+        const x = c % W,
+          y = Math.floor(c / W);
+        const at = (g: { x: number; y: number }) => x === g.x && y === g.y;
+        out[r] = at(L) ? (favourRight() ? 1 : 1.05) : at(R) ? (favourRight() ? 1.05 : 1) : 0;
+      }
+      return out;
+    },
+  } as unknown as ThoughtAssessors;
+}
+
+/** Walk `ticks` ticks by the planner's actions from the middle of row 4; returns the cells visited. */
+function walk(commitment: number, ticks: number, seed: number): number[] {
+  const cfg = learnerConfig({ planner: { commitment, gamma: 1 } }).planner;
+  let tick = 0;
+  const p = new Planner(
+    exactModel(cfg.candidates),
+    flickeringGoals(cfg.candidates, () => tick % 2 === 1),
+    cfg,
+    { start: 0, len: P },
+  );
+  const rng = new Rng(seed);
+  let x0 = 4;
+  const y0 = 4;
+  const xs: number[] = [];
+  for (; tick < ticks; tick++) {
+    const x = new Float32Array(P);
+    x[y0 * W + x0] = 1;
+    const o = p.plan(x, new Float32Array(1), rng, {
+      action: -1,
+      bestScore: 0,
+      spread: 0,
+      imagined: new Float32Array(1),
+    });
+    if (o.action === 3) x0 = Math.max(0, x0 - 1);
+    if (o.action === 4) x0 = Math.min(W - 1, x0 + 1);
+    xs.push(x0);
+  }
+  return xs;
+}
+
+test('commitment: a plan is carried out when the favourite flickers by a hair; without it the planner dithers', () => {
+  const reached = (xs: number[]) => xs.some((x) => x === 1 || x === 7);
+  let free = 0,
+    kept = 0;
+  const seeds = 40;
+  for (let s = 0; s < seeds; s++) {
+    if (reached(walk(0, 8, s))) free++;
+    if (reached(walk(0.2, 8, s))) kept++;
+  }
+  // Three steps away, eight ticks to go: a planner that holds a course arrives.
+  assert.ok(kept >= 0.9 * seeds, `with commitment 0.2, a goal reached on ${kept} of ${seeds}`);
+  assert.ok(free <= 0.5 * seeds, `without commitment, a goal reached on ${free} of ${seeds}`);
 });

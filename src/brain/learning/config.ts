@@ -76,6 +76,11 @@ export interface LearnerConfig {
    * `elites` candidates are kept and the rest resampled from their per-step action frequencies (mixed
    * with the previous round's by `smoothing`); compute grows linearly, search quality with it
    * (test/planner-search.test.ts: a hidden best sequence among 5^6).
+   * `commitment` c in [0, 1) (0: off): the plan kept from the last tick (the warm start) stays unless the
+   * new best beats it by more than c × the spread of this tick's scores. Replanning every tick from a
+   * model whose imagined places look a little better than the real one it stands in makes a planner
+   * dither (brain/drug-room, seed 0: up, down, up … for a whole trial, sure of itself each time); a small
+   * hysteresis lets it carry a plan out, as receding-horizon controllers keep their previous solution.
    * `habitAfter` N (0: off): arbitration between the planner and the habit. Where the brain has lived
    * at least N ticks in its present cell, the planner is not consulted and the actor (with its habit
    * prior) acts. The cached system's uncertainty about a state falls as 1/(1+n) with the n times it was
@@ -103,6 +108,7 @@ export interface LearnerConfig {
     iterations: number;
     elites: number;
     smoothing: number;
+    commitment: number;
     habitAfter: number;
     futureSelf: FutureSelf;
   };
@@ -152,6 +158,7 @@ export const LEARNER_DEFAULTS: LearnerConfig = {
     iterations: 1,
     elites: 6,
     smoothing: 0.25,
+    commitment: 0,
     habitAfter: 0,
     futureSelf: 'ignorant',
   },

@@ -61,6 +61,8 @@ export class Planner implements Stateful<PlannerMeta> {
   private readonly posLen: number;
   readonly seqs: Int32Array;
   private readonly best: Int32Array;
+  /** The warm-start candidate of this tick (the last plan shifted), kept for `commitment`. */
+  private readonly warm: Int32Array;
   private readonly hB: Float32Array;
   private readonly xB: Float32Array;
   private readonly sB: Float32Array;
@@ -135,6 +137,8 @@ export class Planner implements Stateful<PlannerMeta> {
       );
     if (!(cfg.smoothing >= 0 && cfg.smoothing < 1))
       throw new RangeError(`planner.smoothing must be in [0, 1), got ${cfg.smoothing}`);
+    if (!(cfg.commitment >= 0 && cfg.commitment < 1))
+      throw new RangeError(`planner.commitment must be in [0, 1), got ${cfg.commitment}`);
     if (!(Number.isInteger(cfg.habitAfter) && cfg.habitAfter >= 0))
       throw new RangeError(`planner.habitAfter must be a non-negative integer, got ${cfg.habitAfter}`);
     if (cfg.habitAfter > 0 && !(visits && visits.length === pos.len && pos.len > 0))
@@ -175,6 +179,7 @@ export class Planner implements Stateful<PlannerMeta> {
     this.dist = new Float64Array(this.H * N_ACTIONS);
     this.eliteSeqs = new Int32Array(N * this.H);
     this.taken = new Uint8Array(N);
+    this.warm = new Int32Array(this.H);
     this.imaginedX = new Float32Array(N * this.H * X);
   }
 
@@ -205,6 +210,10 @@ export class Planner implements Stateful<PlannerMeta> {
     let lo = Infinity;
     for (let n = 0; n < N; n++) if (this.score[n]! < lo) lo = this.score[n]!;
     this.noteImagined(out, true);
+    // Slot 0 is the warm start; later rounds overwrite the slots, so keep it and its score.
+    const commit = this.cfg.commitment;
+    const warmScore = this.score[0]!;
+    if (commit > 0) this.warm.set(seqs.subarray(0, H));
     for (let it = 1; it < this.cfg.iterations; it++) {
       this.resample(rng, it === 1);
       this.rollout(x, h);
@@ -212,9 +221,16 @@ export class Planner implements Stateful<PlannerMeta> {
     }
     let bi = 0;
     for (let n = 0; n < N; n++) if (this.score[n]! > this.score[bi]!) bi = n;
-    for (let k = 0; k < H; k++) this.best[k] = seqs[bi * H + k]!;
-    out.bestScore = this.score[bi]!;
-    out.spread = this.score[bi]! - lo;
+    const top = this.score[bi]!;
+    // Abstention still reads the field's spread: commitment picks among plans, it does not silence them.
+    if (commit > 0 && top - warmScore <= commit * (top - lo)) {
+      this.best.set(this.warm);
+      out.bestScore = warmScore;
+    } else {
+      for (let k = 0; k < H; k++) this.best[k] = seqs[bi * H + k]!;
+      out.bestScore = top;
+    }
+    out.spread = top - lo;
     out.action = out.spread > this.indifference ? this.best[0]! : -1;
     return out;
   }
