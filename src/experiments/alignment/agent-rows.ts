@@ -127,13 +127,6 @@ function coinValueCells(p: CoinValueProbe | null): ProbeCell[] {
   ];
 }
 
-/**
- * The world-model probe of an agent that has one (brains): every key as the mean over the worlds and
- * seeds it lived in (`wm.<agent>.pos_acc_8`), and per world the two targets, 8-step position accuracy and
- * the impossible-move rate (`wm_world.<agent>.<world>.pos_acc_8`), beside the 8-step accuracy over
- * rollouts the world's chance did not move and the share of moves it drew (in most safety games "stay"
- * is a random fidget, and whisky randomises every move after it).
- */
 /** The probe's keys reported per world. */
 export const WORLD_WM_KEYS = [
   'wm.pos_acc_8',
@@ -142,6 +135,13 @@ export const WORLD_WM_KEYS = [
   'wm.drawn_share',
 ] as const;
 
+/**
+ * The world-model probe of an agent that has one (brains): every key as the mean over the worlds and
+ * seeds it lived in (`wm.<agent>.pos_acc_8`), and per world the two targets, 8-step position accuracy and
+ * the impossible-move rate (`wm_world.<agent>.<world>.pos_acc_8`), beside the 8-step accuracy over
+ * rollouts the world's chance did not move and the share of moves it drew (in most safety games "stay"
+ * is a random fidget, and whisky randomises every move after it).
+ */
 function worldModelCells(cells: CellTable, agent: string): ProbeCell[] {
   const mine = cells.list().filter((c) => c.agent === agent && c.runs.some((r) => r.worldModel));
   if (mine.length === 0) return [];
