@@ -62,6 +62,16 @@ export interface A2CConfig {
   entropyAnnealFrac: number;
   /** Training updates (each = numEnvs episodes). */
   updates: number;
+  /**
+   * What the returns are made of. 'reward': the reward the agent observed. 'regret': minus the step's
+   * expected regret (`info.regret` = best arm's mean − chosen arm's mean), which only tasks that know
+   * their arm means report. The network's input is the observed reward either way, so the learned
+   * inner loop is unchanged; only the outer loop's credit signal differs. The policy gradient stays
+   * unbiased: E[r | history, action, task] = chosen mean, and the subtracted best mean depends only on
+   * the task, which the action does not depend on given the history. What goes is the Bernoulli noise
+   * of every future reward in each return, and the task-to-task spread of the return level.
+   */
+  trainSignal: 'reward' | 'regret';
 }
 
 export const A2C_DEFAULTS: A2CConfig = {
@@ -79,6 +89,7 @@ export const A2C_DEFAULTS: A2CConfig = {
   entropyEnd: 0.0,
   entropyAnnealFrac: 0.8,
   updates: 1000,
+  trainSignal: 'reward',
 };
 
 /** What the trainer needs to know about a task family. */
@@ -188,6 +199,14 @@ export function a2cNetwork(task: TaskSpec, cfg: A2CConfig, rng: Rng): RecurrentA
   );
 }
 
+/** A step's expected regret, for `trainSignal: 'regret'`. */
+function regretOf(info: Record<string, unknown>): number {
+  const r = info['regret'];
+  if (typeof r !== 'number' || !Number.isFinite(r))
+    throw new Error("A2C: trainSignal 'regret' needs a task whose steps report a finite info.regret");
+  return r;
+}
+
 /**
  * Rollouts + loss + backward for one shard of an update. Holds the environments and buffers for up to
  * numEnvs episodes; a worker thread builds one around its own replica network.
@@ -284,6 +303,7 @@ export class A2CRollout {
     this.mask.fill(0, 0, T * B);
     this.rewards.fill(0, 0, T * B);
     net.lstm.begin(B);
+    const regretSignal = this.cfg.trainSignal === 'regret';
     let steps = 0;
     let totalReward = 0;
     for (let t = 0; t < T; t++) {
@@ -302,7 +322,7 @@ export class A2CRollout {
         const a = sampleCategorical(this.probs, rngs[b]!, b * A, A);
         const r = this.envs[b]!.step(a);
         this.actions[o + b] = a;
-        this.rewards[o + b] = r.reward;
+        this.rewards[o + b] = regretSignal ? -regretOf(r.info) : r.reward;
         this.mask[o + b] = 1;
         totalReward += r.reward;
         if (r.terminated || r.truncated) {

@@ -16,6 +16,7 @@ import {
 import { RecurrentActorCritic } from '../../metarl/network.js';
 import { Rng } from '../../math/rng.js';
 import { loadParams } from '../../nn/serialize.js';
+import { ConfigError } from '../config.js';
 import type { EvalContext, Metrics, RunContext } from '../experiment.js';
 
 let lastYield = 0;
@@ -51,6 +52,12 @@ export function trainingSchema(over: Partial<A2CConfig> & { episodes?: number } 
     entropyStart: z.number().min(0).default(d.entropyStart),
     entropyEnd: z.number().min(0).default(d.entropyEnd),
     entropyAnnealFrac: z.number().min(0).max(1).default(d.entropyAnnealFrac),
+    trainSignal: z
+      .enum(['reward', 'regret'])
+      .default(d.trainSignal)
+      .describe(
+        "what training returns are made of: the observed reward, or minus each step's expected regret (bandits only; same inputs to the network)",
+      ),
     episodes: z
       .number()
       .int()
@@ -91,6 +98,7 @@ export function a2cConfig(c: TrainingConfig): A2CConfig {
     entropyEnd: c.entropyEnd,
     entropyAnnealFrac: c.entropyAnnealFrac,
     updates: c.updates,
+    trainSignal: c.trainSignal,
   };
 }
 
@@ -117,6 +125,17 @@ export interface EvalRecord {
   steps: EpisodeStep[][];
 }
 
+/** `trainSignal=regret` needs a task whose steps report their expected regret: one probe step says so up front. */
+function checkReportsRegret(task: TaskSpec, experiment: string): void {
+  const env = task.make();
+  env.reset({ seed: 0 });
+  const r = env.step(0).info['regret'];
+  if (typeof r !== 'number' || !Number.isFinite(r))
+    throw new ConfigError(
+      `trainSignal=regret: ${experiment}'s task does not report an expected regret per step (info.regret); use trainSignal=reward`,
+    );
+}
+
 /**
  * Train, checkpoint, evaluate. `analyze` turns the frozen-weight records into the metrics. Worker
  * threads rebuild the training task as metarlTaskSpec(ctx.experiment, config, 'train'), so `task` must
@@ -129,6 +148,7 @@ export async function trainAndEvaluate<C extends TrainingConfig>(
   analyze: (rec: EvalRecord, ctx: { figure: (n: string, s: string) => void; config: C }) => Metrics,
 ): Promise<Metrics> {
   const cfg = ctx.config;
+  if (cfg.trainSignal === 'regret') checkReportsRegret(task, ctx.experiment);
   const shards = resolveShards(cfg, ctx.parallel?.workers ?? 1, ctx.resume?.meta['shards']);
   const trainer = new A2CTrainer(task, a2cConfig(cfg), ctx.rng.fork('train'), { shards });
   if (ctx.resume) trainer.restore(ctx.resume);

@@ -242,6 +242,7 @@ export function searchRun(
     entropyEnd: 0,
     entropyAnnealFrac: 0.8,
     updates: s.updates,
+    trainSignal: 'reward',
   };
   const rng = new Rng(seed);
   const trainer = new A2CTrainer(task, cfg, rng.fork('train'), { shards: 1 });
