@@ -91,22 +91,31 @@ export function gittinsIndices(gamma: number, maxPulls: number, opts: GittinsOpt
   for (let g = 1; g < grid; g++) {
     const lam = g / grid;
     for (let s = 0; s <= N; s++) W[rowOff[N]! + s] = Math.max(lam, mu[rowOff[N]! + s]!);
-    for (let n = N - 1; n >= 0; n--) {
+    // Layers past maxPulls only carry values back (most of the work: the truncation depth is ≈ 5× the
+    // table's); a branch-free loop there, the root search only where indices are read.
+    for (let n = N - 1; n > maxPulls; n--) {
       const o = rowOff[n]!,
         o1 = rowOff[n + 1]!;
       for (let s = 0; s <= n; s++) {
         const m = mu[o + s]!;
         const cont = (1 - gamma) * m + gamma * (m * W[o1 + s + 1]! + (1 - m) * W[o1 + s]!);
-        if (n <= maxPulls) {
-          const i = o + s;
-          const d = cont - lam;
-          if (Number.isNaN(out[i]!) && d <= 0) {
-            const dp = prevD[i]!;
-            // D(prevLam) > 0 ≥ D(lam): root in between. At the first grid point prevD is NaN → index ≤ 1/grid.
-            out[i] = Number.isNaN(dp) ? lam : prevLam + (lam - prevLam) * (dp / (dp - d));
-          }
-          prevD[i] = d;
+        W[o + s] = Math.max(lam, cont);
+      }
+    }
+    for (let n = Math.min(maxPulls, N - 1); n >= 0; n--) {
+      const o = rowOff[n]!,
+        o1 = rowOff[n + 1]!;
+      for (let s = 0; s <= n; s++) {
+        const m = mu[o + s]!;
+        const cont = (1 - gamma) * m + gamma * (m * W[o1 + s + 1]! + (1 - m) * W[o1 + s]!);
+        const i = o + s;
+        const d = cont - lam;
+        if (Number.isNaN(out[i]!) && d <= 0) {
+          const dp = prevD[i]!;
+          // D(prevLam) > 0 ≥ D(lam): root in between. At the first grid point prevD is NaN → index ≤ 1/grid.
+          out[i] = Number.isNaN(dp) ? lam : prevLam + (lam - prevLam) * (dp / (dp - d));
         }
+        prevD[i] = d;
         W[o + s] = Math.max(lam, cont);
       }
     }
