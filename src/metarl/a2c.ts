@@ -199,10 +199,16 @@ export function a2cNetwork(task: TaskSpec, cfg: A2CConfig, rng: Rng): RecurrentA
   );
 }
 
+/** A step's expected regret (`info.regret`), or undefined when the task does not report a finite one. */
+export function stepRegret(info: Record<string, unknown>): number | undefined {
+  const r = info['regret'];
+  return typeof r === 'number' && Number.isFinite(r) ? r : undefined;
+}
+
 /** A step's expected regret, for `trainSignal: 'regret'`. */
 function regretOf(info: Record<string, unknown>): number {
-  const r = info['regret'];
-  if (typeof r !== 'number' || !Number.isFinite(r))
+  const r = stepRegret(info);
+  if (r === undefined)
     throw new Error("A2C: trainSignal 'regret' needs a task whose steps report a finite info.regret");
   return r;
 }

@@ -8,6 +8,7 @@ import {
   A2CTrainer,
   A2C_DEFAULTS,
   evaluateNetwork,
+  stepRegret,
   type A2CConfig,
   type EpisodeStep,
   type GradientBackend,
@@ -129,8 +130,7 @@ export interface EvalRecord {
 function checkReportsRegret(task: TaskSpec, experiment: string): void {
   const env = task.make();
   env.reset({ seed: 0 });
-  const r = env.step(0).info['regret'];
-  if (typeof r !== 'number' || !Number.isFinite(r))
+  if (stepRegret(env.step(0).info) === undefined)
     throw new ConfigError(
       `trainSignal=regret: ${experiment}'s task does not report an expected regret per step (info.regret); use trainSignal=reward`,
     );
