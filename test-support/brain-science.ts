@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastLine, steered } from './cli.js';
 
-export type ScienceKernel = 'blas' | 'ts';
+export type ScienceKernel = 'blas' | 'wasm' | 'ts';
 
 export function brainScience(kernel: ScienceKernel): void {
   const run = (id: string, seed: number, sets: string[] = []): Record<string, number> => {

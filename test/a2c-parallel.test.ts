@@ -16,6 +16,7 @@ import { a2cConfig, resolveShards, type TrainingConfig } from '../src/experiment
 import { A2CWorkerPool } from '../src/node/a2c-pool.js';
 import { loadBlas } from '../src/node/blas.js';
 import { gemmKernel, setGemmKernel, tsGemm } from '../src/math/gemm.js';
+import { wasmGemm } from '../src/math/gemm-wasm.js';
 import { Rng } from '../src/math/rng.js';
 import { lastLine, runUntilKilled, steered } from '../test-support/cli.js';
 
@@ -84,9 +85,14 @@ test("shards are clamped to [1, numEnvs]; auto takes the checkpoint's count on r
   assert.equal(resolveShards({ workers: 3, numEnvs: 32 }, 2), 3);
 });
 
-async function poolMatchesInProcess(kernel: 'ts' | 'blas', helpers: number, shards: number): Promise<void> {
+async function poolMatchesInProcess(
+  kernel: 'ts' | 'wasm' | 'blas',
+  helpers: number,
+  shards: number,
+): Promise<void> {
   const prev = gemmKernel();
   if (kernel === 'blas') setGemmKernel(loadBlas()!.kernel);
+  else if (kernel === 'wasm') setGemmKernel(wasmGemm()!);
   else setGemmKernel(tsGemm);
   try {
     const id = 'metarl/bandit-dependent';
@@ -115,6 +121,10 @@ test('worker threads reproduce the in-process sharded update bit for bit (ts ker
   await poolMatchesInProcess('ts', 1, 2);
   // More shards than threads (this one + 2 helpers): shards must still combine in shard order.
   await poolMatchesInProcess('ts', 2, 5);
+});
+
+test('worker threads reproduce the in-process sharded update bit for bit (WebAssembly SIMD kernel)', async () => {
+  await poolMatchesInProcess('wasm', 1, 3);
 });
 
 test('worker threads reproduce the in-process sharded update bit for bit (OpenBLAS)', {

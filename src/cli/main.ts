@@ -51,7 +51,7 @@ Options:
   --quiet             no progress or notes on stderr
   -h, --help          this text; after an experiment id, that experiment's --set keys and metrics
 
-Environment: STEERED_GEMM=ts|blas forces a matrix kernel (default: OpenBLAS when it loads).
+Environment: STEERED_GEMM=ts|wasm|blas forces a matrix kernel (default: OpenBLAS when it loads).
 Exit codes: 0 ok, 1 run failed, 2 bad arguments, config or checkpoint.`;
 
 function version(): string {

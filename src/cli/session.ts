@@ -27,7 +27,7 @@ interface Common {
   json: boolean;
   quiet: boolean;
   runsRoot: string;
-  kernel: 'ts' | 'blas';
+  kernel: 'ts' | 'wasm' | 'blas';
 }
 
 /** The package root (where package.json and the shipped checkpoints/ live). */

@@ -12,7 +12,7 @@
 export type Vec = Float32Array | Float64Array;
 
 export interface GemmKernel {
-  readonly name: 'ts' | 'blas';
+  readonly name: 'ts' | 'wasm' | 'blas';
   gemm(
     transA: boolean,
     transB: boolean,

@@ -11,4 +11,5 @@ export * from './optim.js';
 export * from './serialize.js';
 export * from './gradcheck.js';
 export { gemm, gemmKernel, setGemmKernel, tsGemm, type GemmKernel, type Vec } from '../math/gemm.js';
+export { wasmGemm, wasmSimdAvailable } from '../math/gemm-wasm.js';
 export { Rng, type RngState } from '../math/rng.js';

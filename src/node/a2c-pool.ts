@@ -46,7 +46,7 @@ export class A2CWorkerPool implements GradientBackend {
 
   private constructor(
     private readonly threads: Worker[],
-    private readonly kernel: 'ts' | 'blas',
+    private readonly kernel: 'ts' | 'wasm' | 'blas',
   ) {
     this.pending = threads.map(() => new Map());
     threads.forEach((w, i) => {
@@ -67,7 +67,7 @@ export class A2CWorkerPool implements GradientBackend {
     experiment: string;
     config: TrainingConfig;
     workers: number;
-    kernel: 'ts' | 'blas';
+    kernel: 'ts' | 'wasm' | 'blas';
   }): Promise<A2CWorkerPool> {
     const n = Math.max(1, Math.floor(opts.workers));
     const init: WorkerInit = { experiment: opts.experiment, config: opts.config, kernel: opts.kernel };
@@ -176,7 +176,10 @@ export class A2CWorkerPool implements GradientBackend {
  * What the CLI injects as RunContext.parallel: the machine's thread count, and pools started on demand
  * with the kernel the main thread uses.
  */
-export function a2cParallelBackend(kernel: 'ts' | 'blas', threads = availableParallelism()): ParallelBackend {
+export function a2cParallelBackend(
+  kernel: 'ts' | 'wasm' | 'blas',
+  threads = availableParallelism(),
+): ParallelBackend {
   return {
     workers: Math.max(1, threads),
     units: <T>(o: UnitsOptions) =>

@@ -16,7 +16,7 @@ export interface WorkerInit {
   experiment: string;
   config: TrainingConfig;
   /** The main thread's matrix kernel: a shard must be computed with the same one wherever it runs. */
-  kernel: 'ts' | 'blas';
+  kernel: 'ts' | 'wasm' | 'blas';
 }
 
 export type ToWorker = { type: 'compute'; id: number; weights: Float32Array; requests: ShardRequest[] };

@@ -4,7 +4,8 @@
  * OpenBLAS's gemm spends most of its time packing: 3–6× slower than gemv for 1×1024×256); typed arrays
  * are passed as raw pointers, no copies.
  *
- * Selection: STEERED_GEMM=ts forces the pure-TypeScript kernel, STEERED_GEMM=blas requires OpenBLAS
+ * Selection: STEERED_GEMM=ts forces the pure-TypeScript kernel, STEERED_GEMM=wasm the WebAssembly SIMD
+ * kernel (src/math/gemm-wasm.ts), STEERED_GEMM=blas requires OpenBLAS
  * (an error if it cannot load), unset picks OpenBLAS when it loads. STEERED_BLAS_LIB overrides the
  * library path.
  *
@@ -44,6 +45,8 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
+import { ConfigError } from '../experiments/config.js';
+import { wasmGemm } from '../math/gemm-wasm.js';
 import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.js';
 
 const ROW_MAJOR = 101,
@@ -292,22 +295,31 @@ function blasInfo(lib: any, path: string, source: CoreTypeSource): BlasInfo {
   };
 }
 
-let installed: 'ts' | 'blas' | null = null;
+let installed: 'ts' | 'wasm' | 'blas' | null = null;
 
 /** The kernel installGemmFromEnv() installed (null before it ran). */
-export function installedGemm(): 'ts' | 'blas' | null {
+export function installedGemm(): 'ts' | 'wasm' | 'blas' | null {
   return installed;
 }
 
-/** Install the kernel the environment asks for; returns its name. Throws on STEERED_GEMM=blas without BLAS. */
-export function installGemmFromEnv(): 'ts' | 'blas' {
+/**
+ * Install the kernel the environment asks for; returns its name. Throws on STEERED_GEMM=blas without
+ * BLAS, or STEERED_GEMM=wasm on an engine without WebAssembly SIMD.
+ */
+export function installGemmFromEnv(): 'ts' | 'wasm' | 'blas' {
   const want = (process.env.STEERED_GEMM ?? '').toLowerCase();
-  if (want !== '' && want !== 'ts' && want !== 'blas') {
-    throw new Error(`STEERED_GEMM must be 'ts' or 'blas', got '${want}'`);
+  if (want !== '' && want !== 'ts' && want !== 'wasm' && want !== 'blas') {
+    throw new ConfigError(`STEERED_GEMM must be 'ts', 'wasm' or 'blas', got '${want}'`);
   }
   if (want === 'ts') {
     setGemmKernel(tsGemm);
     return (installed = 'ts');
+  }
+  if (want === 'wasm') {
+    const w = wasmGemm();
+    if (!w) throw new Error('STEERED_GEMM=wasm but this engine has no WebAssembly SIMD');
+    setGemmKernel(w);
+    return (installed = 'wasm');
   }
   const b = loadBlas();
   if (!b) {

@@ -19,7 +19,7 @@ export { packageRoot, readDataFile, DataFileNotFoundError } from './data.js';
 export { installGemmFromEnv, blasLoadError } from './blas.js';
 
 /** The matrix kernel in use: 'blas' (OpenBLAS) or 'ts' (pure TypeScript). */
-export const gemmKernelName: 'ts' | 'blas' = installGemmFromEnv();
+export const gemmKernelName: 'ts' | 'wasm' | 'blas' = installGemmFromEnv();
 
 /** A newborn brain; world and steering may be bundled names ('spiders', 'default') or paths. */
 export function createBrain(o: BrainOptions): Agent {

@@ -10,7 +10,7 @@ export const NUMERIC_CONFIG_VERSION = 1;
 
 export interface NumericConfig {
   version: number;
-  gemm: 'ts' | 'blas';
+  gemm: 'ts' | 'wasm' | 'blas';
   /** Present when gemm is 'blas'. */
   blas?: {
     /** Kernel family in use (openblas_get_corename()). */

@@ -13,7 +13,7 @@ export interface UnitWorkerInit {
   experiment: string;
   config: unknown;
   seed: number;
-  kernel: 'ts' | 'blas';
+  kernel: 'ts' | 'wasm' | 'blas';
   /** Where bundled data files are found after the current directory (the package root). */
   dataRoot: string;
 }
