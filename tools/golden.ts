@@ -14,7 +14,7 @@ import { loadLatest } from '../src/runs/checkpoint.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GOLDEN_FILE = join(ROOT, 'test', 'golden', 'lines.json');
-export const KERNELS = ['ts', 'blas'] as const;
+export const KERNELS = ['ts', 'wasm', 'blas'] as const;
 
 /** Short runs, one per experiment family; each takes seconds. */
 export const GOLDEN_CASES: Record<string, string[]> = {
