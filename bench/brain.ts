@@ -1,9 +1,9 @@
 /**
  * Brain ticks per second: one agent living in the spider rooms (data/worlds/spiders.world, default
  * steering and learner config), all learning on, without planning, with the default planner (32
- * imagined plans × 6 steps per tick) and with the new-food planner (64 × 10). Both gemm kernels.
+ * imagined plans × 6 steps per tick) and with the new-food planner (64 × 10). Every gemm kernel.
  * Prints a table on stderr and, as the last stdout line, one JSON object (ticks/s):
- *   {"ts": {"no_planning", "planning_32x6", "planning_64x10"}, "blas": {…}, "meta": {…}}
+ *   {"ts": {"no_planning", "planning_32x6", "planning_64x10"}, "wasm": {…}, "blas": {…}, "meta": {…}}
  *
  *   npx tsc -p . && node dist/bench/brain.js [--ticks N] [--rounds R]
  *
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setGemmKernel, tsGemm } from '../src/math/gemm.js';
 import { loadBlas } from '../src/node/blas.js';
+import { wasmGemm } from '../src/math/gemm-wasm.js';
 import { buildAgent } from '../src/brain/build.js';
 import { learnerConfig } from '../src/brain/learning/config.js';
 import { enter, live } from '../src/experiments/brain/protocol.js';
@@ -58,6 +59,15 @@ const kernels: [string, () => boolean][] = [
     'ts',
     () => {
       setGemmKernel(tsGemm);
+      return true;
+    },
+  ],
+  [
+    'wasm',
+    () => {
+      const w = wasmGemm();
+      if (!w) return false;
+      setGemmKernel(w);
       return true;
     },
   ],
