@@ -15,7 +15,7 @@ import { metarlTaskSpec } from '../src/experiments/metarl/index.js';
 import { a2cConfig, resolveShards, type TrainingConfig } from '../src/experiments/metarl/runner.js';
 import { A2CWorkerPool } from '../src/node/a2c-pool.js';
 import { loadBlas } from '../src/node/blas.js';
-import { gemmKernel, setGemmKernel, tsGemm } from '../src/math/gemm.js';
+import { gemmKernel, setGemmKernel, tsGemm, type GemmName } from '../src/math/gemm.js';
 import { wasmGemm } from '../src/math/gemm-wasm.js';
 import { Rng } from '../src/math/rng.js';
 import { lastLine, runUntilKilled, steered } from '../test-support/cli.js';
@@ -85,11 +85,7 @@ test("shards are clamped to [1, numEnvs]; auto takes the checkpoint's count on r
   assert.equal(resolveShards({ workers: 3, numEnvs: 32 }, 2), 3);
 });
 
-async function poolMatchesInProcess(
-  kernel: 'ts' | 'wasm' | 'blas',
-  helpers: number,
-  shards: number,
-): Promise<void> {
+async function poolMatchesInProcess(kernel: GemmName, helpers: number, shards: number): Promise<void> {
   const prev = gemmKernel();
   if (kernel === 'blas') setGemmKernel(loadBlas()!.kernel);
   else if (kernel === 'wasm') setGemmKernel(wasmGemm()!);

@@ -3,6 +3,7 @@
  * the stdout contract. Order matters for "nothing already stored is lost": everything that can be
  * rejected (config, resume target, checkpoint) is checked before a directory or a row is created.
  */
+import type { GemmName } from '../math/gemm.js';
 import { withCriteriaMet } from '../experiments/criteria.js';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +28,7 @@ interface Common {
   json: boolean;
   quiet: boolean;
   runsRoot: string;
-  kernel: 'ts' | 'wasm' | 'blas';
+  kernel: GemmName;
 }
 
 /** The package root (where package.json and the shipped checkpoints/ live). */

@@ -4,12 +4,12 @@
  *
  * Why: the pure-TypeScript kernel computes every product one f64 lane at a time (a Float32Array element
  * is widened on load and rounded on store), about 1 GFLOP/s on the LSTM's shapes (8×192×48), where the
- * meta-RL runs spend most of their time. Here C is computed in blocks of 2 rows × 16 columns whose eight
- * four-lane sums stay in registers across the whole k loop.
+ * meta-RL runs spend most of their time. Here C is computed in blocks (2 rows × 16 columns or 4 × 8, see
+ * BLOCKINGS) whose eight four-lane sums stay in registers across the whole k loop.
  *
- * Operands are copied into the module's memory (A as M×K, B as K×N padded to a multiple of 16 columns,
- * both row-major, transposed on the way in when asked), the product P = op(A)·op(B) is formed there, and
- * C = alpha·P + beta·C is written back in TypeScript. Each element of P is one f32 sum over k = 0…K−1 in
+ * Operands are copied into the module's memory (row-major, transposed on the way in when asked, columns
+ * padded to the blocking's width), the product P = op(A)·op(B) — or Pᵀ, when that packs more cheaply — is
+ * formed there, and C = alpha·P + beta·C is written back in TypeScript. Each element of P is one f32 sum over k = 0…K−1 in
  * order, so the numbers do not depend on the blocking, only on this summation order (which differs from
  * the pure-TS kernel's and OpenBLAS's: each kernel has its own last bits). f64 operands fall back to
  * the pure-TS kernel.
@@ -299,8 +299,8 @@ function makeKernel(w: Compiled): GemmKernel {
       }
       // Two ways to the same numbers: P = op(A)·op(B) (M×N), or Pᵀ = op(B)ᵀ·op(A)ᵀ (N×M). Each element
       // is the same f32 sum over k in the same order either way (a product of two floats does not
-      // depend on their order), so the choice is by cost alone: padding (rows to 2, columns to 16) and
-      // whether an operand can be copied in one block.
+      // depend on their order), so the choice of side and blocking is by cost alone: padding to the
+      // blocking's rows and columns, and whether an operand can be copied in one block.
       const xA = !transA && lda === K,
         yB = !transB && ldb === N,
         xB = transB && ldb === K,

@@ -142,6 +142,9 @@ export const tsGemm: GemmKernel = {
   },
 };
 
+/** A kernel's name, as STEERED_GEMM and the numeric configuration spell it. */
+export type GemmName = GemmKernel['name'];
+
 let current: GemmKernel = tsGemm;
 
 /** The kernel layers use. */

@@ -10,6 +10,14 @@ export * from './losses.js';
 export * from './optim.js';
 export * from './serialize.js';
 export * from './gradcheck.js';
-export { gemm, gemmKernel, setGemmKernel, tsGemm, type GemmKernel, type Vec } from '../math/gemm.js';
+export {
+  gemm,
+  gemmKernel,
+  setGemmKernel,
+  tsGemm,
+  type GemmKernel,
+  type GemmName,
+  type Vec,
+} from '../math/gemm.js';
 export { wasmGemm, wasmSimdAvailable } from '../math/gemm-wasm.js';
 export { Rng, type RngState } from '../math/rng.js';

@@ -7,6 +7,7 @@
  * and come back in request order, so the combination order, hence the numbers, depend only on the
  * shard count.
  */
+import type { GemmName } from '../math/gemm.js';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -46,7 +47,7 @@ export class A2CWorkerPool implements GradientBackend {
 
   private constructor(
     private readonly threads: Worker[],
-    private readonly kernel: 'ts' | 'wasm' | 'blas',
+    private readonly kernel: GemmName,
   ) {
     this.pending = threads.map(() => new Map());
     threads.forEach((w, i) => {
@@ -67,7 +68,7 @@ export class A2CWorkerPool implements GradientBackend {
     experiment: string;
     config: TrainingConfig;
     workers: number;
-    kernel: 'ts' | 'wasm' | 'blas';
+    kernel: GemmName;
   }): Promise<A2CWorkerPool> {
     const n = Math.max(1, Math.floor(opts.workers));
     const init: WorkerInit = { experiment: opts.experiment, config: opts.config, kernel: opts.kernel };
@@ -176,10 +177,7 @@ export class A2CWorkerPool implements GradientBackend {
  * What the CLI injects as RunContext.parallel: the machine's thread count, and pools started on demand
  * with the kernel the main thread uses.
  */
-export function a2cParallelBackend(
-  kernel: 'ts' | 'wasm' | 'blas',
-  threads = availableParallelism(),
-): ParallelBackend {
+export function a2cParallelBackend(kernel: GemmName, threads = availableParallelism()): ParallelBackend {
   return {
     workers: Math.max(1, threads),
     units: <T>(o: UnitsOptions) =>

@@ -4,6 +4,7 @@
  * cross threads; each message brings the current weights and some shard requests and gets back their
  * gradients (transferred, not copied).
  */
+import type { GemmName } from '../math/gemm.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { installGemmFromEnv } from './blas.js';
@@ -16,7 +17,7 @@ export interface WorkerInit {
   experiment: string;
   config: TrainingConfig;
   /** The main thread's matrix kernel: a shard must be computed with the same one wherever it runs. */
-  kernel: 'ts' | 'wasm' | 'blas';
+  kernel: GemmName;
 }
 
 export type ToWorker = { type: 'compute'; id: number; weights: Float32Array; requests: ShardRequest[] };

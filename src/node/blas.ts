@@ -47,7 +47,7 @@ import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { ConfigError } from '../experiments/config.js';
 import { wasmGemm } from '../math/gemm-wasm.js';
-import { type GemmKernel, type Vec, setGemmKernel, tsGemm } from '../math/gemm.js';
+import { type GemmKernel, type Vec, setGemmKernel, tsGemm, type GemmName } from '../math/gemm.js';
 
 const ROW_MAJOR = 101,
   NO_TRANS = 111,
@@ -295,10 +295,10 @@ function blasInfo(lib: any, path: string, source: CoreTypeSource): BlasInfo {
   };
 }
 
-let installed: 'ts' | 'wasm' | 'blas' | null = null;
+let installed: GemmName | null = null;
 
 /** The kernel installGemmFromEnv() installed (null before it ran). */
-export function installedGemm(): 'ts' | 'wasm' | 'blas' | null {
+export function installedGemm(): GemmName | null {
   return installed;
 }
 
@@ -306,7 +306,7 @@ export function installedGemm(): 'ts' | 'wasm' | 'blas' | null {
  * Install the kernel the environment asks for; returns its name. Throws on STEERED_GEMM=blas without
  * BLAS, or STEERED_GEMM=wasm on an engine without WebAssembly SIMD.
  */
-export function installGemmFromEnv(): 'ts' | 'wasm' | 'blas' {
+export function installGemmFromEnv(): GemmName {
   const want = (process.env.STEERED_GEMM ?? '').toLowerCase();
   if (want !== '' && want !== 'ts' && want !== 'wasm' && want !== 'blas') {
     throw new ConfigError(`STEERED_GEMM must be 'ts', 'wasm' or 'blas', got '${want}'`);

@@ -7,6 +7,7 @@
  *   - the package's bundled data files: `createBrain({ world: 'spiders' })` reads data/worlds/spiders.world;
  *   - worker threads for the experiments that use both cores.
  */
+import type { GemmName } from '../math/gemm.js';
 import { type BrainOptions, createBrain as createBrainCore } from '../api/brain.js';
 import { type RunOptions, type RunResult, runExperiment as runExperimentCore } from '../api/run.js';
 import type { Agent } from '../brain/agent.js';
@@ -19,7 +20,7 @@ export { packageRoot, readDataFile, DataFileNotFoundError } from './data.js';
 export { installGemmFromEnv, blasLoadError } from './blas.js';
 
 /** The matrix kernel in use: 'blas' (OpenBLAS) or 'ts' (pure TypeScript). */
-export const gemmKernelName: 'ts' | 'wasm' | 'blas' = installGemmFromEnv();
+export const gemmKernelName: GemmName = installGemmFromEnv();
 
 /** A newborn brain; world and steering may be bundled names ('spiders', 'default') or paths. */
 export function createBrain(o: BrainOptions): Agent {

@@ -4,13 +4,14 @@
  * Recorded in each run's config.json and row; a resume under a different one is warned about, because
  * it cannot continue bit-exactly (docs/reproducibility.md).
  */
+import type { GemmName } from '../math/gemm.js';
 import { blasThreadPolicy, installedGemm, loadBlas } from './blas.js';
 
 export const NUMERIC_CONFIG_VERSION = 1;
 
 export interface NumericConfig {
   version: number;
-  gemm: 'ts' | 'wasm' | 'blas';
+  gemm: GemmName;
   /** Present when gemm is 'blas'. */
   blas?: {
     /** Kernel family in use (openblas_get_corename()). */

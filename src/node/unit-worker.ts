@@ -3,6 +3,7 @@
  * (Experiment.unit) by key. Each unit is a function of (config, seed, key) alone, so where it runs does
  * not change its result; results go back by structured clone.
  */
+import type { GemmName } from '../math/gemm.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,7 +14,7 @@ export interface UnitWorkerInit {
   experiment: string;
   config: unknown;
   seed: number;
-  kernel: 'ts' | 'wasm' | 'blas';
+  kernel: GemmName;
   /** Where bundled data files are found after the current directory (the package root). */
   dataRoot: string;
 }
