@@ -19,7 +19,7 @@
  * carries the load average and the effective-cores control of bench/metarl-train.ts (a CPU-bound loop
  * on one thread vs two at once; ≈ 2 on an idle 2-core machine) before and after.
  */
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -32,8 +32,9 @@ import { metarlTaskSpec } from '../src/experiments/metarl/index.js';
 import { a2cConfig, breathe, resolveShards, type TrainingConfig } from '../src/experiments/metarl/runner.js';
 import { Rng } from '../src/math/rng.js';
 import { effectiveCores } from './machine.js';
+import { readShippedRecipes, SHIPPED_SCRIPT, type ShippedRecipe } from '../tools/shipped-recipes.js';
 
-const SCRIPT = 'scripts/train-shipped.sh';
+const SCRIPT = SHIPPED_SCRIPT;
 /** The speed target for the main job: metarl/bandit-independent's shipped recipe trains in ≤ 10 minutes. */
 const TARGETS: Record<string, number> = { 'metarl/bandit-independent': 10 };
 
@@ -42,59 +43,13 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-/** target: the script's key (`metarl/<id>` or `metarl/<id>@<variant>`); id: the experiment. */
-interface Recipe {
-  target: string;
-  id: string;
-  seed: number;
-  sets: string[];
-}
-
-/** The `declare -A CMD=( … )` table of scripts/train-shipped.sh, in file order. */
-function readRecipes(): Recipe[] {
-  const path = new URL(`../../${SCRIPT}`, import.meta.url); // dist/bench/shipped.js → package root
-  let text: string;
+/** The recipe table of scripts/train-shipped.sh, in file order (package root: dist/bench/shipped.js → ../..). */
+function readRecipes(): ShippedRecipe[] {
   try {
-    text = readFileSync(path, 'utf8');
+    return readShippedRecipes(fileURLToPath(new URL('../..', import.meta.url)));
   } catch (e) {
-    fail(`cannot read ${SCRIPT}: ${(e as Error).message}`);
+    fail((e as Error).message);
   }
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => /^\s*declare -A CMD=\(\s*$/.test(l));
-  if (start < 0) fail(`${SCRIPT}: no 'declare -A CMD=(' line; the recipe table's format changed`);
-  const recipes: Recipe[] = [];
-  for (let i = start + 1; ; i++) {
-    if (i >= lines.length) fail(`${SCRIPT}: the CMD=( table is not closed by a ')' line; the format changed`);
-    const line = lines[i]!;
-    if (/^\s*\)\s*$/.test(line)) break;
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const m = /^\s*\[(metarl\/[A-Za-z0-9_-]+)(@[A-Za-z0-9_-]+)?\]="([^"$`\\]*)"\s*$/.exec(line);
-    if (!m)
-      fail(
-        `${SCRIPT}:${i + 1}: expected '  [metarl/<id>[@variant]]="--seed N --set key=value …"', got '${line.trim()}'`,
-      );
-    const [, id, variant, argText] = m as unknown as [string, string, string | undefined, string];
-    const target = id + (variant ?? '');
-    const tok = argText.trim().split(/\s+/).filter(Boolean);
-    let seed: number | null = null;
-    const sets: string[] = [];
-    for (let k = 0; k < tok.length; k += 2) {
-      const flag = tok[k]!,
-        val = tok[k + 1];
-      if (val === undefined) fail(`${SCRIPT}:${i + 1}: '${flag}' without a value in ${id}'s recipe`);
-      if (flag === '--seed' && /^\d+$/.test(val)) seed = Number(val);
-      else if (flag === '--set' && /^[A-Za-z_]\w*=\S+$/.test(val)) sets.push(val);
-      else
-        fail(
-          `${SCRIPT}:${i + 1}: unexpected '${flag} ${val}' in ${id}'s recipe (only --seed N and --set key=value are understood)`,
-        );
-    }
-    if (seed === null) fail(`${SCRIPT}:${i + 1}: ${id}'s recipe has no --seed`);
-    if (recipes.some((r) => r.target === target)) fail(`${SCRIPT}:${i + 1}: ${target} listed twice`);
-    recipes.push({ target, id, seed, sets });
-  }
-  if (recipes.length === 0) fail(`${SCRIPT}: the CMD=( table holds no recipes`);
-  return recipes;
 }
 
 function positiveInt(name: string, raw: string | undefined, dflt: number, min: number): number {
@@ -134,7 +89,7 @@ const CPUS = availableParallelism();
 const r2 = (x: number) => +x.toFixed(2);
 const r3 = (x: number) => +x.toFixed(3);
 
-async function measure(r: Recipe) {
+async function measure(r: ShippedRecipe) {
   let cfg: TrainingConfig;
   try {
     cfg = parseSets(findExperiment(r.id).config, r.sets, r.id) as TrainingConfig;

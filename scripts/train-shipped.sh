@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 npm run build --silent
 
 declare -A CMD=(
-  [metarl/bandit-independent]="--seed 1 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set episodes=10000 --set workers=2"
+  [metarl/bandit-independent]="--seed 1 --set trainSignal=reward --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set episodes=10000 --set workers=2"
   [metarl/bandit-dependent]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set clipNorm=1 --set gammaEnd=0.99 --set episodes=10000 --set workers=2"
-  [metarl/bandit-k]="--seed 1 --set arms=5 --set trials=10 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set episodes=10000 --set workers=2"
+  [metarl/bandit-k]="--seed 1 --set arms=5 --set trials=10 --set hidden=48 --set updates=30000 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set gaeLambda=1 --set clipNorm=10 --set entropyStart=0.05 --set episodes=10000 --set workers=2"
   [metarl/bandit-k@5x100]="--seed 1 --set arms=5 --set trials=100 --set updates=60000 --set hidden=96 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set entropyStart=0.1 --set gaeLambda=0.95 --set episodes=10000 --set workers=1"
   [metarl/bandit-k@10x100]="--seed 1 --set arms=10 --set trials=100 --set updates=100000 --set hidden=96 --set numEnvs=32 --set lr=0.003 --set gammaEnd=1 --set clipNorm=1 --set entropyStart=0.1 --set gaeLambda=0.95 --set episodes=10000 --set workers=1"
   [metarl/two-step]="--seed 1 --set updates=8000 --set numEnvs=32 --set lr=0.003 --set episodes=2000 --set workers=2"
