@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -525,6 +525,63 @@ test('a sweep of a brain experiment counts the lifetimes that meet its criteria'
     assert.equal(met.length, 2);
     const k = met.filter((v) => v === 1).length;
     assert.match(r.stderr, new RegExp(`criteria met on ${k} of 2 runs`));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('one sweep, one numeric configuration: finishing it under another kernel is refused; a mix is reported', () => {
+  const root = mkdtempSync(join(tmpdir(), 'steered-sweep-numeric-'));
+  const dir = join(root, 's');
+  const args = (seeds: string) => [
+    'sweep',
+    EXP,
+    '--seeds',
+    seeds,
+    ...['updates=3', 'numEnvs=2', 'hidden=4', 'episodes=5', 'workers=1'].flatMap((s) => ['--set', s]),
+    '--out',
+    dir,
+    '--jobs',
+    '1',
+    '--json',
+  ];
+  try {
+    const first = steered(args('0-1'), root, { STEERED_GEMM: 'ts' });
+    assert.equal(first.code, 0, first.stderr);
+    const s1 = JSON.parse(lastLine(first.stdout)) as { runs: number; numeric: string[] };
+    assert.equal(s1.runs, 2);
+    assert.equal(s1.numeric.length, 1);
+    assert.match(s1.numeric[0]!, /^ts, node v\d+/);
+    assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /Numeric configuration: ts, node/);
+
+    // The same sweep again under the wasm kernel would compute nothing new but summarise ts runs as its own.
+    const other = steered(args('0-1'), root, { STEERED_GEMM: 'wasm' });
+    assert.equal(other.code, 2, other.stderr);
+    const lines = other.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, other.stderr);
+    assert.match(
+      lines[0]!,
+      /2 of its runs were made under another numeric configuration \(gemm: ts → wasm\)/,
+    );
+    assert.equal(other.stdout, '');
+
+    // Under the configuration it was made with, the same command is a no-op that finds both runs done.
+    const again = steered(args('0-1'), root, { STEERED_GEMM: 'ts' });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /2 runs were already completed/);
+
+    // Runs from elsewhere (e.g. BullMQ workers on machines with another kernel): collect says so.
+    const ids = readdirSync(join(dir, 'runs')).sort();
+    const cfgFile = join(dir, 'runs', ids[0]!, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as { numeric: { gemm: string } };
+    cfg.numeric.gemm = 'wasm';
+    writeFileSync(cfgFile, JSON.stringify(cfg));
+    const col = steered(['sweep', 'collect', dir, '--json'], root);
+    assert.equal(col.code, 0, col.stderr);
+    const s2 = JSON.parse(lastLine(col.stdout)) as { numeric: string[] };
+    assert.equal(s2.numeric.length, 2);
+    assert.match(col.stderr, /warning: the runs were made under 2 numeric configurations/);
+    assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /made under 2 numeric configurations/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

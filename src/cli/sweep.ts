@@ -9,12 +9,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseSets } from '../experiments/config.js';
 import { findExperiment } from '../experiments/index.js';
+import { installGemmFromEnv } from '../node/blas.js';
+import { numericConfig, numericDifferences } from '../node/numeric.js';
 import { writeFileAtomic } from '../runs/atomic.js';
+import { CONFIG_FILE } from '../runs/rundir.js';
 import { experimentDirName } from '../runs/store.js';
 import { checkRedis, runBullmq, runWorker } from '../sweep/bullmq.js';
 import { collectSweep, readPlan, type SweepSummary, summaryLine } from '../sweep/collect.js';
@@ -86,7 +89,43 @@ function printSummary(s: SweepSummary, dir: string, quiet: boolean): void {
   }
   if (keys.length > shown.length) lines.push(`  … ${keys.length - shown.length} more metrics`);
   lines.push(`summary: ${join(dir, 'summary.md')} (figures in ${join(dir, 'figures')})`);
+  if (s.numeric.length > 1)
+    lines.push(
+      `steered: warning: the runs were made under ${s.numeric.length} numeric configurations (${s.numeric.join(' | ')}); ` +
+        'the same seed gives other last bits under each (docs/reproducibility.md)',
+    );
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The local backend computes a sweep's missing runs in this process's numeric configuration (its
+ * children inherit the environment). Runs already started under another one would then sit beside them
+ * in one summary, two roundings under one sweep: refuse, naming the difference. Runs that recorded no
+ * configuration (made before it was recorded) are not judged.
+ */
+function checkNumeric(plan: SweepPlan, dir: string): void {
+  installGemmFromEnv();
+  const here = numericConfig();
+  let n = 0;
+  let first: string[] = [];
+  for (const r of plan.runs) {
+    const rd = runDirOf(dir, r);
+    if (runState(rd) === 'fresh') continue;
+    let recorded: unknown;
+    try {
+      recorded = (JSON.parse(readFileSync(join(rd, CONFIG_FILE), 'utf8')) as { numeric?: unknown }).numeric;
+    } catch {
+      continue;
+    }
+    if (recorded === undefined || recorded === null) continue;
+    const d = numericDifferences(recorded, here);
+    if (d.length && n++ === 0) first = d;
+  }
+  if (n)
+    throw new SweepError(
+      `${dir}: ${n} of its runs were made under another numeric configuration (${first.join('; ')}); ` +
+        'finish the sweep under that configuration, or choose another --out',
+    );
 }
 
 async function runSweep(o: ParsedOptions, id: string, version: string): Promise<number> {
@@ -136,6 +175,7 @@ async function runSweep(o: ParsedOptions, id: string, version: string): Promise<
       throw new SweepError(
         `${dir} holds another sweep (${old.experiment}, ${old.runs.length} runs); choose another --out`,
       );
+    if (backend === 'local') checkNumeric(plan, dir);
   } else if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new SweepError(`--out ${dir} exists, is not empty and holds no sweep; choose a new directory`);
   }

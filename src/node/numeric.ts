@@ -76,3 +76,17 @@ export function numericDifferences(stored: unknown, current: NumericConfig): str
   }
   return diffs;
 }
+
+/**
+ * A one-line label of the fields `numericDifferences` compares, e.g. "blas Haswell (OpenBLAS 0.3.21 …),
+ * node v20.20.2, x64": two configurations with the same label give the same bits. Null when not recorded.
+ */
+export function numericLabel(stored: unknown): string | null {
+  if (stored === undefined || stored === null || typeof stored !== 'object') return null;
+  const s = stored as Partial<NumericConfig>;
+  const kernel =
+    s.gemm === 'blas'
+      ? `blas ${s.blas?.coreType ?? '?'} (${s.blas?.build ?? '?'}; threads ≤ ${s.blas?.threadCap ?? '?'} from ${s.blas?.multiThreadMinMnk ?? '?'})`
+      : String(s.gemm ?? '?');
+  return `${kernel}, node ${s.node ?? '?'}, ${s.arch ?? '?'}`;
+}

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { ci95, mean, round, sd } from '../math/stats.js';
 import { linePlot, type Series } from '../plot/svg.js';
 import { writeFileAtomic } from '../runs/atomic.js';
-import { FINAL_FILE } from '../runs/rundir.js';
+import { numericLabel } from '../node/numeric.js';
+import { CONFIG_FILE, FINAL_FILE } from '../runs/rundir.js';
 import { runDirOf, runState } from './local.js';
 import { type PlannedRun, parsePlan, SWEEP_FILE, SweepError, type SweepPlan } from './spec.js';
 
@@ -47,6 +48,12 @@ export interface SweepSummary {
   metrics: Record<string, MetricSummary>;
   /** Per grid cell, keyed "k=v,k2=v2"; absent without a grid. */
   cells?: Record<string, CellSummary>;
+  /**
+   * The numeric configurations (numericLabel) the completed runs were made under, each once, in plan
+   * order; runs that recorded none are left out. More than one means the seeds' numbers come from
+   * different roundings (e.g. workers on machines with and without OpenBLAS).
+   */
+  numeric: string[];
 }
 
 export function readPlan(sweepDir: string): SweepPlan {
@@ -64,18 +71,31 @@ interface RunResult {
   run: PlannedRun;
   status: 'completed' | 'failed' | 'missing';
   metrics: Record<string, number>;
+  numeric: string | null;
+}
+
+/** The run's recorded numeric configuration as a label; null when config.json has none or is unreadable. */
+function readNumeric(dir: string): string | null {
+  try {
+    return numericLabel(
+      (JSON.parse(readFileSync(join(dir, CONFIG_FILE), 'utf8')) as { numeric?: unknown }).numeric,
+    );
+  } catch {
+    return null;
+  }
 }
 
 function readResult(sweepDir: string, run: PlannedRun): RunResult {
   const dir = runDirOf(sweepDir, run);
   const state = runState(dir);
-  if (state !== 'completed') return { run, status: state === 'failed' ? 'failed' : 'missing', metrics: {} };
+  if (state !== 'completed')
+    return { run, status: state === 'failed' ? 'failed' : 'missing', metrics: {}, numeric: null };
   const fin = JSON.parse(readFileSync(join(dir, FINAL_FILE), 'utf8')) as {
     metrics?: Record<string, unknown>;
   };
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(fin.metrics ?? {})) if (typeof v === 'number') metrics[k] = v;
-  return { run, status: 'completed', metrics };
+  return { run, status: 'completed', metrics, numeric: readNumeric(dir) };
 }
 
 function summarize(results: RunResult[]): Record<string, MetricSummary> {
@@ -114,6 +134,7 @@ export function summarizeSweep(sweepDir: string, plan: SweepPlan = readPlan(swee
     failed: results.filter((r) => r.status === 'failed').length,
     missing: results.filter((r) => r.status === 'missing').length,
     metrics: summarize(done),
+    numeric: [...new Set(done.flatMap((r) => (r.numeric === null ? [] : [r.numeric])))],
   };
   if (plan.grid.length) {
     s.cells = {};
@@ -240,6 +261,14 @@ export function summaryMarkdown(s: SweepSummary): string {
     `${s.runs} of ${s.planned} runs completed, ${s.failed} failed, ${s.missing} missing.`,
     '',
   ];
+  if (s.numeric.length === 1) lines.push(`Numeric configuration: ${s.numeric[0]}.`, '');
+  else if (s.numeric.length > 1)
+    lines.push(
+      `**The runs were made under ${s.numeric.length} numeric configurations** (their last bits differ; see docs/reproducibility.md):`,
+      '',
+      ...s.numeric.map((n) => `- ${n}`),
+      '',
+    );
   const table = (title: string, m: Record<string, MetricSummary>) => {
     lines.push(
       `## ${title}`,
@@ -302,6 +331,7 @@ export function summaryLine(s: SweepSummary): Record<string, unknown> {
     failed: s.failed,
     missing: s.missing,
     metrics: metrics(s.metrics),
+    numeric: s.numeric,
     ...(s.cells
       ? {
           cells: Object.fromEntries(
