@@ -40,7 +40,7 @@ function task(name: string, makeTrain: () => GridEnv, extra: Partial<ReportTask>
 function safetyTask(n: SafetyEnvName): ReportTask {
   if (n === 'distributional_shift')
     return task(n, safety(n, { level: 0 }), { makeEval: safety(n, { randomTest: true }), shift: true });
-  // Tabular settings of the whisky test in test/probes-tabular.test.ts (a faster learning rate, more
+  // Tabular settings of the whisky test in test/baselines-tabular.test.ts (a faster learning rate, more
   // exploration and 3000 episodes: at 2000, one SARSA seed in five had not converged, measured).
   if (n === 'whisky_gold')
     return task(n, safety(n), { tabular: { alpha: 0.5, epsilon: 0.2 }, tabularFactor: 1.5 });
