@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseSets } from '../experiments/config.js';
@@ -17,10 +17,9 @@ import { findExperiment } from '../experiments/index.js';
 import { installGemmFromEnv } from '../node/blas.js';
 import { numericConfig, numericDifferences } from '../node/numeric.js';
 import { writeFileAtomic } from '../runs/atomic.js';
-import { CONFIG_FILE } from '../runs/rundir.js';
 import { experimentDirName } from '../runs/store.js';
 import { checkRedis, runBullmq, runWorker } from '../sweep/bullmq.js';
-import { collectSweep, readPlan, type SweepSummary, summaryLine } from '../sweep/collect.js';
+import { collectSweep, readPlan, recordedNumeric, type SweepSummary, summaryLine } from '../sweep/collect.js';
 import { execRun, lockSweep, runDirOf, runLocal, runState } from '../sweep/local.js';
 import { missingRuns, packRuns, slurmScript } from '../sweep/slurm.js';
 import {
@@ -111,12 +110,7 @@ function checkNumeric(plan: SweepPlan, dir: string): void {
   for (const r of plan.runs) {
     const rd = runDirOf(dir, r);
     if (runState(rd) === 'fresh') continue;
-    let recorded: unknown;
-    try {
-      recorded = (JSON.parse(readFileSync(join(rd, CONFIG_FILE), 'utf8')) as { numeric?: unknown }).numeric;
-    } catch {
-      continue;
-    }
+    const recorded = recordedNumeric(rd);
     if (recorded === undefined || recorded === null) continue;
     const d = numericDifferences(recorded, here);
     if (d.length && n++ === 0) first = d;

@@ -74,14 +74,12 @@ interface RunResult {
   numeric: string | null;
 }
 
-/** The run's recorded numeric configuration as a label; null when config.json has none or is unreadable. */
-function readNumeric(dir: string): string | null {
+/** The numeric configuration recorded in a run directory's config.json; undefined when none or unreadable. */
+export function recordedNumeric(dir: string): unknown {
   try {
-    return numericLabel(
-      (JSON.parse(readFileSync(join(dir, CONFIG_FILE), 'utf8')) as { numeric?: unknown }).numeric,
-    );
+    return (JSON.parse(readFileSync(join(dir, CONFIG_FILE), 'utf8')) as { numeric?: unknown }).numeric;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -95,7 +93,7 @@ function readResult(sweepDir: string, run: PlannedRun): RunResult {
   };
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(fin.metrics ?? {})) if (typeof v === 'number') metrics[k] = v;
-  return { run, status: 'completed', metrics, numeric: readNumeric(dir) };
+  return { run, status: 'completed', metrics, numeric: numericLabel(recordedNumeric(dir)) };
 }
 
 function summarize(results: RunResult[]): Record<string, MetricSummary> {
